@@ -1,0 +1,343 @@
+//! The bulk network: the discretised radial evolution of a scalar field and its exact adjoint.
+//!
+//! # The network is a spacetime
+//! The field equation ∂_η π + h(η) π − m² φ − λ φ³ = 0 (PHYSICS.md §1; P1 Eq. 5), integrated
+//! from the boundary cut-off η_ini toward the horizon by explicit Euler on N layers, is a deep
+//! network whose weights are the metric function h_k = h(η_k) (PHYSICS.md §2; P1 Eq. 8 with the
+//! nonlinearity on the layer's INPUT φ, as in the authors' code). The output is F = π(η_fin),
+//! which a regular horizon forces to zero.
+//!
+//! ## Reference
+//! K. Hashimoto, S. Sugishita, A. Tanaka, A. Tomiya, Phys. Rev. D 98, 046019 (2018), arXiv:1802.08313;
+//! Phys. Rev. D 98, 106014 (2018), arXiv:1809.10536.
+
+use serde::{Deserialize, Serialize};
+
+/// Number of colours in the QCD boundary map (PHYSICS.md §4).
+pub const N_C: f64 = 3.0;
+
+/// The fixed geometry of the network: dimension, mass, grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bulk {
+    /// Boundary spacetime dimension d (the bulk is d+1 dimensional).
+    pub d: u32,
+    /// Scalar mass squared m² in units of the AdS radius.
+    pub m2: f64,
+    /// Number of layers N.
+    pub layers: usize,
+    /// Input (boundary-side) cut-off η_ini.
+    pub eta_ini: f64,
+    /// Output (horizon-side) position η_fin.
+    pub eta_fin: f64,
+}
+
+impl Bulk {
+    /// Δη = (η_fin − η_ini)/N, negative: the network integrates toward the horizon.
+    pub fn deta(&self) -> f64 {
+        (self.eta_fin - self.eta_ini) / self.layers as f64
+    }
+
+    /// η_k = η_ini + k Δη, where weight h_k acts.
+    pub fn eta(&self, k: usize) -> f64 {
+        self.eta_ini + k as f64 * self.deta()
+    }
+
+    /// All layer positions η_0 … η_{N−1}.
+    pub fn etas(&self) -> Vec<f64> {
+        (0..self.layers).map(|k| self.eta(k)).collect()
+    }
+}
+
+/// How a data point becomes the field at the cut-off η_ini.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Boundary {
+    /// The data are (φ, π) at η_ini themselves (preset A).
+    Field,
+    /// The data are (m_q [GeV], ⟨q̄q⟩ [GeV³]), mapped through the near-boundary solution of
+    /// PHYSICS.md §4 (P2 Eqs. 13–15) with the AdS radius L [GeV⁻¹] and λ.
+    Qcd,
+}
+
+/// The trainable parameters: the metric h_k, the coupling λ and the AdS radius L.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    /// h_0 … h_{N−1}.
+    pub h: Vec<f64>,
+    /// Quartic coupling λ.
+    pub lambda: f64,
+    /// AdS radius L in GeV⁻¹ (used by the QCD boundary map only).
+    pub ads_radius: f64,
+}
+
+impl Params {
+    /// Zero parameters of the same shape, to accumulate gradients into.
+    pub fn zeros_like(&self) -> Params {
+        Params {
+            h: vec![0.0; self.h.len()],
+            lambda: 0.0,
+            ads_radius: 0.0,
+        }
+    }
+
+    /// True when every number is finite.
+    pub fn is_finite(&self) -> bool {
+        self.lambda.is_finite() && self.ads_radius.is_finite() && self.h.iter().all(|v| v.is_finite())
+    }
+
+    /// Set every entry to zero.
+    pub fn clear(&mut self) {
+        self.h.iter_mut().for_each(|v| *v = 0.0);
+        self.lambda = 0.0;
+        self.ads_radius = 0.0;
+    }
+}
+
+/// One labelled data point: `x` is (φ, π) or (m_q, ⟨q̄q⟩) depending on the [`Boundary`];
+/// `y` = 0 for positive (true response) data, 1 for negative.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// The two inputs.
+    pub x: [f64; 2],
+    /// The label (0 positive, 1 negative).
+    pub y: f64,
+}
+
+/// The label function t(F) = [tanh(100(F − 0.1)) − tanh(100(F + 0.1)) + 2]/2 (PHYSICS.md §2):
+/// ≈ 0 inside the band |F| < 0.1, ≈ 1 outside.
+pub fn t_of_f(f: f64) -> f64 {
+    (libm::tanh(100.0 * (f - 0.1)) - libm::tanh(100.0 * (f + 0.1)) + 2.0) / 2.0
+}
+
+/// dt/dF = 50 [tanh²(100(F + 0.1)) − tanh²(100(F − 0.1))].
+pub fn dt_df(f: f64) -> f64 {
+    let a = libm::tanh(100.0 * (f - 0.1));
+    let b = libm::tanh(100.0 * (f + 0.1));
+    50.0 * (b * b - a * a)
+}
+
+/// Field (φ, π) at η = η_ini for a QCD data point (PHYSICS.md §4; P2 Eqs. 13–15):
+/// α = (√N_c/2π) m_q L, β = (π/√N_c) ⟨q̄q⟩ L³,
+/// φ = α e^{−η} + β e^{−3η} − (λα³/2) η e^{−3η}, π = ∂_η φ.
+pub fn qcd_boundary(m_q: f64, cond: f64, lambda: f64, l: f64, eta: f64) -> [f64; 2] {
+    qcd_boundary_with_grad(m_q, cond, lambda, l, eta).0
+}
+
+/// [`qcd_boundary`] and its Jacobian: rows (φ, π), columns (∂/∂λ, ∂/∂L).
+pub fn qcd_boundary_with_grad(m_q: f64, cond: f64, lambda: f64, l: f64, eta: f64) -> ([f64; 2], [[f64; 2]; 2]) {
+    let sn = libm::sqrt(N_C);
+    let ka = sn / (2.0 * core::f64::consts::PI);
+    let kb = core::f64::consts::PI / sn;
+    let alpha = ka * m_q * l;
+    let beta = kb * cond * l * l * l;
+    let e1 = libm::exp(-eta);
+    let e3 = libm::exp(-3.0 * eta);
+    let a2 = alpha * alpha;
+    let a3 = a2 * alpha;
+    let phi = alpha * e1 + beta * e3 - 0.5 * lambda * a3 * eta * e3;
+    let pi = -alpha * e1 - (3.0 * beta + 0.5 * lambda * a3) * e3 + 1.5 * lambda * a3 * eta * e3;
+    let dphi_da = e1 - 1.5 * lambda * a2 * eta * e3;
+    let dphi_db = e3;
+    let dphi_dl = -0.5 * a3 * eta * e3;
+    let dpi_da = -e1 - 1.5 * lambda * a2 * e3 + 4.5 * lambda * a2 * eta * e3;
+    let dpi_db = -3.0 * e3;
+    let dpi_dl = -0.5 * a3 * e3 + 1.5 * a3 * eta * e3;
+    let da_dl = ka * m_q;
+    let db_dl = 3.0 * kb * cond * l * l;
+    let jac = [
+        [dphi_dl, dphi_da * da_dl + dphi_db * db_dl],
+        [dpi_dl, dpi_da * da_dl + dpi_db * db_dl],
+    ];
+    ([phi, pi], jac)
+}
+
+/// The network: geometry plus boundary map. Parameters are passed in, so one network can
+/// evaluate many parameter sets (ensembles, finite differences).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Network {
+    /// Dimension, mass and grid.
+    pub bulk: Bulk,
+    /// How data enter at η_ini.
+    pub boundary: Boundary,
+}
+
+/// Scratch space reused across batches so the hot loop does not allocate.
+#[derive(Default, Clone, Debug)]
+pub struct Workspace {
+    states: Vec<[f64; 2]>,
+    outputs: Vec<f64>,
+}
+
+/// Result of evaluating one batch: the data part of the loss and per-point outputs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BatchLoss {
+    /// (mean |t − y|)².
+    pub data_loss: f64,
+    /// mean |t − y|.
+    pub mean_abs: f64,
+}
+
+impl Network {
+    /// (φ, π) at η_ini for a data point.
+    pub fn input(&self, p: &Params, x: [f64; 2]) -> [f64; 2] {
+        match self.boundary {
+            Boundary::Field => x,
+            Boundary::Qcd => qcd_boundary(x[0], x[1], p.lambda, p.ads_radius, self.bulk.eta_ini),
+        }
+    }
+
+    /// One layer (PHYSICS.md §2): φ ← φ + Δη π, π ← π − Δη (h_k π − m² φ − λ φ³), both on the old state.
+    #[inline(always)]
+    fn layer(&self, s: [f64; 2], h: f64, lambda: f64, deta: f64) -> [f64; 2] {
+        let [phi, pi] = s;
+        [phi + deta * pi, pi - deta * (h * pi - self.bulk.m2 * phi - lambda * phi * phi * phi)]
+    }
+
+    /// Propagate a data point to η_fin; returns (φ, π) there. F = π(η_fin).
+    pub fn forward(&self, p: &Params, x: [f64; 2]) -> [f64; 2] {
+        let deta = self.bulk.deta();
+        let mut s = self.input(p, x);
+        for &h in &p.h {
+            s = self.layer(s, h, p.lambda, deta);
+        }
+        s
+    }
+
+    /// The state at η_ini and after every layer (N + 1 entries), for drawing φ(η), π(η).
+    pub fn trajectory(&self, p: &Params, x: [f64; 2]) -> Vec<[f64; 2]> {
+        let deta = self.bulk.deta();
+        let mut out = Vec::with_capacity(p.h.len() + 1);
+        let mut s = self.input(p, x);
+        out.push(s);
+        for &h in &p.h {
+            s = self.layer(s, h, p.lambda, deta);
+            out.push(s);
+        }
+        out
+    }
+
+    /// Data loss E_data = (mean_B |t(F_i) − y_i|)² of a batch (PHYSICS.md §2), without gradients.
+    pub fn batch_loss(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
+        let sum: f64 = batch
+            .iter()
+            .map(|s| (t_of_f(self.forward(p, s.x)[1]) - s.y).abs())
+            .sum();
+        let mean_abs = sum / batch.len().max(1) as f64;
+        BatchLoss {
+            data_loss: mean_abs * mean_abs,
+            mean_abs,
+        }
+    }
+
+    /// Data loss of a batch and its exact gradient, ADDED to `grad` (reverse mode through the
+    /// layers and the boundary map). `train_boundary` says whether λ and L get gradients through
+    /// the boundary map (QCD); λ always gets its in-layer gradient.
+    pub fn batch_loss_grad(&self, p: &Params, batch: &[Sample], grad: &mut Params, ws: &mut Workspace) -> BatchLoss {
+        let n = p.h.len();
+        let deta = self.bulk.deta();
+        let m2 = self.bulk.m2;
+        let lam = p.lambda;
+        let stride = n + 1;
+        ws.states.clear();
+        ws.states.resize(batch.len() * stride, [0.0; 2]);
+        ws.outputs.clear();
+        let mut sum = 0.0;
+        for (i, smp) in batch.iter().enumerate() {
+            let tr = &mut ws.states[i * stride..(i + 1) * stride];
+            let mut s = self.input(p, smp.x);
+            tr[0] = s;
+            for (k, &h) in p.h.iter().enumerate() {
+                s = self.layer(s, h, lam, deta);
+                tr[k + 1] = s;
+            }
+            let f = s[1];
+            ws.outputs.push(f);
+            sum += (t_of_f(f) - smp.y).abs();
+        }
+        let b = batch.len().max(1) as f64;
+        let mean_abs = sum / b;
+        // E = M², dE/dt_i = 2M sign(t_i − y_i)/B (sign(0) = 0, as torch.abs).
+        let scale = 2.0 * mean_abs / b;
+        for (i, smp) in batch.iter().enumerate() {
+            let f = ws.outputs[i];
+            let diff = t_of_f(f) - smp.y;
+            let sign = if diff > 0.0 {
+                1.0
+            } else if diff < 0.0 {
+                -1.0
+            } else {
+                0.0
+            };
+            let gf = scale * sign * dt_df(f);
+            if gf == 0.0 {
+                continue;
+            }
+            let tr = &ws.states[i * stride..(i + 1) * stride];
+            // Adjoint of the layer map: (gφ, gπ) at the output of layer k → at its input.
+            let (mut gphi, mut gpi) = (0.0, gf);
+            for k in (0..n).rev() {
+                let [phi, pi] = tr[k];
+                grad.h[k] -= gpi * deta * pi;
+                grad.lambda += gpi * deta * phi * phi * phi;
+                let new_gphi = gphi + gpi * deta * (m2 + 3.0 * lam * phi * phi);
+                let new_gpi = gphi * deta + gpi * (1.0 - deta * p.h[k]);
+                gphi = new_gphi;
+                gpi = new_gpi;
+            }
+            if self.boundary == Boundary::Qcd {
+                let (_, jac) = qcd_boundary_with_grad(smp.x[0], smp.x[1], lam, p.ads_radius, self.bulk.eta_ini);
+                grad.lambda += gphi * jac[0][0] + gpi * jac[1][0];
+                grad.ads_radius += gphi * jac[0][1] + gpi * jac[1][1];
+            }
+        }
+        BatchLoss {
+            data_loss: mean_abs * mean_abs,
+            mean_abs,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_is_a_band_indicator() {
+        assert!(t_of_f(0.0) < 1e-8);
+        assert!(t_of_f(0.05) < 1e-2);
+        assert!((t_of_f(0.1) - 0.5).abs() < 1e-6);
+        assert!((t_of_f(-0.1) - 0.5).abs() < 1e-6);
+        assert!(t_of_f(0.3) > 1.0 - 1e-8);
+        assert!(t_of_f(-3.0) > 1.0 - 1e-8);
+    }
+
+    #[test]
+    fn dt_df_matches_finite_difference() {
+        for &f in &[-0.2, -0.11, -0.1, -0.05, 0.0, 0.03, 0.095, 0.12] {
+            let e = 1e-6;
+            let fd = (t_of_f(f + e) - t_of_f(f - e)) / (2.0 * e);
+            assert!((fd - dt_df(f)).abs() <= 1e-6 * (1.0 + fd.abs()), "F={f}: {fd} vs {}", dt_df(f));
+        }
+    }
+
+    #[test]
+    fn boundary_jacobian_matches_finite_difference() {
+        let (m, c, lam, l, eta) = (0.01, 0.05, 0.7, 2.3, 1.0);
+        let (_, jac) = qcd_boundary_with_grad(m, c, lam, l, eta);
+        let e = 1e-6;
+        for out in 0..2 {
+            let fd_l = (qcd_boundary(m, c, lam + e, l, eta)[out] - qcd_boundary(m, c, lam - e, l, eta)[out]) / (2.0 * e);
+            let fd_r = (qcd_boundary(m, c, lam, l + e, eta)[out] - qcd_boundary(m, c, lam, l - e, eta)[out]) / (2.0 * e);
+            assert!((fd_l - jac[out][0]).abs() < 1e-8 * (1.0 + fd_l.abs()));
+            assert!((fd_r - jac[out][1]).abs() < 1e-8 * (1.0 + fd_r.abs()));
+        }
+    }
+
+    #[test]
+    fn qcd_boundary_pi_is_the_eta_derivative_of_phi() {
+        let (m, c, lam, l) = (0.02, 0.1, 0.5, 3.0);
+        let e = 1e-6;
+        let d = (qcd_boundary(m, c, lam, l, 1.0 + e)[0] - qcd_boundary(m, c, lam, l, 1.0 - e)[0]) / (2.0 * e);
+        assert!((d - qcd_boundary(m, c, lam, l, 1.0)[1]).abs() < 1e-8);
+    }
+}

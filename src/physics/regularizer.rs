@@ -1,0 +1,100 @@
+//! Regularisers on the metric: the papers' smoothness and boundary terms, and an exact
+//! discretisation of the pure-gravity Einstein condition.
+
+use super::network::{Bulk, Params};
+use serde::{Deserialize, Serialize};
+
+/// Strengths of the regularisers (0 switches a term off). Added to the data loss.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Regularizer {
+    /// c of E_smooth = Σ_{i=1}^{N−1} c η_{i−1}⁴ (h_i − h_{i−1})² (PHYSICS.md §2; P1 Eq. 12).
+    pub smooth: f64,
+    /// c of E_bdry = c (d − h_0)² (PHYSICS.md §2; P2: AdS asymptotics at the cut-off).
+    pub boundary: f64,
+    /// c of E_einstein = c Σ_{i=1}^{N−1} R_i², R_i the exact one-step residual of the
+    /// pure-gravity Einstein condition h′ + h² = d² (L = 1; P1 supplement), see [`einstein_residual`].
+    pub einstein: f64,
+}
+
+impl Default for Regularizer {
+    fn default() -> Self {
+        Regularizer {
+            smooth: 0.0,
+            boundary: 0.0,
+            einstein: 0.0,
+        }
+    }
+}
+
+/// Residual of the Einstein condition between neighbouring layers, exact on the grid.
+///
+/// h′ + h² = k² (k = d/L) is a Riccati equation whose flow over a step δ is the Möbius map
+/// x ↦ (x C + 1)/(x + C), x = h/k, C = coth(kδ): every solution (k coth, k tanh, the constant k)
+/// satisfies x_i x_{i−1} τ + (x_i − x_{i−1}) − τ = 0 exactly with τ = tanh(kδ). This residual is
+/// that bilinear form, free of the Möbius map's pole, and ≈ δ (h′ + h² − k²)/k for small δ.
+pub fn einstein_residual(h_prev: f64, h: f64, k: f64, tau: f64) -> f64 {
+    let (xp, x) = (h_prev / k, h / k);
+    (x - xp) + tau * (x * xp - 1.0)
+}
+
+impl Regularizer {
+    /// E_reg, with its gradient ADDED to `grad.h`.
+    pub fn loss_grad(&self, bulk: &Bulk, p: &Params, grad: Option<&mut Params>) -> f64 {
+        let n = p.h.len();
+        let h = &p.h;
+        let mut e = 0.0;
+        let mut g = vec![0.0; n];
+        if self.smooth != 0.0 {
+            for i in 1..n {
+                let w = self.smooth * bulk.eta(i - 1).powi(4);
+                let dh = h[i] - h[i - 1];
+                e += w * dh * dh;
+                g[i] += 2.0 * w * dh;
+                g[i - 1] -= 2.0 * w * dh;
+            }
+        }
+        if self.boundary != 0.0 && n > 0 {
+            let r = bulk.d as f64 - h[0];
+            e += self.boundary * r * r;
+            g[0] -= 2.0 * self.boundary * r;
+        }
+        if self.einstein != 0.0 {
+            let k = bulk.d as f64;
+            let tau = libm::tanh(k * bulk.deta());
+            for i in 1..n {
+                let r = einstein_residual(h[i - 1], h[i], k, tau);
+                e += self.einstein * r * r;
+                let c = 2.0 * self.einstein * r / k;
+                g[i] += c * (1.0 + tau * h[i - 1] / k);
+                g[i - 1] += c * (-1.0 + tau * h[i] / k);
+            }
+        }
+        if let Some(grad) = grad {
+            for (a, b) in grad.h.iter_mut().zip(&g) {
+                *a += b;
+            }
+        }
+        e
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn einstein_residual_vanishes_on_exact_solutions() {
+        let k = 3.0;
+        let d = -0.09;
+        let tau = libm::tanh(k * d);
+        for eta in [1.0, 0.55, 0.19] {
+            let coth = |x: f64| 1.0 / libm::tanh(x);
+            assert!(einstein_residual(k * coth(k * eta), k * coth(k * (eta + d)), k, tau).abs() < 1e-12);
+            assert!(einstein_residual(k * libm::tanh(k * eta), k * libm::tanh(k * (eta + d)), k, tau).abs() < 1e-12);
+            assert!(einstein_residual(k, k, k, tau).abs() < 1e-12);
+            // A metric that is not a vacuum solution does not.
+            assert!(einstein_residual(1.0 / eta, 1.0 / (eta + d), k, tau).abs() > 1e-3);
+        }
+    }
+}

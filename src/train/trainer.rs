@@ -1,0 +1,414 @@
+//! The trainer: one mini-batch per [`Trainer::step`], observed by the CLI, the page and the tests.
+
+use super::config::TrainConfig;
+use super::optim::Optimizer;
+use super::recipe::{qcd_failure, Recipe};
+use crate::physics::{Network, Params, Preset, PresetId, Regularizer, Sample, Workspace};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// Independent random streams of one seed.
+mod stream {
+    pub const DATA: u64 = 1;
+    pub const INIT: u64 = 2;
+    pub const SHUFFLE: u64 = 3;
+}
+
+/// Per-epoch history: mean mini-batch loss, and λ, L at the end of each epoch.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// Mean of the epoch's mini-batch losses (data + regulariser).
+    pub loss: Vec<f64>,
+    /// λ after each epoch.
+    pub lambda: Vec<f64>,
+    /// L after each epoch.
+    pub ads_radius: Vec<f64>,
+}
+
+/// Something the trainer did on its own (a restart, a rollback), for the user to read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Epochs completed when it happened.
+    pub epoch: usize,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// What one step did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepInfo {
+    /// Loss of the mini-batch (data + regulariser) before the update.
+    pub loss: f64,
+    /// True when this step completed an epoch.
+    pub epoch_done: bool,
+}
+
+/// A step that would have produced a non-finite loss or parameter. The trainer rolled it back:
+/// the parameters and optimiser are as before the step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diverged {
+    /// What went non-finite.
+    pub message: String,
+}
+
+/// Loss split into its parts, over a set of points.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LossParts {
+    /// (mean |t − y|)².
+    pub data: f64,
+    /// E_reg.
+    pub reg: f64,
+}
+
+impl LossParts {
+    /// data + reg.
+    pub fn total(&self) -> f64 {
+        self.data + self.reg
+    }
+}
+
+/// Trains one network on one data set.
+#[derive(Clone, Debug)]
+pub struct Trainer {
+    config: TrainConfig,
+    preset: Preset,
+    reg: Regularizer,
+    params: Params,
+    data: Vec<Sample>,
+    order: Vec<usize>,
+    cursor: usize,
+    shuffle_rng: Rng,
+    opt: Optimizer,
+    mask: Vec<bool>,
+    epoch: usize,
+    epochs_since_start: usize,
+    steps: u64,
+    attempt: u32,
+    history: History,
+    events: Vec<Event>,
+    acc_loss: f64,
+    acc_batches: usize,
+    grad: Params,
+    ws: Workspace,
+    batch_buf: Vec<Sample>,
+    flat: Vec<f64>,
+    flat_grad: Vec<f64>,
+}
+
+/// Initial parameters of restart `attempt` (0 = the first start) of `seed`.
+pub fn initial_params(preset: &Preset, seed: u64, attempt: u32) -> Params {
+    preset.init_params(&mut Rng::new(seed, stream::INIT + ((attempt as u64) << 8)))
+}
+
+impl Trainer {
+    /// A fresh run: data and initial weights from the seed.
+    pub fn new(config: TrainConfig) -> Result<Trainer, String> {
+        config.validate()?;
+        let preset = Preset::get(config.preset);
+        let data = preset.training_data(config.per_class, &mut Rng::new(config.seed, stream::DATA));
+        Trainer::with_data(config, data)
+    }
+
+    /// A fresh run on given training data (labels 0 positive, 1 negative).
+    pub fn with_data(config: TrainConfig, data: Vec<Sample>) -> Result<Trainer, String> {
+        config.validate()?;
+        if data.is_empty() {
+            return Err("the training set is empty".into());
+        }
+        let preset = Preset::get(config.preset);
+        let params = initial_params(&preset, config.seed, 0);
+        let n = params.h.len();
+        let mut mask = vec![true; n + 2];
+        mask[n] = preset.train_couplings;
+        mask[n + 1] = preset.train_couplings;
+        let grad = params.zeros_like();
+        Ok(Trainer {
+            reg: config.regularizer(),
+            order: (0..data.len()).collect(),
+            cursor: 0,
+            shuffle_rng: Rng::new(config.seed, stream::SHUFFLE),
+            opt: Optimizer::new(config.optimizer, n + 2),
+            mask,
+            epoch: 0,
+            epochs_since_start: 0,
+            steps: 0,
+            attempt: 0,
+            history: History::default(),
+            events: Vec::new(),
+            acc_loss: 0.0,
+            acc_batches: 0,
+            grad,
+            ws: Workspace::default(),
+            batch_buf: Vec::new(),
+            flat: vec![0.0; n + 2],
+            flat_grad: vec![0.0; n + 2],
+            params,
+            data,
+            preset,
+            config,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &TrainConfig {
+        &self.config
+    }
+    /// The preset.
+    pub fn preset(&self) -> &Preset {
+        &self.preset
+    }
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.preset.network
+    }
+    /// Current parameters.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+    /// Training data.
+    pub fn data(&self) -> &[Sample] {
+        &self.data
+    }
+    /// Completed epochs (over all restarts).
+    pub fn epoch(&self) -> usize {
+        self.epoch
+    }
+    /// Mini-batches done.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+    /// Restarts so far.
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+    /// Per-epoch history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+    /// Interventions of the recipe, oldest first.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+    /// The regulariser in use.
+    pub fn regularizer(&self) -> &Regularizer {
+        &self.reg
+    }
+    /// Mini-batches per epoch.
+    pub fn batches_per_epoch(&self) -> usize {
+        self.data.len().div_ceil(self.config.batch)
+    }
+
+    /// Change the learning rate without touching anything else (the page's slider).
+    pub fn set_lr(&mut self, lr: f64) -> Result<(), String> {
+        let mut c = self.config.clone();
+        c.lr = lr;
+        c.validate()?;
+        self.config = c;
+        Ok(())
+    }
+
+    /// Replace the parameters (a loaded model); the optimiser starts afresh.
+    pub fn set_params(&mut self, p: Params) -> Result<(), String> {
+        if p.h.len() != self.params.h.len() {
+            return Err(format!("the model has {} layers, this preset {}", p.h.len(), self.params.h.len()));
+        }
+        if !p.is_finite() {
+            return Err("the model has non-finite parameters".into());
+        }
+        self.params = p;
+        self.opt.reset();
+        Ok(())
+    }
+
+    /// Set the epoch counter (resuming a model that was trained for `epoch` epochs).
+    pub fn set_epoch(&mut self, epoch: usize) {
+        self.epoch = epoch;
+    }
+
+    /// Loss over a set of points evaluated as ONE batch, and E_reg.
+    pub fn loss_on(&self, points: &[Sample]) -> LossParts {
+        LossParts {
+            data: self.preset.network.batch_loss(&self.params, points).data_loss,
+            reg: self.reg.loss_grad(&self.preset.network.bulk, &self.params, None),
+        }
+    }
+
+    /// Loss over the whole training set as one batch.
+    pub fn full_loss(&self) -> LossParts {
+        self.loss_on(&self.data)
+    }
+
+    /// Mean loss of the last finished epoch.
+    pub fn last_epoch_loss(&self) -> Option<f64> {
+        self.history.loss.last().copied()
+    }
+
+    fn write_flat(&mut self) {
+        let n = self.params.h.len();
+        self.flat[..n].copy_from_slice(&self.params.h);
+        self.flat[n] = self.params.lambda;
+        self.flat[n + 1] = self.params.ads_radius;
+        self.flat_grad[..n].copy_from_slice(&self.grad.h);
+        self.flat_grad[n] = self.grad.lambda;
+        self.flat_grad[n + 1] = self.grad.ads_radius;
+    }
+
+    /// One mini-batch: forward, exact gradient, optimiser update. On a non-finite loss, gradient
+    /// or update, nothing changes and `Err(Diverged)` says why.
+    pub fn step(&mut self) -> Result<StepInfo, Diverged> {
+        if self.cursor == 0 {
+            self.shuffle_rng.shuffle(&mut self.order);
+        }
+        let end = (self.cursor + self.config.batch).min(self.data.len());
+        self.batch_buf.clear();
+        self.batch_buf.extend(self.order[self.cursor..end].iter().map(|&i| self.data[i]));
+        self.grad.clear();
+        let net = &self.preset.network;
+        let data_loss = net
+            .batch_loss_grad(&self.params, &self.batch_buf, &mut self.grad, &mut self.ws)
+            .data_loss;
+        let reg_loss = self.reg.loss_grad(&net.bulk, &self.params, Some(&mut self.grad));
+        let loss = data_loss + reg_loss;
+        if !loss.is_finite() || !self.grad.is_finite() {
+            return Err(Diverged {
+                message: format!("non-finite loss or gradient at epoch {}", self.epoch),
+            });
+        }
+        self.write_flat();
+        let before_opt = self.opt.clone();
+        self.opt.update(&mut self.flat, &self.flat_grad, &self.mask, self.config.lr);
+        if self.flat.iter().any(|v| !v.is_finite()) {
+            self.opt = before_opt;
+            return Err(Diverged {
+                message: format!("the update made a parameter non-finite at epoch {}", self.epoch),
+            });
+        }
+        let n = self.params.h.len();
+        self.params.h.copy_from_slice(&self.flat[..n]);
+        self.params.lambda = self.flat[n];
+        self.params.ads_radius = self.flat[n + 1];
+        self.steps += 1;
+        self.acc_loss += loss;
+        self.acc_batches += 1;
+        self.cursor = end;
+        let epoch_done = self.cursor >= self.data.len();
+        if epoch_done {
+            self.finish_epoch();
+        }
+        Ok(StepInfo { loss, epoch_done })
+    }
+
+    fn finish_epoch(&mut self) {
+        self.cursor = 0;
+        let mean = self.acc_loss / self.acc_batches.max(1) as f64;
+        self.acc_loss = 0.0;
+        self.acc_batches = 0;
+        self.epoch += 1;
+        self.epochs_since_start += 1;
+        self.history.loss.push(mean);
+        self.history.lambda.push(self.params.lambda);
+        self.history.ads_radius.push(self.params.ads_radius);
+        if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd {
+            if let Some(why) = qcd_failure(self.epochs_since_start, &self.params, mean) {
+                self.restart(&why);
+            }
+        }
+    }
+
+    /// Start again from the next random initialisation (same data, same seed family).
+    pub fn restart(&mut self, why: &str) {
+        self.attempt += 1;
+        self.params = initial_params(&self.preset, self.config.seed, self.attempt);
+        self.opt.reset();
+        self.epochs_since_start = 0;
+        self.events.push(Event {
+            epoch: self.epoch,
+            message: format!("{why} — restarted from a new initialisation (attempt {})", self.attempt + 1),
+        });
+    }
+
+    /// Run mini-batches until the current epoch completes. With the restart recipe a divergence
+    /// restarts the run instead of ending it.
+    pub fn epoch_step(&mut self) -> Result<(), Diverged> {
+        loop {
+            match self.step() {
+                Ok(info) if info.epoch_done => return Ok(()),
+                Ok(_) => {}
+                Err(d) if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd => {
+                    self.cursor = 0;
+                    self.acc_loss = 0.0;
+                    self.acc_batches = 0;
+                    self.restart(&d.message);
+                }
+                Err(d) => return Err(d),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small(preset: PresetId) -> TrainConfig {
+        let mut c = TrainConfig::new(preset);
+        c.per_class = 200;
+        c.batch = 20;
+        c
+    }
+
+    #[test]
+    fn same_seed_gives_a_bit_identical_run() {
+        let run = |seed| {
+            let mut c = small(PresetId::Qcd);
+            c.seed = seed;
+            let mut t = Trainer::new(c).unwrap();
+            for _ in 0..3 {
+                t.epoch_step().unwrap();
+            }
+            (t.history().loss.clone(), t.params().clone())
+        };
+        assert_eq!(run(5), run(5));
+        assert_ne!(run(5).0, run(6).0);
+    }
+
+    #[test]
+    fn a_step_that_would_diverge_is_rolled_back() {
+        let mut c = small(PresetId::Qcd);
+        c.recipe = Recipe::Paper;
+        let mut t = Trainer::new(c).unwrap();
+        let mut p = t.params().clone();
+        p.h[3] = f64::MAX;
+        p.h[4] = -f64::MAX;
+        t.params = p.clone();
+        assert!(t.step().is_err());
+        assert_eq!(t.params(), &p, "parameters untouched by the failed step");
+        assert_eq!(t.steps(), 0);
+    }
+
+    #[test]
+    fn the_learning_rate_changes_without_resetting() {
+        let mut t = Trainer::new(small(PresetId::AdsSchwarzschild)).unwrap();
+        t.step().unwrap();
+        let p = t.params().clone();
+        t.set_lr(0.5).unwrap();
+        assert_eq!(t.params(), &p);
+        assert_eq!(t.steps(), 1);
+        assert!(t.set_lr(-1.0).is_err());
+        assert_eq!(t.config().lr, 0.5);
+    }
+
+    #[test]
+    fn training_lowers_the_loss_on_ads() {
+        let mut c = small(PresetId::AdsSchwarzschild);
+        c.per_class = 300;
+        c.batch = 10;
+        let mut t = Trainer::new(c).unwrap();
+        let before = t.full_loss().total();
+        for _ in 0..15 {
+            t.epoch_step().unwrap();
+        }
+        let after = t.full_loss().total();
+        assert!(after < 0.5 * before, "{before} → {after}");
+    }
+}
