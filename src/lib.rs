@@ -17,3 +17,6 @@
 pub mod physics;
 pub mod rng;
 pub mod train;
+pub mod charts;
+pub mod model_file;
+pub mod points;

@@ -1,1 +1,457 @@
-fn main() {}
+//! `adsdl`: the engine headless — train, evaluate, ensembles, benchmarks and charts.
+
+use adsdl::model_file::ModelFile;
+use adsdl::physics::{t_of_f, Network, Params, PresetId, Regularizer, Sample, Workspace};
+use adsdl::points::parse_csv;
+use adsdl::train::ensemble::{inv_l_mev, summarize, train_member, RunResult, Summary};
+use adsdl::train::{TrainConfig, Trainer};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::str::FromStr;
+use std::time::Instant;
+
+/// `println!` that ends quietly when stdout is closed (`adsdl eval | head`), instead of panicking.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+fn out_raw(s: &str) {
+    let _ = std::io::stdout().write_all(s.as_bytes());
+}
+
+const USAGE: &str = "\
+adsdl — the holographic deep-learning network of arXiv:1802.08313 / arXiv:1809.10536
+
+USAGE:
+  adsdl train    --preset qcd|ads-schwarzschild [--seed S] [--epochs E] [--batch B] [--lr X]
+                 [--reg paper|einstein] [--reg-c C] [--recipe restart|paper] [--optimizer adam|sgd]
+                 [--per-class N] [--out model.json] [--resume model.json]
+  adsdl eval     --model model.json [--data points.csv | --train-set] [--json]
+  adsdl ensemble --preset qcd [--runs 8] [--threads T] [--max-loss 0.1] [--seed FIRST]
+                 [--epochs E] [--lr X] [--recipe restart|paper] [--json]
+  adsdl bench    [--epochs 30]
+  adsdl charts   --model model.json --out-dir DIR
+  adsdl help
+";
+
+/// Command-line flags: `--name value` pairs and bare `--switch`es.
+struct Flags {
+    map: BTreeMap<String, Option<String>>,
+}
+
+const SWITCHES: [&str; 3] = ["json", "train-set", "quiet"];
+
+impl Flags {
+    fn parse(args: &[String]) -> Result<Flags, String> {
+        let mut map = BTreeMap::new();
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            let name = a.strip_prefix("--").ok_or_else(|| format!("unexpected argument '{a}' (options start with --)"))?;
+            if SWITCHES.contains(&name) {
+                map.insert(name.to_string(), None);
+                i += 1;
+            } else {
+                let v = args.get(i + 1).ok_or_else(|| format!("--{name} needs a value"))?;
+                map.insert(name.to_string(), Some(v.clone()));
+                i += 2;
+            }
+        }
+        Ok(Flags { map })
+    }
+
+    /// Fail on flags the command does not know.
+    fn only(&self, known: &[&str]) -> Result<(), String> {
+        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
+            Some(k) => Err(format!("unknown option --{k} for this command (see 'adsdl help')")),
+            None => Ok(()),
+        }
+    }
+
+    fn get<T: FromStr>(&self, name: &str) -> Result<Option<T>, String>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.map.get(name) {
+            Some(Some(v)) => v.parse().map(Some).map_err(|e| format!("--{name} '{v}': {e}")),
+            _ => Ok(None),
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+}
+
+fn read_file(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read '{path}': {e}"))
+}
+
+fn write_file(path: &str, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write '{path}': {e}"))
+}
+
+/// A configuration from the flags common to `train` and `ensemble`.
+fn config_from(flags: &Flags, preset: PresetId) -> Result<TrainConfig, String> {
+    let mut c = TrainConfig::new(preset);
+    if let Some(r) = flags.get("reg")? {
+        c.reg = r;
+        c.reg_c = adsdl::train::config::default_reg_c(preset, r);
+    }
+    macro_rules! set {
+        ($($flag:literal => $field:ident),*) => { $( if let Some(v) = flags.get($flag)? { c.$field = v; } )* };
+    }
+    set!("seed" => seed, "epochs" => epochs, "batch" => batch, "lr" => lr, "reg-c" => reg_c,
+         "recipe" => recipe, "optimizer" => optimizer, "per-class" => per_class);
+    c.validate()?;
+    Ok(c)
+}
+
+fn preset_flag(flags: &Flags) -> Result<PresetId, String> {
+    flags.get("preset")?.ok_or_else(|| "--preset is required (qcd or ads-schwarzschild)".into())
+}
+
+/// Progress: a bar redrawn in place on a terminal, a plain line every 10 % otherwise.
+struct Progress {
+    tty: bool,
+    total: usize,
+    last_pct: usize,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Progress {
+        Progress {
+            tty: !quiet && std::io::stderr().is_terminal(),
+            total: if quiet { 0 } else { total },
+            last_pct: 0,
+        }
+    }
+
+    fn show(&mut self, t: &Trainer) {
+        if self.total == 0 {
+            return;
+        }
+        let e = t.epoch();
+        let loss = t.last_epoch_loss().unwrap_or(f64::NAN);
+        let p = t.params();
+        let extra = if t.config().preset == PresetId::Qcd {
+            format!("  L {:.3} GeV⁻¹  λ {:+.4}", p.ads_radius, p.lambda)
+        } else {
+            String::new()
+        };
+        let pct = 100 * e / self.total;
+        if self.tty {
+            let filled = 30 * e / self.total;
+            eprint!("\r[{}{}] epoch {e}/{}  loss {loss:.5}{extra}   ", "#".repeat(filled), "-".repeat(30 - filled), self.total);
+            if e == self.total {
+                eprintln!();
+            }
+        } else if pct >= self.last_pct + 10 || e == self.total {
+            self.last_pct = pct;
+            eprintln!("epoch {e}/{}  loss {loss:.5}{extra}", self.total);
+        }
+        let _ = std::io::stderr().flush();
+    }
+}
+
+fn cmd_train(flags: &Flags) -> Result<(), String> {
+    flags.only(&[
+        "preset", "seed", "epochs", "batch", "lr", "reg", "reg-c", "recipe", "optimizer", "per-class", "out", "resume", "quiet",
+    ])?;
+    let mut t = match flags.get::<String>("resume")? {
+        Some(path) => {
+            let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+            let mut t = m.resume()?;
+            if let Some(e) = flags.get::<usize>("epochs")? {
+                // Resuming trains `--epochs` more.
+                let mut c = t.config().clone();
+                c.epochs = t.epoch() + e;
+                t = Trainer::new(c)?;
+                t.set_params(m.params())?;
+                t.set_epoch(m.epochs);
+            }
+            t
+        }
+        None => Trainer::new(config_from(flags, preset_flag(flags)?)?)?,
+    };
+    let target = t.config().epochs.max(t.epoch());
+    let mut progress = Progress::new(target, flags.has("quiet"));
+    let start = Instant::now();
+    let mut seen_events = 0;
+    while t.epoch() < target {
+        if let Err(d) = t.epoch_step() {
+            eprintln!("training diverged: {} (parameters rolled back to the last finite state)", d.message);
+            break;
+        }
+        for ev in &t.events()[seen_events..] {
+            eprintln!("\n[epoch {}] {}", ev.epoch, ev.message);
+        }
+        seen_events = t.events().len();
+        progress.show(&t);
+    }
+    let secs = start.elapsed().as_secs_f64();
+    print_summary(&t, secs);
+    if let Some(out) = flags.get::<String>("out")? {
+        write_file(&out, &ModelFile::from_trainer(&t).to_json())?;
+        out!("model written to {out}");
+    }
+    Ok(())
+}
+
+fn print_summary(t: &Trainer, secs: f64) {
+    let loss = t.full_loss();
+    let p = t.params();
+    let c = t.config();
+    out!(
+        "preset {}  seed {}  epochs {}  ({:.2} s, {:.2} ms/epoch)  restarts {}",
+        c.preset,
+        c.seed,
+        t.epoch(),
+        secs,
+        1e3 * secs / t.epoch().max(1) as f64,
+        t.attempt()
+    );
+    out!("loss {:.5}  (data {:.5} + regulariser {:.5}, training set as one batch)", loss.total(), loss.data, loss.reg);
+    let truth = t.preset().true_params();
+    out!("{:>3} {:>8} {:>10} {}", "k", "eta_k", "h_k", if truth.is_some() { "   true     error" } else { "" });
+    for (k, h) in p.h.iter().enumerate() {
+        let eta = t.network().bulk.eta(k);
+        match &truth {
+            Some(tr) => out!("{k:>3} {eta:>8.4} {h:>10.4} {:>8.4} {:>+8.2}%", tr.h[k], 100.0 * (h - tr.h[k]) / tr.h[k]),
+            None => out!("{k:>3} {eta:>8.4} {h:>10.4}"),
+        }
+    }
+    if c.preset == PresetId::Qcd {
+        out!(
+            "L = {:.4} GeV⁻¹   1/L = {:.1} MeV   λ = {:.5}",
+            p.ads_radius,
+            inv_l_mev(p.ads_radius),
+            p.lambda
+        );
+    }
+}
+
+fn cmd_eval(flags: &Flags) -> Result<(), String> {
+    flags.only(&["model", "data", "train-set", "json"])?;
+    let path: String = flags.get("model")?.ok_or("--model is required")?;
+    let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    let points: Vec<Sample> = if let Some(csv) = flags.get::<String>("data")? {
+        parse_csv(&read_file(&csv)?, m.preset).map_err(|e| format!("{csv}: {e}"))?
+    } else if flags.has("train-set") {
+        Trainer::new(m.config())?.data().to_vec()
+    } else {
+        adsdl::physics::Preset::get(m.preset).bundled_points()
+    };
+    let report = evaluate(&m.network(), &m.params(), &m.regularizer(), &points, m.preset == PresetId::Qcd);
+    if flags.has("json") {
+        out!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    } else {
+        out!(
+            "loss {:.6}  (data {:.6} + regulariser {:.6}) on {} points",
+            report["loss"], report["data_loss"], report["reg_loss"], points.len()
+        );
+        for p in report["points"].as_array().into_iter().flatten() {
+            out!("{}", p);
+        }
+    }
+    Ok(())
+}
+
+/// Loss, gradient and per-point outputs of a model on points evaluated as one batch.
+fn evaluate(net: &Network, p: &Params, reg: &Regularizer, points: &[Sample], qcd: bool) -> serde_json::Value {
+    let mut g = p.zeros_like();
+    let data = net.batch_loss_grad(p, points, &mut g, &mut Workspace::default()).data_loss;
+    let r = reg.loss_grad(&net.bulk, p, Some(&mut g));
+    let names = adsdl::points::input_columns(if qcd { PresetId::Qcd } else { PresetId::AdsSchwarzschild });
+    let pts: Vec<_> = points
+        .iter()
+        .map(|s| {
+            let [phi, pi] = net.forward(p, s.x);
+            json!({ names[0]: s.x[0], names[1]: s.x[1], "label": s.y, "phi_fin": phi, "pi_fin": pi, "t": t_of_f(pi) })
+        })
+        .collect();
+    let grad = if qcd {
+        json!({ "h": g.h, "lambda": g.lambda, "ads_radius": g.ads_radius })
+    } else {
+        json!({ "h": g.h })
+    };
+    json!({ "loss": data + r, "data_loss": data, "reg_loss": r, "grad": grad, "points": pts })
+}
+
+fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
+    flags.only(&["preset", "runs", "threads", "max-loss", "seed", "epochs", "lr", "recipe", "reg", "reg-c", "batch", "json", "quiet"])?;
+    let base = config_from(flags, preset_flag(flags)?)?;
+    let runs: usize = flags.get("runs")?.unwrap_or(8);
+    let threads: usize = flags
+        .get("threads")?
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let max_loss: f64 = flags.get("max-loss")?.unwrap_or(0.1);
+    if runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    let start = Instant::now();
+    let results = run_parallel(&base, runs, threads, flags.has("quiet"))?;
+    let secs = start.elapsed().as_secs_f64();
+    let s = summarize(&results, max_loss);
+    if flags.has("json") {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "config": base, "summary": s, "runs": results, "seconds": secs })).expect("json")
+        );
+    } else {
+        print_ensemble(&base, &results, &s, secs);
+    }
+    Ok(())
+}
+
+/// Train seeds base.seed … base.seed+runs−1 on `threads` threads.
+fn run_parallel(base: &TrainConfig, runs: usize, threads: usize, quiet: bool) -> Result<Vec<RunResult>, String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let out = std::sync::Mutex::new(Vec::new());
+    let clock = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(runs) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= runs {
+                    break;
+                }
+                let mut c = base.clone();
+                c.seed = base.seed + i as u64;
+                let r = train_member(c, &|| clock.elapsed().as_secs_f64());
+                if !quiet {
+                    if let Ok(r) = &r {
+                        eprintln!(
+                            "seed {:>4}: loss {:.4}  L {:.3}  λ {:+.4}  restarts {}  shape at epoch {}  ({:.1} s)",
+                            r.seed,
+                            r.loss,
+                            r.params.ads_radius,
+                            r.params.lambda,
+                            r.restarts,
+                            r.shape_epoch.map_or("never".into(), |e| e.to_string()),
+                            r.seconds
+                        );
+                    }
+                }
+                out.lock().expect("no poisoned lock").push(r);
+            });
+        }
+    });
+    let mut v: Vec<RunResult> = out.into_inner().expect("no poisoned lock").into_iter().collect::<Result<_, _>>()?;
+    v.sort_by_key(|r| r.seed);
+    Ok(v)
+}
+
+fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: f64) {
+    out!(
+        "ensemble: preset {}, recipe {}, lr {}, {} epochs, seeds {}…{}; {:.1} s wall clock",
+        base.preset,
+        base.recipe.name(),
+        base.lr,
+        base.epochs,
+        base.seed,
+        base.seed + results.len() as u64 - 1,
+        secs
+    );
+    let shape_epochs: Vec<usize> = results.iter().filter_map(|r| r.shape_epoch).collect();
+    out!(
+        "kept {} of {} runs with loss ≤ {} ({} with the published shape); restarts in all: {}",
+        s.kept,
+        s.runs,
+        s.max_loss,
+        s.with_shape,
+        results.iter().map(|r| r.restarts).sum::<u32>()
+    );
+    if !shape_epochs.is_empty() {
+        let mut e = shape_epochs.clone();
+        e.sort_unstable();
+        out!("epochs to the published shape: median {}, worst {} ({} runs)", e[e.len() / 2], e[e.len() - 1], e.len());
+    }
+    if s.kept == 0 {
+        return;
+    }
+    let table2 = adsdl::physics::presets::TABLE_II_H;
+    out!("{:>3} {:>18} {:>18}", "k", "h_k (this)", if base.preset == PresetId::Qcd { "P2 Table II" } else { "" });
+    for (k, m) in s.h.iter().enumerate() {
+        let pub_ = if base.preset == PresetId::Qcd { format!("{:.4}({:.4})", table2[k].0, table2[k].1) } else { String::new() };
+        out!("{k:>3} {:>18} {pub_:>18}", format!("{:.4} ± {:.4}", m.mean, m.sd));
+    }
+    if base.preset == PresetId::Qcd {
+        out!("L   = {:.3} ± {:.3} GeV⁻¹   (P2: 3.460 ± 0.021)", s.ads_radius.mean, s.ads_radius.sd);
+        out!("1/L = {:.1} ± {:.1} MeV", s.inv_l_mev.mean, s.inv_l_mev.sd);
+        out!("λ   = {:.5} ± {:.5}   (P2: 0.01243 ± 0.00060)", s.lambda.mean, s.lambda.sd);
+    }
+    out!("loss = {:.4} ± {:.4}", s.loss.mean, s.loss.sd);
+}
+
+fn cmd_bench(flags: &Flags) -> Result<(), String> {
+    flags.only(&["epochs"])?;
+    let epochs: usize = flags.get("epochs")?.unwrap_or(30);
+    let mut c = TrainConfig::new(PresetId::Qcd);
+    c.recipe = adsdl::train::Recipe::Paper;
+    let mut t = Trainer::new(c)?;
+    let layers = t.network().bulk.layers as f64;
+    let samples = t.data().len() as f64;
+    t.epoch_step().map_err(|d| d.message)?; // warm-up
+    let mut times = Vec::new();
+    for _ in 0..epochs {
+        let s = Instant::now();
+        t.epoch_step().map_err(|d| d.message)?;
+        times.push(s.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    out!("QCD epoch (paper protocol: {} samples, batch {}, Adam, float64, one thread):", samples, t.config().batch);
+    out!("  median {:.3} ms/epoch, best {:.3} ms, over {epochs} epochs", 1e3 * median, 1e3 * times[0]);
+    out!("  forward+backward throughput {:.3e} sample·layers/s", samples * layers / median);
+    out!("  1500 epochs ≈ {:.2} s", 1500.0 * median);
+    Ok(())
+}
+
+fn cmd_charts(flags: &Flags) -> Result<(), String> {
+    flags.only(&["model", "out-dir"])?;
+    let path: String = flags.get("model")?.ok_or("--model is required")?;
+    let dir: String = flags.get("out-dir")?.ok_or("--out-dir is required")?;
+    let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{dir}': {e}"))?;
+    let t = m.resume()?;
+    for (name, svg) in adsdl::charts::all_svgs(&t, &adsdl::charts::Theme::light())? {
+        let file = format!("{dir}/{name}.svg");
+        write_file(&file, &svg)?;
+        out!("wrote {file}");
+    }
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let (cmd, rest) = args.split_first().ok_or(USAGE)?;
+    let flags = Flags::parse(rest)?;
+    match cmd.as_str() {
+        "train" => cmd_train(&flags),
+        "eval" => cmd_eval(&flags),
+        "ensemble" => cmd_ensemble(&flags),
+        "bench" => cmd_bench(&flags),
+        "charts" => cmd_charts(&flags),
+        "help" | "--help" | "-h" => {
+            out_raw(USAGE);
+            Ok(())
+        }
+        other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("adsdl: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -151,9 +151,9 @@ impl Preset {
                 },
                 train_couplings: false,
                 defaults: TrainDefaults {
-                    lr: 0.01,
+                    lr: 0.003,
                     batch: 10,
-                    epochs: 100,
+                    epochs: 500,
                     per_class: 1000,
                 },
             },

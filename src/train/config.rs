@@ -118,6 +118,6 @@ pub fn default_reg_c(preset: PresetId, reg: RegChoice) -> f64 {
     match (preset, reg) {
         (PresetId::Qcd, _) => 0.01,
         (PresetId::AdsSchwarzschild, RegChoice::Paper) => 3e-3,
-        (PresetId::AdsSchwarzschild, RegChoice::Einstein) => 1.0,
+        (PresetId::AdsSchwarzschild, RegChoice::Einstein) => 100.0,
     }
 }

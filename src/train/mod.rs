@@ -4,6 +4,7 @@
 pub mod config;
 pub mod optim;
 pub mod recipe;
+pub mod ensemble;
 pub mod trainer;
 
 pub use config::TrainConfig;

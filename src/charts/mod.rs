@@ -1,0 +1,321 @@
+//! Charts, generic over plotters' `DrawingBackend`: the page draws them on canvases, the CLI
+//! writes the same figures as SVG.
+
+use crate::physics::lattice::TABLE_I;
+use crate::physics::presets::{ADS_BOX, QCD_BOX, TABLE_II_H};
+use crate::physics::{t_of_f, PresetId};
+use crate::train::Trainer;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Colours of a chart: light or dark mode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Theme {
+    /// Background.
+    pub bg: RGBColor,
+    /// Text and axes.
+    pub fg: RGBColor,
+    /// Grid lines.
+    pub grid: RGBColor,
+    /// The learned quantity.
+    pub accent: RGBColor,
+    /// Reference (truth, published) curves.
+    pub reference: RGBColor,
+    /// Negative data.
+    pub negative: RGBColor,
+    /// The region the network accepts.
+    pub accept: RGBColor,
+    /// Scale of text and markers (1 on screen, larger in presentation mode).
+    pub scale: f64,
+}
+
+impl Theme {
+    /// Light mode.
+    pub fn light() -> Theme {
+        Theme {
+            bg: RGBColor(255, 255, 255),
+            fg: RGBColor(30, 30, 40),
+            grid: RGBColor(225, 225, 232),
+            accent: RGBColor(200, 50, 40),
+            reference: RGBColor(30, 100, 200),
+            negative: RGBColor(150, 150, 160),
+            accept: RGBColor(120, 200, 140),
+            scale: 1.0,
+        }
+    }
+
+    /// Dark mode.
+    pub fn dark() -> Theme {
+        Theme {
+            bg: RGBColor(22, 24, 30),
+            fg: RGBColor(225, 228, 235),
+            grid: RGBColor(55, 58, 68),
+            accent: RGBColor(255, 120, 90),
+            reference: RGBColor(110, 170, 255),
+            negative: RGBColor(110, 112, 125),
+            accept: RGBColor(50, 120, 70),
+            scale: 1.0,
+        }
+    }
+
+    fn font(&self, size: f64) -> TextStyle<'static> {
+        ("sans-serif", size * self.scale).into_font().color(&self.fg)
+    }
+
+    fn px(&self, v: f64) -> u32 {
+        (v * self.scale).round().max(1.0) as u32
+    }
+}
+
+/// The result type of drawing on backend `DB`.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Range of finite values, widened a little; (lo, hi) fallback when there are none.
+fn finite_range(vals: impl Iterator<Item = f64>, fallback: (f64, f64)) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in vals.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return fallback;
+    }
+    let pad = 0.08 * (hi - lo).max(1e-9 * hi.abs().max(1.0));
+    (lo - pad, hi + pad)
+}
+
+fn mesh<'a, DB: DrawingBackend + 'a, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    th: &Theme,
+    x_desc: &str,
+    y_desc: &str,
+) -> DrawResult<DB>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    chart
+        .configure_mesh()
+        .axis_style(th.fg)
+        .bold_line_style(th.grid)
+        .light_line_style(th.bg)
+        .label_style(th.font(12.0))
+        .axis_desc_style(th.font(13.0))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_labels(6)
+        .y_labels(6)
+        .draw()
+}
+
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>, th: &Theme, pos: SeriesLabelPosition) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(th.bg.mix(0.85))
+        .border_style(th.grid)
+        .label_font(th.font(12.0))
+        .draw()
+}
+
+fn builder<'a, 'b, DB: DrawingBackend>(root: &'a DrawingArea<DB, Shift>, th: &Theme, caption: &str) -> ChartBuilder<'a, 'b, DB> {
+    let mut b = ChartBuilder::on(root);
+    b.caption(caption, th.font(15.0))
+        .margin(th.px(10.0))
+        .x_label_area_size(th.px(38.0))
+        .y_label_area_size(th.px(52.0));
+    b
+}
+
+/// The emergent metric h(η) with its layer points, and the truth (AdS-Schwarzschild:
+/// 3 coth 3η) or the published Table II band (QCD).
+pub fn draw_metric<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let bulk = &t.network().bulk;
+    let etas = bulk.etas();
+    let h = &t.params().h;
+    let qcd = t.config().preset == PresetId::Qcd;
+    let truth = t.preset().true_params();
+    let reference: Vec<(f64, f64)> = if qcd {
+        etas.iter().zip(TABLE_II_H).map(|(&e, (m, _))| (e, m)).collect()
+    } else {
+        let tr = |e: f64| 3.0 / libm::tanh(3.0 * e);
+        (0..=60).map(|i| bulk.eta_fin + (bulk.eta_ini - bulk.eta_fin) * i as f64 / 60.0).map(|e| (e, tr(e))).collect()
+    };
+    let (lo, hi) = finite_range(h.iter().copied().chain(reference.iter().map(|p| p.1)), (0.0, 10.0));
+    let (lo, hi) = (lo.max(-30.0), hi.min(if qcd { 80.0 } else { 20.0 }));
+    let x = (bulk.eta_fin - 0.03)..(bulk.eta_ini + 0.03);
+    let title = if qcd { "emergent metric h(η) — lattice QCD" } else { "emergent metric h(η) — AdS-Schwarzschild" };
+    let mut chart = builder(root, th, title).build_cartesian_2d(x, lo..hi)?;
+    mesh(&mut chart, th, "η (boundary →)", "h(η)")?;
+    if qcd {
+        let band: Vec<(f64, f64)> = etas
+            .iter()
+            .zip(TABLE_II_H)
+            .map(|(&e, (m, s))| (e, m + 3.0 * s))
+            .chain(etas.iter().zip(TABLE_II_H).rev().map(|(&e, (m, s))| (e, m - 3.0 * s)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(band, th.reference.mix(0.25).filled())))?;
+    }
+    let label = if qcd { "P2 Table II (8 runs)" } else { "true 3 coth 3η" };
+    let rc = th.reference;
+    chart
+        .draw_series(LineSeries::new(reference.clone(), rc.stroke_width(th.px(2.0))))?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc.stroke_width(2)));
+    if let Some(tr) = truth {
+        chart.draw_series(etas.iter().zip(&tr.h).map(|(&e, &v)| Circle::new((e, v), th.px(3.0), th.reference.filled())))?;
+    }
+    let ac = th.accent;
+    let learned: Vec<(f64, f64)> = etas.iter().zip(h).filter(|(_, v)| v.is_finite()).map(|(&e, &v)| (e, v.clamp(lo, hi))).collect();
+    chart
+        .draw_series(LineSeries::new(learned.clone(), ac.stroke_width(th.px(2.0))))?
+        .label("learned h_k")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+    chart.draw_series(learned.iter().map(|&p| Circle::new(p, th.px(4.0), ac.filled())))?;
+    legend(&mut chart, th, if qcd { SeriesLabelPosition::UpperRight } else { SeriesLabelPosition::UpperRight })
+}
+
+/// The data plane: training samples, the bundled points (QCD: lattice data with error bars)
+/// and the region the current network accepts, t(F) < ½, shaded.
+pub fn draw_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let qcd = t.config().preset == PresetId::Qcd;
+    let (xr, yr) = if qcd { ((0.0, QCD_BOX[0]), (0.0, QCD_BOX[1])) } else { (ADS_BOX[0].into(), ADS_BOX[1].into()) };
+    let (xd, yd, title) = if qcd {
+        ("quark mass m_q [GeV]", "⟨q̄q⟩ [GeV³]", "data: chiral condensate (lattice, T = 207 MeV)")
+    } else {
+        ("φ(η_ini)", "π(η_ini)", "data: boundary field values")
+    };
+    let mut chart = builder(root, th, title).build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
+    // Accepted region: a grid of cells whose centre the network maps into the band.
+    let (nx, ny) = (64, 48);
+    let (dx, dy) = ((xr.1 - xr.0) / nx as f64, (yr.1 - yr.0) / ny as f64);
+    let net = t.network();
+    let p = t.params();
+    let cells = (0..nx).flat_map(|i| (0..ny).map(move |j| (i, j))).filter_map(|(i, j)| {
+        let (x0, y0) = (xr.0 + i as f64 * dx, yr.0 + j as f64 * dy);
+        let f = net.forward(p, [x0 + 0.5 * dx, y0 + 0.5 * dy])[1];
+        (t_of_f(f) < 0.5).then(|| Rectangle::new([(x0, y0), (x0 + dx, y0 + dy)], th.accept.mix(0.55).filled()))
+    });
+    chart.draw_series(cells)?;
+    mesh(&mut chart, th, xd, yd)?;
+    // A deterministic subset of the training data: enough to see the band, cheap to draw.
+    let data = t.data();
+    let stride = (data.len() / 800).max(1);
+    let neg = th.negative;
+    chart
+        .draw_series(data.iter().step_by(stride).filter(|s| s.y == 1.0).map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.5), neg.filled())))?
+        .label("negative data")
+        .legend(move |(x, y)| Circle::new((x + 8, y), 3, neg.filled()));
+    let ac = th.accent;
+    chart
+        .draw_series(data.iter().step_by(stride).filter(|s| s.y == 0.0).map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.8), ac.filled())))?
+        .label("positive data")
+        .legend(move |(x, y)| Circle::new((x + 8, y), 3, ac.filled()));
+    let rc = th.reference;
+    if qcd {
+        chart
+            .draw_series(TABLE_I.iter().map(|l| {
+                let (m, c, e) = (l.m_q_gev(), l.condensate_gev3(), l.error_gev3().max(6e-4));
+                ErrorBar::new_vertical(m, c - e, c, c + e, rc.stroke_width(th.px(2.0)), th.px(8.0))
+            }))?
+            .label("lattice QCD (P2 Table I)")
+            .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
+        chart.draw_series(TABLE_I.iter().map(|l| Circle::new((l.m_q_gev(), l.condensate_gev3()), th.px(4.0), rc.filled())))?;
+    } else {
+        chart
+            .draw_series(t.preset().bundled_points().iter().map(|s| Circle::new((s.x[0], s.x[1]), th.px(4.0), rc.filled())))?
+            .label("band centre (true metric)")
+            .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
+    }
+    let acc = th.accept;
+    chart
+        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
+        .label("network accepts (t < ½)")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], acc.filled()));
+    legend(&mut chart, th, if qcd { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::LowerRight })
+}
+
+/// Loss per epoch on a log scale.
+pub fn draw_loss<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let loss = &t.history().loss;
+    let pts: Vec<(f64, f64)> = loss.iter().enumerate().filter(|(_, v)| v.is_finite() && **v > 0.0).map(|(i, &v)| ((i + 1) as f64, v)).collect();
+    let (lo, hi) = pts.iter().fold((f64::INFINITY, 0.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let (lo, hi) = if pts.is_empty() { (1e-4, 1.0) } else { ((lo * 0.7).max(1e-8), (hi * 1.4).max(lo * 10.0)) };
+    let xmax = (pts.len() as f64).max(10.0);
+    let mut chart = builder(root, th, "loss (epoch mean)").build_cartesian_2d(0.0..xmax, (lo..hi).log_scale())?;
+    mesh(&mut chart, th, "epoch", "loss")?;
+    chart.draw_series(LineSeries::new(pts, th.accent.stroke_width(th.px(2.0))))?;
+    for ev in t.events() {
+        let x = ev.epoch as f64;
+        chart.draw_series(LineSeries::new(vec![(x, lo), (x, hi)], th.negative.stroke_width(th.px(1.0))))?;
+    }
+    Ok(())
+}
+
+/// Histories of L [GeV⁻¹] and λ (QCD), one above the other.
+pub fn draw_couplings<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let hist = t.history();
+    let xmax = (hist.loss.len() as f64).max(10.0);
+    let parts = root.split_evenly((2, 1));
+    let series = [
+        ("AdS radius L [GeV⁻¹]", &hist.ads_radius, Some(3.460)),
+        ("coupling λ", &hist.lambda, Some(0.01243)),
+    ];
+    for (area, (name, vals, published)) in parts.iter().zip(series) {
+        let pts: Vec<(f64, f64)> = vals.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| ((i + 1) as f64, v)).collect();
+        let (lo, hi) = finite_range(pts.iter().map(|p| p.1).chain(published), (0.0, 1.0));
+        let mut chart = builder(area, th, name).build_cartesian_2d(0.0..xmax, lo..hi)?;
+        mesh(&mut chart, th, "epoch", "")?;
+        if let Some(v) = published {
+            let rc = th.reference;
+            chart
+                .draw_series(LineSeries::new(vec![(0.0, v), (xmax, v)], rc.stroke_width(th.px(1.0))))?
+                .label("P2")
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc));
+        }
+        chart.draw_series(LineSeries::new(pts, th.accent.stroke_width(th.px(2.0))))?;
+        legend(&mut chart, th, SeriesLabelPosition::LowerRight)?;
+    }
+    Ok(())
+}
+
+/// The chart names, in page order, for a preset.
+pub fn chart_names(preset: PresetId) -> &'static [&'static str] {
+    match preset {
+        PresetId::Qcd => &["metric", "data", "loss", "couplings"],
+        PresetId::AdsSchwarzschild => &["metric", "data", "loss"],
+    }
+}
+
+/// Draw chart `name` on any backend.
+pub fn draw_named<DB: DrawingBackend>(name: &str, root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> Result<(), String> {
+    let r = match name {
+        "metric" => draw_metric(root, t, th),
+        "data" => draw_data(root, t, th),
+        "loss" => draw_loss(root, t, th),
+        "couplings" => draw_couplings(root, t, th),
+        other => return Err(format!("unknown chart '{other}'")),
+    };
+    r.map_err(|e| format!("drawing '{name}': {e:?}"))?;
+    root.present().map_err(|e| format!("drawing '{name}': {e:?}"))
+}
+
+/// Every chart of the trainer's preset as SVG text, 800×500.
+pub fn all_svgs(t: &Trainer, th: &Theme) -> Result<Vec<(String, String)>, String> {
+    chart_names(t.config().preset)
+        .iter()
+        .map(|&name| {
+            let mut buf = String::new();
+            {
+                let root = SVGBackend::with_string(&mut buf, (800, 500)).into_drawing_area();
+                draw_named(name, &root, t, th)?;
+            }
+            Ok((name.to_string(), buf))
+        })
+        .collect()
+}

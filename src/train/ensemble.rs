@@ -1,0 +1,170 @@
+//! Ensembles of independent seeds: mean ± sd of the learned metric and couplings, as P2 Table II.
+//! The threads live in the CLI (and Web Workers in the page); this module only trains one member
+//! and summarises many.
+
+use super::{TrainConfig, Trainer};
+use crate::physics::Params;
+use serde::{Deserialize, Serialize};
+
+/// ħc = 0.19733 GeV·fm; 1/L in MeV is 1000/L[GeV⁻¹].
+pub fn inv_l_mev(l_gev_inv: f64) -> f64 {
+    1000.0 / l_gev_inv
+}
+
+/// Whether a QCD metric has the published shape (PHYSICS.md §4, issue targets): h_0 ≈ 3.1
+/// (within ±0.5), a negative minimum between layers 4 and 8, and h_14 > 30.
+pub fn has_published_shape(h: &[f64]) -> bool {
+    h.len() == 15
+        && (h[0] - 3.1).abs() < 0.5
+        && h[4..=8].iter().cloned().fold(f64::INFINITY, f64::min) < 0.0
+        && h[14] > 30.0
+}
+
+/// The outcome of one ensemble member.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunResult {
+    /// Its seed.
+    pub seed: u64,
+    /// Final parameters.
+    pub params: Params,
+    /// Final loss over the training set as one batch (data + regulariser).
+    pub loss: f64,
+    /// Epochs trained.
+    pub epochs: usize,
+    /// Restarts the recipe made.
+    pub restarts: u32,
+    /// First epoch at which the metric had the published shape (QCD), if ever.
+    pub shape_epoch: Option<usize>,
+    /// Whether the run ended in a divergence (paper recipe).
+    pub diverged: bool,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Train one member to `config.epochs`, noting when the published shape first appears.
+/// `now` returns seconds (std's clock natively, `performance.now()` in the page).
+pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunResult, String> {
+    let t0 = now();
+    let seed = config.seed;
+    let epochs = config.epochs;
+    let mut t = Trainer::new(config)?;
+    let mut shape_epoch = None;
+    let mut diverged = false;
+    while t.epoch() < epochs {
+        if t.epoch_step().is_err() {
+            diverged = true;
+            break;
+        }
+        if shape_epoch.is_none() && has_published_shape(&t.params().h) && t.last_epoch_loss().is_some_and(|l| l <= 0.1) {
+            shape_epoch = Some(t.epoch());
+        }
+    }
+    Ok(RunResult {
+        seed,
+        params: t.params().clone(),
+        loss: t.full_loss().total(),
+        epochs: t.epoch(),
+        restarts: t.attempt(),
+        shape_epoch,
+        diverged,
+        seconds: now() - t0,
+    })
+}
+
+/// Mean and sample standard deviation.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MeanSd {
+    /// Mean.
+    pub mean: f64,
+    /// Sample standard deviation (0 for one value).
+    pub sd: f64,
+}
+
+impl MeanSd {
+    /// Of a set of values (NaN for none).
+    pub fn of(v: &[f64]) -> MeanSd {
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let sd = if v.len() > 1 {
+            (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)).sqrt()
+        } else {
+            0.0
+        };
+        MeanSd { mean, sd }
+    }
+}
+
+/// Table II of an ensemble: statistics over the runs whose final loss ≤ `max_loss`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Runs trained.
+    pub runs: usize,
+    /// Runs kept (finite, loss ≤ max_loss).
+    pub kept: usize,
+    /// Kept runs with the published QCD shape.
+    pub with_shape: usize,
+    /// The loss cut.
+    pub max_loss: f64,
+    /// h_k over kept runs.
+    pub h: Vec<MeanSd>,
+    /// λ.
+    pub lambda: MeanSd,
+    /// L in GeV⁻¹.
+    pub ads_radius: MeanSd,
+    /// 1/L in MeV.
+    pub inv_l_mev: MeanSd,
+    /// Final losses of kept runs.
+    pub loss: MeanSd,
+}
+
+/// Summarise runs as P2 does: keep those with loss ≤ `max_loss`.
+pub fn summarize(results: &[RunResult], max_loss: f64) -> Summary {
+    let kept: Vec<&RunResult> = results
+        .iter()
+        .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
+        .collect();
+    let col = |f: &dyn Fn(&RunResult) -> f64| MeanSd::of(&kept.iter().map(|r| f(r)).collect::<Vec<_>>());
+    let n = results.first().map_or(0, |r| r.params.h.len());
+    Summary {
+        runs: results.len(),
+        kept: kept.len(),
+        with_shape: kept.iter().filter(|r| has_published_shape(&r.params.h)).count(),
+        max_loss,
+        h: (0..n).map(|k| col(&|r| r.params.h[k])).collect(),
+        lambda: col(&|r| r.params.lambda),
+        ads_radius: col(&|r| r.params.ads_radius),
+        inv_l_mev: col(&|r| inv_l_mev(r.params.ads_radius)),
+        loss: col(&|r| r.loss),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::physics::presets::TABLE_II_H;
+
+    #[test]
+    fn table_ii_has_the_published_shape_and_a_flat_metric_does_not() {
+        let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
+        assert!(has_published_shape(&h));
+        assert!(!has_published_shape(&[4.0; 15]));
+    }
+
+    #[test]
+    fn summary_keeps_only_good_runs() {
+        let mk = |loss: f64, l: f64| RunResult {
+            seed: 0,
+            params: Params { h: vec![1.0, 2.0], lambda: 0.0, ads_radius: l },
+            loss,
+            epochs: 1,
+            restarts: 0,
+            shape_epoch: None,
+            diverged: false,
+            seconds: 0.0,
+        };
+        let s = summarize(&[mk(0.05, 3.0), mk(0.07, 4.0), mk(0.25, 0.1), mk(f64::NAN, 1.0)], 0.1);
+        assert_eq!((s.runs, s.kept), (4, 2));
+        assert!((s.ads_radius.mean - 3.5).abs() < 1e-12);
+        assert!((s.ads_radius.sd - 0.5f64.sqrt()).abs() < 1e-12);
+    }
+}
