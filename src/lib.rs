@@ -20,3 +20,7 @@ pub mod train;
 pub mod charts;
 pub mod model_file;
 pub mod points;
+pub mod url_state;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+pub mod serve;

@@ -1,4 +1,5 @@
 //! Cross-module checks of the engine against PHYSICS.md: exact gradients and the golden forward pass.
+#![cfg(not(target_arch = "wasm32"))]
 
 use adsdl::physics::presets::{TABLE_II_H, TABLE_II_L, TABLE_II_LAMBDA};
 use adsdl::physics::{Params, Preset, PresetId, Regularizer, Sample, Workspace};

@@ -35,6 +35,7 @@ USAGE:
                  [--epochs E] [--lr X] [--recipe restart|paper] [--json]
   adsdl bench    [--epochs 30]
   adsdl charts   --model model.json --out-dir DIR
+  adsdl serve    [--dir dist] [--port 8000] [--host 127.0.0.1] [--prefix /]
   adsdl help
 ";
 
@@ -428,6 +429,15 @@ fn cmd_charts(flags: &Flags) -> Result<(), String> {
     Ok(())
 }
 
+fn cmd_serve(flags: &Flags) -> Result<(), String> {
+    flags.only(&["dir", "port", "host", "prefix"])?;
+    let dir: String = flags.get("dir")?.unwrap_or_else(|| "dist".into());
+    let port: u16 = flags.get("port")?.unwrap_or(8000);
+    let host: String = flags.get("host")?.unwrap_or_else(|| "127.0.0.1".into());
+    let prefix: String = flags.get("prefix")?.unwrap_or_else(|| "/".into());
+    adsdl::serve::serve(std::path::Path::new(&dir), &format!("{host}:{port}"), &prefix)
+}
+
 fn run(args: &[String]) -> Result<(), String> {
     let (cmd, rest) = args.split_first().ok_or(USAGE)?;
     let flags = Flags::parse(rest)?;
@@ -437,6 +447,7 @@ fn run(args: &[String]) -> Result<(), String> {
         "ensemble" => cmd_ensemble(&flags),
         "bench" => cmd_bench(&flags),
         "charts" => cmd_charts(&flags),
+        "serve" => cmd_serve(&flags),
         "help" | "--help" | "-h" => {
             out_raw(USAGE);
             Ok(())

@@ -327,22 +327,28 @@ impl Trainer {
         });
     }
 
-    /// Run mini-batches until the current epoch completes. With the restart recipe a divergence
-    /// restarts the run instead of ending it.
-    pub fn epoch_step(&mut self) -> Result<(), Diverged> {
-        loop {
-            match self.step() {
-                Ok(info) if info.epoch_done => return Ok(()),
-                Ok(_) => {}
-                Err(d) if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd => {
-                    self.cursor = 0;
-                    self.acc_loss = 0.0;
-                    self.acc_batches = 0;
-                    self.restart(&d.message);
-                }
-                Err(d) => return Err(d),
+    /// One step under the recipe: with `restart` (QCD) a divergence restarts the run from a new
+    /// initialisation instead of ending it; otherwise it is returned (the step was rolled back).
+    pub fn step_guarded(&mut self) -> Result<StepInfo, Diverged> {
+        match self.step() {
+            Err(d) if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd => {
+                self.cursor = 0;
+                self.acc_loss = 0.0;
+                self.acc_batches = 0;
+                self.restart(&d.message);
+                Ok(StepInfo {
+                    loss: f64::NAN,
+                    epoch_done: false,
+                })
             }
+            r => r,
         }
+    }
+
+    /// Run mini-batches until the current epoch completes.
+    pub fn epoch_step(&mut self) -> Result<(), Diverged> {
+        while !self.step_guarded()?.epoch_done {}
+        Ok(())
     }
 }
 

@@ -1,0 +1,250 @@
+//! The thin WebAssembly boundary: wraps the [`Trainer`], turns every error into a JS exception,
+//! draws the charts on canvases. No physics here beyond calling the engine.
+
+use crate::charts::{chart_names, draw_named, Theme};
+use crate::model_file::ModelFile;
+use crate::physics::PresetId;
+use crate::train::{Recipe, TrainConfig, Trainer};
+use crate::url_state::{parse_query, to_query, PageState, SPEEDS};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// High-resolution clock where available (window or worker), else Date.
+fn perf_ms() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or_else(now_ms, |p| p.now())
+}
+
+/// The page's training session.
+#[wasm_bindgen]
+pub struct App {
+    state: PageState,
+    trainer: Trainer,
+    notices: Vec<String>,
+    paused_reason: Option<String>,
+    steps_window: Vec<(f64, u64)>,
+}
+
+#[wasm_bindgen]
+impl App {
+    /// A session from a URL query (hostile values are clamped or ignored; see `notices`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(query: &str) -> Result<App, JsError> {
+        let (state, notices) = parse_query(query);
+        let trainer = Trainer::new(state.config.clone()).map_err(|e| JsError::new(&e))?;
+        Ok(App {
+            state,
+            trainer,
+            notices,
+            paused_reason: None,
+            steps_window: Vec::new(),
+        })
+    }
+
+    /// Notices from parsing the URL, as a JSON array of strings (to be shown as text).
+    pub fn notices(&self) -> String {
+        serde_json::to_string(&self.notices).expect("json")
+    }
+
+    /// Train up to `max_steps` mini-batches or until `budget_ms` have passed, whichever first.
+    /// Returns the number of steps done. A divergence the recipe cannot absorb rolls the step back
+    /// and pauses: `status().paused_reason` says why.
+    pub fn run(&mut self, max_steps: u32, budget_ms: f64) -> u32 {
+        if self.paused_reason.is_some() {
+            return 0;
+        }
+        let t0 = now_ms();
+        let mut done = 0;
+        while done < max_steps {
+            match self.trainer.step_guarded() {
+                Ok(_) => done += 1,
+                Err(d) => {
+                    self.paused_reason = Some(format!(
+                        "Training paused: {}. The last finite parameters were kept; try a smaller learning rate (now {}).",
+                        d.message,
+                        self.trainer.config().lr
+                    ));
+                    break;
+                }
+            }
+            if done % 8 == 0 && now_ms() - t0 >= budget_ms {
+                break;
+            }
+        }
+        let now = perf_ms();
+        self.steps_window.push((now, self.trainer.steps()));
+        self.steps_window.retain(|&(t, _)| now - t <= 2000.0);
+        done
+    }
+
+    /// Counters and parameters as JSON: epoch, steps, batches_per_second, loss (last epoch mean),
+    /// lambda, ads_radius, inv_l_mev, attempt, events, paused_reason, preset.
+    pub fn status(&self) -> String {
+        let t = &self.trainer;
+        let p = t.params();
+        let rate = match (self.steps_window.first(), self.steps_window.last()) {
+            (Some(a), Some(b)) if b.0 > a.0 => 1000.0 * (b.1 - a.1) as f64 / (b.0 - a.0),
+            _ => 0.0,
+        };
+        let finite = |v: f64| if v.is_finite() { json!(v) } else { json!(null) };
+        json!({
+            "preset": t.config().preset.name(),
+            "epoch": t.epoch(),
+            "steps": t.steps(),
+            "batches_per_epoch": t.batches_per_epoch(),
+            "batches_per_second": rate,
+            "loss": t.last_epoch_loss().map(finite),
+            "lambda": finite(p.lambda),
+            "ads_radius": finite(p.ads_radius),
+            "inv_l_mev": finite(1000.0 / p.ads_radius),
+            "attempt": t.attempt() + 1,
+            "events": t.events(),
+            "paused_reason": self.paused_reason,
+            "lr": t.config().lr,
+        })
+        .to_string()
+    }
+
+    /// Loss over the whole training set evaluated as one batch (what `adsdl eval --train-set` prints).
+    pub fn full_loss(&self) -> f64 {
+        self.trainer.full_loss().total()
+    }
+
+    /// Draw chart `name` ("metric", "data", "loss", "couplings") on a canvas whose size is already
+    /// in device pixels; `scale` enlarges text and markers (devicePixelRatio × presentation).
+    pub fn draw(&self, name: &str, canvas: HtmlCanvasElement, dark: bool, scale: f64) -> Result<(), JsError> {
+        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("no 2D context on that canvas"))?;
+        let root = backend.into_drawing_area();
+        let mut theme = if dark { Theme::dark() } else { Theme::light() };
+        theme.scale = scale.clamp(0.5, 6.0);
+        draw_named(name, &root, &self.trainer, &theme).map_err(|e| JsError::new(&e))
+    }
+
+    /// The chart names for the current preset, comma-separated.
+    pub fn charts(&self) -> String {
+        chart_names(self.trainer.config().preset).join(",")
+    }
+
+    /// Start again from the same seed: same data, same initial weights.
+    pub fn reset(&mut self) -> Result<(), JsError> {
+        self.trainer = Trainer::new(self.state.config.clone()).map_err(|e| JsError::new(&e))?;
+        self.paused_reason = None;
+        self.steps_window.clear();
+        Ok(())
+    }
+
+    /// Apply a new query (from the controls). The run restarts unless only the learning rate,
+    /// speed or display flags changed. Returns the notices as a JSON array.
+    pub fn apply(&mut self, query: &str) -> Result<String, JsError> {
+        let (new, notices) = parse_query(query);
+        let mut same_run = new.config.clone();
+        same_run.lr = self.state.config.lr;
+        let restart = same_run != self.state.config;
+        if restart {
+            let trainer = Trainer::new(new.config.clone()).map_err(|e| JsError::new(&e))?;
+            self.trainer = trainer;
+            self.paused_reason = None;
+            self.steps_window.clear();
+        } else if new.config.lr != self.trainer.config().lr {
+            self.trainer.set_lr(new.config.lr).map_err(|e| JsError::new(&e))?;
+            self.paused_reason = None;
+        }
+        self.state = new;
+        Ok(serde_json::to_string(&notices).expect("json"))
+    }
+
+    /// Change the learning rate without touching the run; clears a divergence pause.
+    pub fn set_lr(&mut self, lr: f64) -> Result<(), JsError> {
+        self.trainer.set_lr(lr).map_err(|e| JsError::new(&e))?;
+        self.state.config.lr = lr;
+        self.paused_reason = None;
+        Ok(())
+    }
+
+    /// The URL query of the current state (without `?`).
+    pub fn query(&self) -> String {
+        to_query(&self.state)
+    }
+
+    /// The state as JSON for the controls: the config plus speed, embed, present, autoplay.
+    pub fn state(&self) -> String {
+        json!({
+            "config": self.state.config,
+            "speed": self.state.speed,
+            "speeds": SPEEDS.len(),
+            "steps_per_frame": SPEEDS[self.state.speed],
+            "embed": self.state.embed,
+            "present": self.state.present,
+            "autoplay": self.state.autoplay,
+        })
+        .to_string()
+    }
+
+    /// The model file (same format as the CLI's `--out`).
+    pub fn export_model(&self) -> String {
+        ModelFile::from_trainer(&self.trainer).to_json()
+    }
+
+    /// Resume from a model file. A rejected file leaves the current run untouched.
+    pub fn import_model(&mut self, text: &str) -> Result<(), JsError> {
+        let m = ModelFile::from_json(text).map_err(|e| JsError::new(&e))?;
+        let trainer = m.resume().map_err(|e| JsError::new(&e))?;
+        self.state.config = trainer.config().clone();
+        self.trainer = trainer;
+        self.paused_reason = None;
+        Ok(())
+    }
+
+    /// The learned metric as CSV: k, eta, h (and the reference column of the preset).
+    pub fn metric_csv(&self) -> String {
+        let t = &self.trainer;
+        let bulk = &t.network().bulk;
+        let truth = t.preset().true_params();
+        let mut s = String::from(if truth.is_some() { "k,eta,h,h_true\n" } else { "k,eta,h,h_table_ii\n" });
+        for (k, h) in t.params().h.iter().enumerate() {
+            let reference = match &truth {
+                Some(tr) => tr.h[k],
+                None => crate::physics::presets::TABLE_II_H[k].0,
+            };
+            s += &format!("{k},{},{h},{reference}\n", bulk.eta(k));
+        }
+        s
+    }
+
+    /// Milliseconds per QCD epoch of the paper protocol (20 000 samples, batch 100, Adam), timed
+    /// over `epochs` epochs after one warm-up — the native `adsdl bench` measurement, in the page.
+    pub fn bench(epochs: u32) -> Result<f64, JsError> {
+        let mut c = TrainConfig::new(PresetId::Qcd);
+        c.recipe = Recipe::Paper;
+        let mut t = Trainer::new(c).map_err(|e| JsError::new(&e))?;
+        let run = |t: &mut Trainer| t.epoch_step().map_err(|d| JsError::new(&d.message));
+        run(&mut t)?;
+        let t0 = perf_ms();
+        for _ in 0..epochs.max(1) {
+            run(&mut t)?;
+        }
+        Ok((perf_ms() - t0) / epochs.max(1) as f64)
+    }
+
+    /// Per-epoch mean losses so far (for tests and the page's own checks).
+    pub fn losses(&self) -> Vec<f64> {
+        self.trainer.history().loss.clone()
+    }
+}
+
+/// Install a panic hook that reports Rust panics on the console (once).
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&format!("adsdl: {info}").into());
+    }));
+}

@@ -1,0 +1,310 @@
+// The page: controls, the animation loop and downloads. All physics and all chart drawing
+// happen in Rust (pkg/adsdl.js); this module only wires the DOM to it.
+import init, { App } from './pkg/adsdl.js';
+
+const $ = (id) => document.getElementById(id);
+const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
+// Minimum milliseconds between redraws of each chart while training (the data plane is dearest).
+const REDRAW_MS = { metric: 100, loss: 200, couplings: 200, data: 400 };
+const FRAME_BUDGET_MS = 10;
+
+let app = null;
+let playing = false;
+let resumeWhenVisible = false;
+let stepsPerFrame = 1;
+let lastSteps = -1;
+const lastDraw = {};
+let forceDraw = true;
+const darkQuery = matchMedia('(prefers-color-scheme: dark)');
+const firstFrame = { ms: null };
+
+function fatal(text) {
+  const el = $('fatal');
+  el.textContent = text;
+  el.hidden = false;
+}
+
+function showNotices(list) {
+  const ul = $('notices');
+  ul.replaceChildren(...list.map((n) => {
+    const li = document.createElement('li');
+    li.textContent = n;
+    return li;
+  }));
+  ul.hidden = list.length === 0;
+}
+
+function say(text) {
+  const el = $('message');
+  el.textContent = text || '';
+  el.hidden = !text;
+}
+
+function state() { return JSON.parse(app.state()); }
+function status() { return JSON.parse(app.status()); }
+
+function writeUrl() {
+  history.replaceState(null, '', `?${app.query()}`);
+}
+
+function syncControls() {
+  const st = state();
+  const c = st.config;
+  $('preset').value = c.preset;
+  $('lr').value = c.lr;
+  $('batch').value = c.batch;
+  $('reg').value = c.reg;
+  $('c').value = c.reg_c;
+  $('seed').value = c.seed;
+  $('recipe').value = c.recipe;
+  $('speed').value = st.speed;
+  $('speed-out').textContent = `${SPEED_NAMES[st.speed]} / frame`;
+  stepsPerFrame = st.speed === SPEED_NAMES.length - 1 ? 1e9 : Number(SPEED_NAMES[st.speed]);
+  document.body.classList.toggle('ads', c.preset !== 'qcd');
+  $('reg').disabled = c.preset === 'qcd';
+  $('recipe').disabled = c.preset !== 'qcd';
+  document.body.classList.toggle('embed', st.embed);
+  document.body.classList.toggle('present', st.present);
+}
+
+// Apply one changed setting: the Rust side decides whether the run restarts (anything but the
+// learning rate and display settings) and clamps what is out of range.
+function change(key, value) {
+  const q = new URLSearchParams(app.query());
+  if (key === 'preset') {
+    for (const k of [...q.keys()]) if (!['seed', 'speed', 'embed', 'present'].includes(k)) q.delete(k);
+  }
+  q.set(key, value);
+  try {
+    showNotices(JSON.parse(app.apply(q.toString())));
+  } catch (e) {
+    say(`Not applied: ${e.message || e}`);
+  }
+  syncControls();
+  writeUrl();
+  forceDraw = true;
+}
+
+function setPlaying(on) {
+  playing = on;
+  $('play').textContent = on ? '❚❚ Pause' : '▶ Play';
+  $('play').setAttribute('aria-pressed', String(on));
+}
+
+function sizeCanvases() {
+  const dpr = window.devicePixelRatio || 1;
+  for (const c of document.querySelectorAll('canvas')) {
+    const w = Math.max(1, Math.round(c.clientWidth * dpr));
+    const h = Math.max(1, Math.round(c.clientHeight * dpr));
+    if (c.width !== w || c.height !== h) {
+      c.width = w;
+      c.height = h;
+    }
+  }
+  forceDraw = true;
+}
+
+function chartScale() {
+  return (window.devicePixelRatio || 1) * (document.body.classList.contains('present') ? 1.5 : 1);
+}
+
+function redraw(now) {
+  const steps = status().steps;
+  const changed = steps !== lastSteps;
+  for (const name of app.charts().split(',')) {
+    const due = now - (lastDraw[name] || -1e9) >= REDRAW_MS[name];
+    if (!(forceDraw || (changed && due))) continue;
+    const canvas = $(`chart-${name}`);
+    if (!canvas || canvas.clientWidth === 0) continue;
+    try {
+      app.draw(name, canvas, darkQuery.matches, chartScale());
+    } catch (e) {
+      say(`Could not draw ${name}: ${e.message || e}`);
+    }
+    lastDraw[name] = now;
+  }
+  if (firstFrame.ms === null) firstFrame.ms = performance.now();
+  lastSteps = steps;
+  forceDraw = false;
+}
+
+const fmt = (v, digits) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
+
+function updateCounters(s) {
+  $('k-epoch').textContent = s.epoch;
+  $('k-rate').textContent = Math.round(s.batches_per_second);
+  $('k-loss').textContent = s.loss === null ? '–' : Number(s.loss).toPrecision(3);
+  $('k-l').textContent = fmt(s.ads_radius, 3);
+  $('k-invl').textContent = s.ads_radius ? fmt(s.inv_l_mev, 0) : '–';
+  $('k-lambda').textContent = fmt(s.lambda, 4);
+  $('k-attempt').textContent = s.attempt;
+  if (s.paused_reason) {
+    say(s.paused_reason);
+  } else if (s.events.length) {
+    const e = s.events[s.events.length - 1];
+    say(`Epoch ${e.epoch}: ${e.message}`);
+  }
+}
+
+function frame(now) {
+  if (playing && !document.hidden) {
+    app.run(stepsPerFrame, FRAME_BUDGET_MS);
+  }
+  const s = status();
+  if (playing && s.paused_reason) setPlaying(false);
+  redraw(now);
+  updateCounters(s);
+  requestAnimationFrame(frame);
+}
+
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function baseName() {
+  const s = status();
+  return `adsdl-${s.preset}-seed${state().config.seed}-epoch${s.epoch}`;
+}
+
+function embedSnippet() {
+  const url = new URL(location.href);
+  url.searchParams.set('embed', '1');
+  url.searchParams.delete('present');
+  const src = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  return `<iframe src="${src}" width="960" height="760" style="border:0" title="adsdl: a neural network learns the shape of spacetime" loading="lazy"></iframe>`;
+}
+
+function togglePresent() {
+  const on = !document.body.classList.contains('present');
+  change('present', on ? '1' : '0');
+  if (on && document.documentElement.requestFullscreen) {
+    document.documentElement.requestFullscreen().catch(() => {});
+  } else if (!on && document.fullscreenElement) {
+    document.exitFullscreen().catch(() => {});
+  }
+  requestAnimationFrame(sizeCanvases);
+}
+
+function stepOnce() {
+  setPlaying(false);
+  app.run(1, 1e9);
+}
+
+function resetRun() {
+  app.reset();
+  say('');
+  forceDraw = true;
+}
+
+function bind() {
+  $('play').addEventListener('click', () => setPlaying(!playing));
+  $('step').addEventListener('click', stepOnce);
+  $('reset').addEventListener('click', resetRun);
+  $('speed').addEventListener('input', (e) => change('speed', e.target.value));
+  for (const [id, key] of [['preset', 'preset'], ['lr', 'lr'], ['batch', 'batch'], ['reg', 'reg'], ['c', 'c'], ['seed', 'seed'], ['recipe', 'recipe']]) {
+    $(id).addEventListener('change', (e) => {
+      say('');
+      change(key, e.target.value);
+    });
+  }
+  $('export-model').addEventListener('click', () =>
+    download(`${baseName()}.json`, new Blob([app.export_model()], { type: 'application/json' })));
+  $('export-csv').addEventListener('click', () =>
+    download(`${baseName()}-metric.csv`, new Blob([app.metric_csv()], { type: 'text/csv' })));
+  for (const b of document.querySelectorAll('button.png')) {
+    b.addEventListener('click', () => $(`chart-${b.dataset.chart}`).toBlob((blob) => download(`${baseName()}-${b.dataset.chart}.png`, blob)));
+  }
+  $('import-model').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (!file) return;
+    try {
+      app.import_model(await file.text());
+      syncControls();
+      writeUrl();
+      say(`Loaded ${file.name}: training resumes from it.`);
+    } catch (err) {
+      say(`${file.name} was not loaded (the current run is unchanged): ${err.message || err}`);
+    }
+    e.target.value = '';
+    forceDraw = true;
+  });
+  $('share').addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(location.href);
+      say('Link copied: it reopens this configuration.');
+    } catch {
+      say(`Link: ${location.href}`);
+    }
+  });
+  $('embed').addEventListener('click', () => {
+    $('embed-code').value = embedSnippet();
+    $('embed-box').hidden = !$('embed-box').hidden;
+    $('embed-code').select();
+  });
+  $('present').addEventListener('click', togglePresent);
+  document.addEventListener('keydown', (e) => {
+    if (e.target.closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === ' ') {
+      e.preventDefault();
+      setPlaying(!playing);
+    } else if (e.key === 'ArrowRight') {
+      e.preventDefault();
+      stepOnce();
+    } else if (e.key === 'r' || e.key === 'R') {
+      resetRun();
+    } else if (e.key === 'Escape' && document.body.classList.contains('present')) {
+      togglePresent();
+    }
+  });
+  // A hidden tab computes nothing; training resumes when it is visible again.
+  document.addEventListener('visibilitychange', () => {
+    if (document.hidden) {
+      resumeWhenVisible = playing;
+      setPlaying(false);
+    } else if (resumeWhenVisible) {
+      setPlaying(true);
+    }
+  });
+  darkQuery.addEventListener('change', () => { forceDraw = true; });
+  new ResizeObserver(sizeCanvases).observe(document.querySelector('.charts'));
+}
+
+async function main() {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
+    fatal('This page trains its network with WebAssembly, which this browser does not provide. Any current Firefox, Chrome, Edge or Safari will run it.');
+    return;
+  }
+  try {
+    await init();
+    app = new App(location.search);
+  } catch (e) {
+    fatal(`The network could not be started: ${e.message || e}`);
+    return;
+  }
+  showNotices(JSON.parse(app.notices()));
+  syncControls();
+  bind();
+  sizeCanvases();
+  writeUrl();
+  const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
+  setPlaying(state().autoplay && !reduceMotion);
+  // Hooks for the end-to-end test and for curious users at the console.
+  window.adsdl = {
+    status,
+    state,
+    fullLoss: () => app.full_loss(),
+    exportModel: () => app.export_model(),
+    bench: (epochs) => App.bench(epochs),
+    firstFrameMs: () => firstFrame.ms,
+    setPlaying,
+  };
+  requestAnimationFrame(frame);
+}
+
+main();
