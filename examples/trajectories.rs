@@ -4,8 +4,14 @@ use adsdl::physics::PresetId;
 use adsdl::train::{Recipe, TrainConfig, Trainer};
 
 fn main() {
-    let a: Vec<u64> = std::env::args().skip(1).map(|s| s.parse().expect("seed numbers")).collect();
-    let (first, n) = (a.first().copied().unwrap_or(1), a.get(1).copied().unwrap_or(12));
+    let a: Vec<u64> = std::env::args()
+        .skip(1)
+        .map(|s| s.parse().expect("seed numbers"))
+        .collect();
+    let (first, n) = (
+        a.first().copied().unwrap_or(1),
+        a.get(1).copied().unwrap_or(12),
+    );
     let checks = [10, 25, 50, 100, 150, 200, 300, 500, 1000, 1500];
     for seed in first..first + n {
         let mut c = TrainConfig::new(PresetId::Qcd);
@@ -24,7 +30,12 @@ fn main() {
                 break;
             }
             let p = t.params();
-            line += &format!(" [{e}: {:.3} L{:.2} λ{:+.1}]", t.last_epoch_loss().unwrap(), p.ads_radius, p.lambda);
+            line += &format!(
+                " [{e}: {:.3} L{:.2} λ{:+.1}]",
+                t.last_epoch_loss().unwrap(),
+                p.ads_radius,
+                p.lambda
+            );
         }
         println!("{line}");
     }

@@ -14,13 +14,13 @@
 //! - [`charts`]: plotters charts, generic over the drawing backend (canvas in the page, SVG in the CLI).
 //! - `web` (wasm32 only): the thin `#[wasm_bindgen]` boundary.
 
-pub mod physics;
-pub mod rng;
-pub mod train;
 pub mod charts;
 pub mod model_file;
+pub mod physics;
 pub mod points;
+pub mod rng;
+pub mod serve;
+pub mod train;
 pub mod url_state;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
-pub mod serve;

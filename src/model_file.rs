@@ -102,7 +102,10 @@ impl ModelFile {
     /// Check the file against this build: format, version, geometry of the preset, finiteness.
     pub fn validate(&self) -> Result<(), String> {
         if self.format != FORMAT {
-            return Err(format!("model file: \"format\" is \"{}\", expected \"{FORMAT}\"", self.format));
+            return Err(format!(
+                "model file: \"format\" is \"{}\", expected \"{FORMAT}\"",
+                self.format
+            ));
         }
         if self.version != VERSION {
             return Err(format!(
@@ -113,19 +116,36 @@ impl ModelFile {
         let bulk = &Preset::get(self.preset).network.bulk;
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
         if self.d != bulk.d {
-            return Err(format!("model file: \"d\" is {}, the {} preset has d = {}", self.d, self.preset, bulk.d));
+            return Err(format!(
+                "model file: \"d\" is {}, the {} preset has d = {}",
+                self.d, self.preset, bulk.d
+            ));
         }
-        let reals = [("m2", self.m2, bulk.m2), ("eta_ini", self.eta_ini, bulk.eta_ini), ("eta_fin", self.eta_fin, bulk.eta_fin)];
+        let reals = [
+            ("m2", self.m2, bulk.m2),
+            ("eta_ini", self.eta_ini, bulk.eta_ini),
+            ("eta_fin", self.eta_fin, bulk.eta_fin),
+        ];
         for (key, got, want) in reals {
             if !close(got, want) {
-                return Err(format!("model file: \"{key}\" is {got}, the {} preset has {want}", self.preset));
+                return Err(format!(
+                    "model file: \"{key}\" is {got}, the {} preset has {want}",
+                    self.preset
+                ));
             }
         }
         if self.layers != bulk.layers {
-            return Err(format!("model file: \"layers\" is {}, the {} preset has {}", self.layers, self.preset, bulk.layers));
+            return Err(format!(
+                "model file: \"layers\" is {}, the {} preset has {}",
+                self.layers, self.preset, bulk.layers
+            ));
         }
         if self.h.len() != self.layers {
-            return Err(format!("model file: \"h\" has {} values but \"layers\" is {}", self.h.len(), self.layers));
+            return Err(format!(
+                "model file: \"h\" has {} values but \"layers\" is {}",
+                self.h.len(),
+                self.layers
+            ));
         }
         if let Some(k) = self.h.iter().position(|v| !v.is_finite()) {
             return Err(format!("model file: \"h\"[{k}] is not a finite number"));
@@ -134,21 +154,32 @@ impl ModelFile {
             return Err("model file: \"lambda\" is not a finite number".into());
         }
         match (self.preset, self.ads_radius) {
-            (PresetId::Qcd, None) => return Err("model file: \"ads_radius\" (L in GeV⁻¹) is required for the qcd preset".into()),
+            (PresetId::Qcd, None) => {
+                return Err(
+                    "model file: \"ads_radius\" (L in GeV⁻¹) is required for the qcd preset".into(),
+                )
+            }
             (_, Some(l)) if !(l.is_finite() && l > 0.0) => {
-                return Err(format!("model file: \"ads_radius\" must be a positive number, got {l}"))
+                return Err(format!(
+                    "model file: \"ads_radius\" must be a positive number, got {l}"
+                ))
             }
             _ => {}
         }
         if let Some(r) = &self.regularizer {
-            for (key, v) in [("smooth", r.smooth), ("boundary", r.boundary), ("einstein", r.einstein)] {
+            for (key, v) in [
+                ("smooth", r.smooth),
+                ("boundary", r.boundary),
+                ("einstein", r.einstein),
+            ] {
                 if !(v.is_finite() && v >= 0.0) {
                     return Err(format!("model file: \"regularizer\".\"{key}\" must be a non-negative number, got {v}"));
                 }
             }
         }
         if let Some(c) = &self.training {
-            c.validate().map_err(|e| format!("model file: \"training\": {e}"))?;
+            c.validate()
+                .map_err(|e| format!("model file: \"training\": {e}"))?;
             if c.preset != self.preset {
                 return Err("model file: \"training\".\"preset\" differs from \"preset\"".into());
             }
@@ -183,7 +214,9 @@ impl ModelFile {
 
     /// The regulariser: the stored strengths, else those of the configuration.
     pub fn regularizer(&self) -> Regularizer {
-        self.regularizer.clone().unwrap_or_else(|| self.config().regularizer())
+        self.regularizer
+            .clone()
+            .unwrap_or_else(|| self.config().regularizer())
     }
 
     /// A trainer that resumes from this model (same data as the original run, fresh optimiser).
@@ -200,7 +233,9 @@ mod tests {
     use super::*;
 
     fn minimal_qcd() -> String {
-        let h: Vec<String> = (0..15).map(|k| format!("{}", 3.0 - 0.1 * k as f64)).collect();
+        let h: Vec<String> = (0..15)
+            .map(|k| format!("{}", 3.0 - 0.1 * k as f64))
+            .collect();
         format!(
             r#"{{"format":"adsdl-model","version":1,"preset":"qcd","d":4,"m2":-3,"layers":15,
                "eta_ini":1,"eta_fin":0.06666666666666667,"h":[{}],"lambda":0.01,"ads_radius":3.4}}"#,
@@ -219,11 +254,23 @@ mod tests {
     #[test]
     fn bad_files_say_what_is_wrong() {
         let cases = [
-            (minimal_qcd().replace("\"version\":1", "\"version\":7"), "version"),
-            (minimal_qcd().replace("\"layers\":15", "\"layers\":14"), "layers"),
-            (minimal_qcd().replace(",\"ads_radius\":3.4", ""), "ads_radius"),
+            (
+                minimal_qcd().replace("\"version\":1", "\"version\":7"),
+                "version",
+            ),
+            (
+                minimal_qcd().replace("\"layers\":15", "\"layers\":14"),
+                "layers",
+            ),
+            (
+                minimal_qcd().replace(",\"ads_radius\":3.4", ""),
+                "ads_radius",
+            ),
             (minimal_qcd().replace("adsdl-model", "something"), "format"),
-            (minimal_qcd().replace("\"lambda\":0.01", "\"lambda\":\"x\""), "line"),
+            (
+                minimal_qcd().replace("\"lambda\":0.01", "\"lambda\":\"x\""),
+                "line",
+            ),
             ("{".to_string(), "line 1"),
         ];
         for (text, needle) in cases {

@@ -58,7 +58,9 @@ fn respond(mut s: TcpStream, root: &Path, prefix: &str) -> std::io::Result<()> {
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
     if method != "GET" && method != "HEAD" {
-        return s.write_all(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return s.write_all(
+            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        );
     }
     match resolve(root, prefix, target) {
         Ok(file) => {
@@ -86,7 +88,10 @@ fn respond(mut s: TcpStream, root: &Path, prefix: &str) -> std::io::Result<()> {
 /// Serve `root` at http://`addr``prefix` until the process ends.
 pub fn serve(root: &Path, addr: &str, prefix: &str) -> Result<(), String> {
     if !root.join("index.html").is_file() {
-        return Err(format!("'{}' has no index.html (build the page first)", root.display()));
+        return Err(format!(
+            "'{}' has no index.html (build the page first)",
+            root.display()
+        ));
     }
     let prefix = format!("/{}/", prefix.trim_matches('/')).replace("//", "/");
     let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -111,7 +116,10 @@ mod tests {
         std::fs::write(dir.join("index.html"), "x").unwrap();
         std::fs::write(dir.join("pkg/a.wasm"), "x").unwrap();
         assert_eq!(resolve(&dir, "/", "/").unwrap(), dir.join("index.html"));
-        assert_eq!(resolve(&dir, "/w/s/", "/w/s/pkg/a.wasm?x=1").unwrap(), dir.join("pkg/a.wasm"));
+        assert_eq!(
+            resolve(&dir, "/w/s/", "/w/s/pkg/a.wasm?x=1").unwrap(),
+            dir.join("pkg/a.wasm")
+        );
         assert_eq!(resolve(&dir, "/w/s/", "/w/s"), Err(Some("/w/s/".into())));
         assert_eq!(resolve(&dir, "/w/s/", "/pkg/a.wasm"), Err(None));
         assert_eq!(resolve(&dir, "/", "/../etc/passwd"), Err(None));

@@ -47,7 +47,8 @@ pub fn percent_decode(s: &str) -> String {
         match b[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
                     Ok(v) => {
                         out.push(v);
                         i += 2;
@@ -72,19 +73,33 @@ fn shown(v: &str) -> String {
     }
 }
 
-fn num<T: FromStr + PartialOrd + Copy + std::fmt::Display>(key: &str, v: &str, (lo, hi): (T, T), notices: &mut Vec<String>) -> Option<T> {
+fn num<T: FromStr + PartialOrd + Copy + std::fmt::Display>(
+    key: &str,
+    v: &str,
+    (lo, hi): (T, T),
+    notices: &mut Vec<String>,
+) -> Option<T> {
     match v.parse::<T>() {
         Ok(x) if x < lo => {
-            notices.push(format!("{key} = {} is below the minimum; using {lo}", shown(v)));
+            notices.push(format!(
+                "{key} = {} is below the minimum; using {lo}",
+                shown(v)
+            ));
             Some(lo)
         }
         Ok(x) if x > hi => {
-            notices.push(format!("{key} = {} is above the maximum; using {hi}", shown(v)));
+            notices.push(format!(
+                "{key} = {} is above the maximum; using {hi}",
+                shown(v)
+            ));
             Some(hi)
         }
-        Ok(x) if x == x => Some(x),
+        Ok(x) if x.partial_cmp(&x).is_some() => Some(x),
         _ => {
-            notices.push(format!("{key} = '{}' is not a valid number; ignored", shown(v)));
+            notices.push(format!(
+                "{key} = '{}' is not a valid number; ignored",
+                shown(v)
+            ));
             None
         }
     }
@@ -138,8 +153,12 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
             }
             "lr" => c.lr = num("lr", v, limits::LR, &mut notices).unwrap_or(c.lr),
             "batch" => c.batch = num("batch", v, limits::BATCH, &mut notices).unwrap_or(c.batch),
-            "epochs" => c.epochs = num("epochs", v, limits::EPOCHS, &mut notices).unwrap_or(c.epochs),
-            "n" => c.per_class = num("n", v, limits::PER_CLASS, &mut notices).unwrap_or(c.per_class),
+            "epochs" => {
+                c.epochs = num("epochs", v, limits::EPOCHS, &mut notices).unwrap_or(c.epochs)
+            }
+            "n" => {
+                c.per_class = num("n", v, limits::PER_CLASS, &mut notices).unwrap_or(c.per_class)
+            }
             "c" => {
                 if let Some(x) = num("c", v, limits::REG_C, &mut notices) {
                     c.reg_c = x;
@@ -161,7 +180,10 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
                 Ok(r) => c.reg = r,
                 Err(e) => notices.push(format!("reg: {}; ignored", shown(&e))),
             },
-            "speed" => st.speed = num("speed", v, (0usize, SPEEDS.len() - 1), &mut notices).unwrap_or(st.speed),
+            "speed" => {
+                st.speed =
+                    num("speed", v, (0usize, SPEEDS.len() - 1), &mut notices).unwrap_or(st.speed)
+            }
             "embed" => st.embed = flag("embed", v, &mut notices).unwrap_or(st.embed),
             "present" => st.present = flag("present", v, &mut notices).unwrap_or(st.present),
             "play" => st.autoplay = flag("play", v, &mut notices).unwrap_or(st.autoplay),
@@ -172,7 +194,11 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
         c.reg_c = default_reg_c(preset, c.reg);
     }
     if c.batch > 2 * c.per_class {
-        notices.push(format!("batch = {} exceeds the training set; using {}", c.batch, 2 * c.per_class));
+        notices.push(format!(
+            "batch = {} exceeds the training set; using {}",
+            c.batch,
+            2 * c.per_class
+        ));
         c.batch = 2 * c.per_class;
     }
     debug_assert!(c.validate().is_ok());
@@ -213,7 +239,11 @@ pub fn to_query(st: &PageState) -> String {
     if st.speed != d.speed {
         q.push(format!("speed={}", st.speed));
     }
-    for (key, on, default) in [("embed", st.embed, d.embed), ("present", st.present, d.present), ("play", st.autoplay, d.autoplay)] {
+    for (key, on, default) in [
+        ("embed", st.embed, d.embed),
+        ("present", st.present, d.present),
+        ("play", st.autoplay, d.autoplay),
+    ] {
         if on != default {
             q.push(format!("{key}={}", u8::from(on)));
         }
@@ -245,7 +275,10 @@ mod tests {
 
     #[test]
     fn defaults_give_a_short_link() {
-        assert_eq!(to_query(&PageState::new(PresetId::Qcd)), "preset=qcd&seed=1");
+        assert_eq!(
+            to_query(&PageState::new(PresetId::Qcd)),
+            "preset=qcd&seed=1"
+        );
     }
 
     #[test]

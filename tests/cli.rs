@@ -4,7 +4,10 @@
 use std::process::{Command, Output};
 
 fn adsdl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_adsdl")).args(args).output().expect("run adsdl")
+    Command::new(env!("CARGO_BIN_EXE_adsdl"))
+        .args(args)
+        .output()
+        .expect("run adsdl")
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
@@ -20,21 +23,43 @@ fn stderr(o: &Output) -> String {
 #[test]
 fn train_then_eval_round_trips_the_model() {
     let model = tmp("ads.json");
-    let o = adsdl(&["train", "--preset", "ads-schwarzschild", "--epochs", "20", "--seed", "3", "--out", model.to_str().unwrap()]);
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "ads-schwarzschild",
+        "--epochs",
+        "20",
+        "--seed",
+        "3",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("true") && out.contains("error"), "summary shows the h_k table against the truth:\n{out}");
+    assert!(
+        out.contains("true") && out.contains("error"),
+        "summary shows the h_k table against the truth:\n{out}"
+    );
     let text = std::fs::read_to_string(&model).unwrap();
     let m: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(m["format"], "adsdl-model");
     assert_eq!(m["version"], 1);
     assert_eq!(m["h"].as_array().unwrap().len(), 10);
 
-    let o = adsdl(&["eval", "--model", model.to_str().unwrap(), "--train-set", "--json"]);
+    let o = adsdl(&[
+        "eval",
+        "--model",
+        model.to_str().unwrap(),
+        "--train-set",
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let stored = m["loss"].as_f64().unwrap();
-    assert!((e["loss"].as_f64().unwrap() - stored).abs() < 1e-12, "eval reproduces the stored loss");
+    assert!(
+        (e["loss"].as_f64().unwrap() - stored).abs() < 1e-12,
+        "eval reproduces the stored loss"
+    );
     assert_eq!(e["points"].as_array().unwrap().len(), 2000);
     assert_eq!(e["grad"]["h"].as_array().unwrap().len(), 10);
 }
@@ -42,10 +67,23 @@ fn train_then_eval_round_trips_the_model() {
 #[test]
 fn eval_of_bundled_and_csv_points() {
     let model = tmp("qcd.json");
-    let o = adsdl(&["train", "--preset", "qcd", "--epochs", "2", "--per-class", "200", "--out", model.to_str().unwrap()]);
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "qcd",
+        "--epochs",
+        "2",
+        "--per-class",
+        "200",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("GeV⁻¹") && out.contains("MeV") && out.contains("λ"), "{out}");
+    assert!(
+        out.contains("GeV⁻¹") && out.contains("MeV") && out.contains("λ"),
+        "{out}"
+    );
     let o = adsdl(&["eval", "--model", model.to_str().unwrap(), "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -59,7 +97,14 @@ fn eval_of_bundled_and_csv_points() {
     }
     let csv = tmp("points.csv");
     std::fs::write(&csv, "m_q,condensate,label\n0.005,0.03,0\n0.01,0.2,1\n").unwrap();
-    let o = adsdl(&["eval", "--model", model.to_str().unwrap(), "--data", csv.to_str().unwrap(), "--json"]);
+    let o = adsdl(&[
+        "eval",
+        "--model",
+        model.to_str().unwrap(),
+        "--data",
+        csv.to_str().unwrap(),
+        "--json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(e["points"][1]["label"], 1.0);
@@ -70,50 +115,128 @@ fn errors_are_one_clear_line_and_a_failure_code() {
     let bad_csv = tmp("bad.csv");
     std::fs::write(&bad_csv, "m_q,condensate\n0.001,0.01\n0.002,zz\n").unwrap();
     let bad_json = tmp("bad.json");
-    std::fs::write(&bad_json, "{\"format\": \"adsdl-model\", \"version\": 1,\n \"preset\": \"qcd\", }").unwrap();
+    std::fs::write(
+        &bad_json,
+        "{\"format\": \"adsdl-model\", \"version\": 1,\n \"preset\": \"qcd\", }",
+    )
+    .unwrap();
     let model = tmp("ok.json");
-    assert!(adsdl(&["train", "--preset", "qcd", "--epochs", "1", "--per-class", "50", "--out", model.to_str().unwrap()]).status.success());
+    assert!(adsdl(&[
+        "train",
+        "--preset",
+        "qcd",
+        "--epochs",
+        "1",
+        "--per-class",
+        "50",
+        "--out",
+        model.to_str().unwrap()
+    ])
+    .status
+    .success());
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["eval", "--model", "/nonexistent/m.json"], "cannot read"),
-        (vec!["eval", "--model", bad_json.to_str().unwrap()], "line 2"),
-        (vec!["eval", "--model", model.to_str().unwrap(), "--data", bad_csv.to_str().unwrap()], "line 3, column 2"),
+        (
+            vec!["eval", "--model", "/nonexistent/m.json"],
+            "cannot read",
+        ),
+        (
+            vec!["eval", "--model", bad_json.to_str().unwrap()],
+            "line 2",
+        ),
+        (
+            vec![
+                "eval",
+                "--model",
+                model.to_str().unwrap(),
+                "--data",
+                bad_csv.to_str().unwrap(),
+            ],
+            "line 3, column 2",
+        ),
         (vec!["train", "--preset", "qcd", "--lr", "-1"], "lr"),
         (vec!["train", "--preset", "qcd", "--lr", "fast"], "--lr"),
         (vec!["train", "--preset", "nope"], "unknown preset"),
         (vec!["train"], "--preset is required"),
-        (vec!["train", "--preset", "qcd", "--reg", "einstein"], "einstein"),
-        (vec!["train", "--preset", "qcd", "--bogus", "1"], "unknown option --bogus"),
+        (
+            vec!["train", "--preset", "qcd", "--reg", "einstein"],
+            "einstein",
+        ),
+        (
+            vec!["train", "--preset", "qcd", "--bogus", "1"],
+            "unknown option --bogus",
+        ),
         (vec!["frobnicate"], "unknown command"),
     ];
     for (args, needle) in cases {
         let o = adsdl(&args);
         let err = stderr(&o);
         assert!(!o.status.success(), "{args:?} should fail");
-        assert!(err.contains(needle), "{args:?}: {err:?} should mention {needle:?}");
+        assert!(
+            err.contains(needle),
+            "{args:?}: {err:?} should mention {needle:?}"
+        );
         assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
     }
 }
 
 #[test]
 fn ensemble_reports_a_table_and_json() {
-    let o = adsdl(&["ensemble", "--preset", "ads-schwarzschild", "--runs", "3", "--threads", "2", "--epochs", "30", "--json", "--quiet"]);
+    let o = adsdl(&[
+        "ensemble",
+        "--preset",
+        "ads-schwarzschild",
+        "--runs",
+        "3",
+        "--threads",
+        "2",
+        "--epochs",
+        "30",
+        "--json",
+        "--quiet",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(e["summary"]["runs"], 3);
     assert_eq!(e["summary"]["h"].as_array().unwrap().len(), 10);
-    let seeds: Vec<u64> = e["runs"].as_array().unwrap().iter().map(|r| r["seed"].as_u64().unwrap()).collect();
+    let seeds: Vec<u64> = e["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["seed"].as_u64().unwrap())
+        .collect();
     assert_eq!(seeds, vec![1, 2, 3]);
 }
 
 #[test]
 fn charts_are_written_as_svg() {
     let model = tmp("charts.json");
-    assert!(adsdl(&["train", "--preset", "qcd", "--epochs", "1", "--per-class", "50", "--out", model.to_str().unwrap()]).status.success());
+    assert!(adsdl(&[
+        "train",
+        "--preset",
+        "qcd",
+        "--epochs",
+        "1",
+        "--per-class",
+        "50",
+        "--out",
+        model.to_str().unwrap()
+    ])
+    .status
+    .success());
     let dir = tmp("charts");
-    let o = adsdl(&["charts", "--model", model.to_str().unwrap(), "--out-dir", dir.to_str().unwrap()]);
+    let o = adsdl(&[
+        "charts",
+        "--model",
+        model.to_str().unwrap(),
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     for name in ["metric", "data", "loss", "couplings"] {
         let svg = std::fs::read_to_string(dir.join(format!("{name}.svg"))).unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("<text") && svg.len() > 2000, "{name}.svg");
+        assert!(
+            svg.starts_with("<svg") && svg.contains("<text") && svg.len() > 2000,
+            "{name}.svg"
+        );
     }
 }

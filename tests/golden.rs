@@ -17,7 +17,10 @@ fn seeded_losses_match_the_golden_file() {
     for _ in 0..3 {
         t.epoch_step().unwrap();
     }
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/seed7_losses.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/seed7_losses.json"
+    );
     let got = serde_json::to_string(&t.history().loss).unwrap();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(path, &got).unwrap();

@@ -9,7 +9,10 @@ use adsdl::rng::Rng;
 fn loss_grad(preset: &Preset, reg: &Regularizer, p: &Params, batch: &[Sample]) -> (f64, Params) {
     let mut g = p.zeros_like();
     let mut ws = Workspace::default();
-    let d = preset.network.batch_loss_grad(p, batch, &mut g, &mut ws).data_loss;
+    let d = preset
+        .network
+        .batch_loss_grad(p, batch, &mut g, &mut ws)
+        .data_loss;
     let r = reg.loss_grad(&preset.network.bulk, p, Some(&mut g));
     (d + r, g)
 }
@@ -19,7 +22,13 @@ fn loss(preset: &Preset, reg: &Regularizer, p: &Params, batch: &[Sample]) -> f64
 }
 
 /// Max |analytic − central FD| over all trainable parameters, relative to the largest FD component.
-fn gradient_error(preset: &Preset, reg: &Regularizer, p: &Params, batch: &[Sample], couplings: bool) -> f64 {
+fn gradient_error(
+    preset: &Preset,
+    reg: &Regularizer,
+    p: &Params,
+    batch: &[Sample],
+    couplings: bool,
+) -> f64 {
     let (_, g) = loss_grad(preset, reg, p, batch);
     let e = 1e-6;
     let mut pairs = Vec::new();
@@ -27,21 +36,33 @@ fn gradient_error(preset: &Preset, reg: &Regularizer, p: &Params, batch: &[Sampl
         let (mut a, mut b) = (p.clone(), p.clone());
         a.h[k] += e;
         b.h[k] -= e;
-        pairs.push((g.h[k], (loss(preset, reg, &a, batch) - loss(preset, reg, &b, batch)) / (2.0 * e)));
+        pairs.push((
+            g.h[k],
+            (loss(preset, reg, &a, batch) - loss(preset, reg, &b, batch)) / (2.0 * e),
+        ));
     }
     if couplings {
         let (mut a, mut b) = (p.clone(), p.clone());
         a.lambda += e;
         b.lambda -= e;
-        pairs.push((g.lambda, (loss(preset, reg, &a, batch) - loss(preset, reg, &b, batch)) / (2.0 * e)));
+        pairs.push((
+            g.lambda,
+            (loss(preset, reg, &a, batch) - loss(preset, reg, &b, batch)) / (2.0 * e),
+        ));
         let (mut a, mut b) = (p.clone(), p.clone());
         a.ads_radius += e;
         b.ads_radius -= e;
-        pairs.push((g.ads_radius, (loss(preset, reg, &a, batch) - loss(preset, reg, &b, batch)) / (2.0 * e)));
+        pairs.push((
+            g.ads_radius,
+            (loss(preset, reg, &a, batch) - loss(preset, reg, &b, batch)) / (2.0 * e),
+        ));
     }
     let scale = pairs.iter().fold(0.0f64, |m, &(_, fd)| m.max(fd.abs()));
     assert!(scale > 1e-6, "a gradient check needs a gradient: {pairs:?}");
-    pairs.iter().fold(0.0f64, |m, &(a, fd)| m.max((a - fd).abs())) / scale
+    pairs
+        .iter()
+        .fold(0.0f64, |m, &(a, fd)| m.max((a - fd).abs()))
+        / scale
 }
 
 fn all_regularizers() -> Regularizer {
@@ -76,7 +97,10 @@ fn gradients_match_finite_differences_qcd() {
     let data = preset.training_data(500, &mut rng);
     for trial in 0..8 {
         let p = Params {
-            h: TABLE_II_H.iter().map(|&(m, _)| m * (1.0 + 0.1 * rng.normal())).collect(),
+            h: TABLE_II_H
+                .iter()
+                .map(|&(m, _)| m * (1.0 + 0.1 * rng.normal()))
+                .collect(),
             lambda: TABLE_II_LAMBDA.0 + 0.05 * rng.normal(),
             ads_radius: TABLE_II_L.0 * (1.0 + 0.05 * rng.normal()),
         };
@@ -99,6 +123,10 @@ fn golden_forward_table_ii_gives_the_published_outputs() {
     let expected = [-0.0048, -0.0058, -0.0077, -0.0086, -0.0453, -0.1161];
     for (s, want) in preset.bundled_points().iter().zip(expected) {
         let f = preset.network.forward(&p, s.x)[1];
-        assert!((f - want).abs() < 1e-4, "m_q = {}: π(η_fin) = {f:.5}, PHYSICS.md says {want}", s.x[0]);
+        assert!(
+            (f - want).abs() < 1e-4,
+            "m_q = {}: π(η_fin) = {f:.5}, PHYSICS.md says {want}",
+            s.x[0]
+        );
     }
 }

@@ -31,7 +31,12 @@ fn ads_schwarzschild_recovers_the_true_metric() {
     let med: Vec<f64> = errors.into_iter().map(median).collect();
     for (k, m) in med.iter().enumerate() {
         let bound = if k <= 7 { 0.03 } else { 0.10 };
-        assert!(*m < bound, "layer {k}: median error {:.2} % (bound {:.0} %); all: {med:?}", 100.0 * m, 100.0 * bound);
+        assert!(
+            *m < bound,
+            "layer {k}: median error {:.2} % (bound {:.0} %); all: {med:?}",
+            100.0 * m,
+            100.0 * bound
+        );
     }
 }
 
@@ -46,7 +51,11 @@ fn paper_regulariser_leaves_the_horizon_low() {
         t.epoch_step().unwrap();
     }
     let truth = t.preset().true_params().unwrap();
-    assert!(t.params().h[9] < 0.85 * truth.h[9], "h_9 = {}", t.params().h[9]);
+    assert!(
+        t.params().h[9] < 0.85 * truth.h[9],
+        "h_9 = {}",
+        t.params().h[9]
+    );
 }
 
 /// One QCD run of the default recipe reaches the published shape (seed 1: ~7 s in release).
@@ -56,8 +65,16 @@ fn qcd_default_recipe_reaches_the_published_shape() {
     let r = train_member(c, &|| 0.0).unwrap();
     assert!(has_published_shape(&r.params.h), "{:?}", r.params.h);
     assert!(r.loss <= 0.1, "loss {}", r.loss);
-    assert!((3.2..=4.4).contains(&r.params.ads_radius), "L = {}", r.params.ads_radius);
-    assert!(r.params.lambda > 0.0 && r.params.lambda < 0.03, "λ = {}", r.params.lambda);
+    assert!(
+        (3.2..=4.4).contains(&r.params.ads_radius),
+        "L = {}",
+        r.params.ads_radius
+    );
+    assert!(
+        r.params.lambda > 0.0 && r.params.lambda < 0.03,
+        "λ = {}",
+        r.params.lambda
+    );
 }
 
 /// Issue targets for the 8-run ensemble, paper protocol plus restarts (the CLI default).

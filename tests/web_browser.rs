@@ -38,9 +38,14 @@ fn errors_become_js_errors_and_leave_the_run_intact() {
     let mut app = App::new("?preset=qcd&n=100&batch=20").unwrap();
     app.run(5, 1e9);
     let before = app.status();
-    let err = app.import_model("{ not json").err().expect("malformed model rejected");
+    let Err(err) = app.import_model("{ not json") else {
+        panic!("a malformed model must be rejected");
+    };
     let msg = js_sys::Error::from(wasm_bindgen::JsValue::from(err)).message();
-    assert!(String::from(msg).contains("line 1"), "message names the place");
+    assert!(
+        String::from(msg).contains("line 1"),
+        "message names the place"
+    );
     assert!(app.set_lr(-3.0).is_err());
     assert_eq!(app.status(), before, "a rejected input changes nothing");
     assert_eq!(app.run(5, 1e9), 5, "the run continues");
@@ -62,9 +67,13 @@ fn every_chart_draws_pixels() {
     for name in app.charts().split(',') {
         let c = canvas(400, 250);
         app.draw(name, c.clone(), false, 1.0).unwrap();
-        let ctx: web_sys::CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+        let ctx: web_sys::CanvasRenderingContext2d =
+            c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
         let data = ctx.get_image_data(0.0, 0.0, 400.0, 250.0).unwrap().data();
-        let non_white = data.chunks(4).filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200).count();
+        let non_white = data
+            .chunks(4)
+            .filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200)
+            .count();
         assert!(non_white > 500, "{name}: {non_white} drawn pixels");
     }
 }

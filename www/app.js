@@ -299,6 +299,7 @@ async function main() {
     status,
     state,
     fullLoss: () => app.full_loss(),
+    losses: () => Array.from(app.losses()),
     exportModel: () => app.export_model(),
     bench: (epochs) => App.bench(epochs),
     firstFrameMs: () => firstFrame.ms,

@@ -52,12 +52,16 @@ impl Flags {
         let mut i = 0;
         while i < args.len() {
             let a = &args[i];
-            let name = a.strip_prefix("--").ok_or_else(|| format!("unexpected argument '{a}' (options start with --)"))?;
+            let name = a
+                .strip_prefix("--")
+                .ok_or_else(|| format!("unexpected argument '{a}' (options start with --)"))?;
             if SWITCHES.contains(&name) {
                 map.insert(name.to_string(), None);
                 i += 1;
             } else {
-                let v = args.get(i + 1).ok_or_else(|| format!("--{name} needs a value"))?;
+                let v = args
+                    .get(i + 1)
+                    .ok_or_else(|| format!("--{name} needs a value"))?;
                 map.insert(name.to_string(), Some(v.clone()));
                 i += 2;
             }
@@ -68,7 +72,9 @@ impl Flags {
     /// Fail on flags the command does not know.
     fn only(&self, known: &[&str]) -> Result<(), String> {
         match self.map.keys().find(|k| !known.contains(&k.as_str())) {
-            Some(k) => Err(format!("unknown option --{k} for this command (see 'adsdl help')")),
+            Some(k) => Err(format!(
+                "unknown option --{k} for this command (see 'adsdl help')"
+            )),
             None => Ok(()),
         }
     }
@@ -78,7 +84,10 @@ impl Flags {
         T::Err: std::fmt::Display,
     {
         match self.map.get(name) {
-            Some(Some(v)) => v.parse().map(Some).map_err(|e| format!("--{name} '{v}': {e}")),
+            Some(Some(v)) => v
+                .parse()
+                .map(Some)
+                .map_err(|e| format!("--{name} '{v}': {e}")),
             _ => Ok(None),
         }
     }
@@ -113,7 +122,9 @@ fn config_from(flags: &Flags, preset: PresetId) -> Result<TrainConfig, String> {
 }
 
 fn preset_flag(flags: &Flags) -> Result<PresetId, String> {
-    flags.get("preset")?.ok_or_else(|| "--preset is required (qcd or ads-schwarzschild)".into())
+    flags
+        .get("preset")?
+        .ok_or_else(|| "--preset is required (qcd or ads-schwarzschild)".into())
 }
 
 /// Progress: a bar redrawn in place on a terminal, a plain line every 10 % otherwise.
@@ -147,7 +158,12 @@ impl Progress {
         let pct = 100 * e / self.total;
         if self.tty {
             let filled = 30 * e / self.total;
-            eprint!("\r[{}{}] epoch {e}/{}  loss {loss:.5}{extra}   ", "#".repeat(filled), "-".repeat(30 - filled), self.total);
+            eprint!(
+                "\r[{}{}] epoch {e}/{}  loss {loss:.5}{extra}   ",
+                "#".repeat(filled),
+                "-".repeat(30 - filled),
+                self.total
+            );
             if e == self.total {
                 eprintln!();
             }
@@ -161,7 +177,19 @@ impl Progress {
 
 fn cmd_train(flags: &Flags) -> Result<(), String> {
     flags.only(&[
-        "preset", "seed", "epochs", "batch", "lr", "reg", "reg-c", "recipe", "optimizer", "per-class", "out", "resume", "quiet",
+        "preset",
+        "seed",
+        "epochs",
+        "batch",
+        "lr",
+        "reg",
+        "reg-c",
+        "recipe",
+        "optimizer",
+        "per-class",
+        "out",
+        "resume",
+        "quiet",
     ])?;
     let mut t = match flags.get::<String>("resume")? {
         Some(path) => {
@@ -185,7 +213,10 @@ fn cmd_train(flags: &Flags) -> Result<(), String> {
     let mut seen_events = 0;
     while t.epoch() < target {
         if let Err(d) = t.epoch_step() {
-            eprintln!("training diverged: {} (parameters rolled back to the last finite state)", d.message);
+            eprintln!(
+                "training diverged: {} (parameters rolled back to the last finite state)",
+                d.message
+            );
             break;
         }
         for ev in &t.events()[seen_events..] {
@@ -216,13 +247,32 @@ fn print_summary(t: &Trainer, secs: f64) {
         1e3 * secs / t.epoch().max(1) as f64,
         t.attempt()
     );
-    out!("loss {:.5}  (data {:.5} + regulariser {:.5}, training set as one batch)", loss.total(), loss.data, loss.reg);
+    out!(
+        "loss {:.5}  (data {:.5} + regulariser {:.5}, training set as one batch)",
+        loss.total(),
+        loss.data,
+        loss.reg
+    );
     let truth = t.preset().true_params();
-    out!("{:>3} {:>8} {:>10} {}", "k", "eta_k", "h_k", if truth.is_some() { "   true     error" } else { "" });
+    out!(
+        "{:>3} {:>8} {:>10} {}",
+        "k",
+        "eta_k",
+        "h_k",
+        if truth.is_some() {
+            "   true     error"
+        } else {
+            ""
+        }
+    );
     for (k, h) in p.h.iter().enumerate() {
         let eta = t.network().bulk.eta(k);
         match &truth {
-            Some(tr) => out!("{k:>3} {eta:>8.4} {h:>10.4} {:>8.4} {:>+8.2}%", tr.h[k], 100.0 * (h - tr.h[k]) / tr.h[k]),
+            Some(tr) => out!(
+                "{k:>3} {eta:>8.4} {h:>10.4} {:>8.4} {:>+8.2}%",
+                tr.h[k],
+                100.0 * (h - tr.h[k]) / tr.h[k]
+            ),
             None => out!("{k:>3} {eta:>8.4} {h:>10.4}"),
         }
     }
@@ -247,13 +297,22 @@ fn cmd_eval(flags: &Flags) -> Result<(), String> {
     } else {
         adsdl::physics::Preset::get(m.preset).bundled_points()
     };
-    let report = evaluate(&m.network(), &m.params(), &m.regularizer(), &points, m.preset == PresetId::Qcd);
+    let report = evaluate(
+        &m.network(),
+        &m.params(),
+        &m.regularizer(),
+        &points,
+        m.preset == PresetId::Qcd,
+    );
     if flags.has("json") {
         out!("{}", serde_json::to_string_pretty(&report).expect("json"));
     } else {
         out!(
             "loss {:.6}  (data {:.6} + regulariser {:.6}) on {} points",
-            report["loss"], report["data_loss"], report["reg_loss"], points.len()
+            report["loss"],
+            report["data_loss"],
+            report["reg_loss"],
+            points.len()
         );
         for p in report["points"].as_array().into_iter().flatten() {
             out!("{}", p);
@@ -263,11 +322,23 @@ fn cmd_eval(flags: &Flags) -> Result<(), String> {
 }
 
 /// Loss, gradient and per-point outputs of a model on points evaluated as one batch.
-fn evaluate(net: &Network, p: &Params, reg: &Regularizer, points: &[Sample], qcd: bool) -> serde_json::Value {
+fn evaluate(
+    net: &Network,
+    p: &Params,
+    reg: &Regularizer,
+    points: &[Sample],
+    qcd: bool,
+) -> serde_json::Value {
     let mut g = p.zeros_like();
-    let data = net.batch_loss_grad(p, points, &mut g, &mut Workspace::default()).data_loss;
+    let data = net
+        .batch_loss_grad(p, points, &mut g, &mut Workspace::default())
+        .data_loss;
     let r = reg.loss_grad(&net.bulk, p, Some(&mut g));
-    let names = adsdl::points::input_columns(if qcd { PresetId::Qcd } else { PresetId::AdsSchwarzschild });
+    let names = adsdl::points::input_columns(if qcd {
+        PresetId::Qcd
+    } else {
+        PresetId::AdsSchwarzschild
+    });
     let pts: Vec<_> = points
         .iter()
         .map(|s| {
@@ -284,7 +355,10 @@ fn evaluate(net: &Network, p: &Params, reg: &Regularizer, points: &[Sample], qcd
 }
 
 fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
-    flags.only(&["preset", "runs", "threads", "max-loss", "seed", "epochs", "lr", "recipe", "reg", "reg-c", "batch", "json", "quiet"])?;
+    flags.only(&[
+        "preset", "runs", "threads", "max-loss", "seed", "epochs", "lr", "recipe", "reg", "reg-c",
+        "batch", "json", "quiet",
+    ])?;
     let base = config_from(flags, preset_flag(flags)?)?;
     let runs: usize = flags.get("runs")?.unwrap_or(8);
     let threads: usize = flags
@@ -302,7 +376,10 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     if flags.has("json") {
         out!(
             "{}",
-            serde_json::to_string_pretty(&json!({ "config": base, "summary": s, "runs": results, "seconds": secs })).expect("json")
+            serde_json::to_string_pretty(
+                &json!({ "config": base, "summary": s, "runs": results, "seconds": secs })
+            )
+            .expect("json")
         );
     } else {
         print_ensemble(&base, &results, &s, secs);
@@ -311,7 +388,12 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
 }
 
 /// Train seeds base.seed … base.seed+runs−1 on `threads` threads.
-fn run_parallel(base: &TrainConfig, runs: usize, threads: usize, quiet: bool) -> Result<Vec<RunResult>, String> {
+fn run_parallel(
+    base: &TrainConfig,
+    runs: usize,
+    threads: usize,
+    quiet: bool,
+) -> Result<Vec<RunResult>, String> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let out = std::sync::Mutex::new(Vec::new());
     let clock = Instant::now();
@@ -343,7 +425,11 @@ fn run_parallel(base: &TrainConfig, runs: usize, threads: usize, quiet: bool) ->
             });
         }
     });
-    let mut v: Vec<RunResult> = out.into_inner().expect("no poisoned lock").into_iter().collect::<Result<_, _>>()?;
+    let mut v: Vec<RunResult> = out
+        .into_inner()
+        .expect("no poisoned lock")
+        .into_iter()
+        .collect::<Result<_, _>>()?;
     v.sort_by_key(|r| r.seed);
     Ok(v)
 }
@@ -371,21 +457,50 @@ fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: 
     if !shape_epochs.is_empty() {
         let mut e = shape_epochs.clone();
         e.sort_unstable();
-        out!("epochs to the published shape: median {}, worst {} ({} runs)", e[e.len() / 2], e[e.len() - 1], e.len());
+        out!(
+            "epochs to the published shape: median {}, worst {} ({} runs)",
+            e[e.len() / 2],
+            e[e.len() - 1],
+            e.len()
+        );
     }
     if s.kept == 0 {
         return;
     }
     let table2 = adsdl::physics::presets::TABLE_II_H;
-    out!("{:>3} {:>18} {:>18}", "k", "h_k (this)", if base.preset == PresetId::Qcd { "P2 Table II" } else { "" });
+    out!(
+        "{:>3} {:>18} {:>18}",
+        "k",
+        "h_k (this)",
+        if base.preset == PresetId::Qcd {
+            "P2 Table II"
+        } else {
+            ""
+        }
+    );
     for (k, m) in s.h.iter().enumerate() {
-        let pub_ = if base.preset == PresetId::Qcd { format!("{:.4}({:.4})", table2[k].0, table2[k].1) } else { String::new() };
-        out!("{k:>3} {:>18} {pub_:>18}", format!("{:.4} ± {:.4}", m.mean, m.sd));
+        let pub_ = if base.preset == PresetId::Qcd {
+            format!("{:.4}({:.4})", table2[k].0, table2[k].1)
+        } else {
+            String::new()
+        };
+        out!(
+            "{k:>3} {:>18} {pub_:>18}",
+            format!("{:.4} ± {:.4}", m.mean, m.sd)
+        );
     }
     if base.preset == PresetId::Qcd {
-        out!("L   = {:.3} ± {:.3} GeV⁻¹   (P2: 3.460 ± 0.021)", s.ads_radius.mean, s.ads_radius.sd);
+        out!(
+            "L   = {:.3} ± {:.3} GeV⁻¹   (P2: 3.460 ± 0.021)",
+            s.ads_radius.mean,
+            s.ads_radius.sd
+        );
         out!("1/L = {:.1} ± {:.1} MeV", s.inv_l_mev.mean, s.inv_l_mev.sd);
-        out!("λ   = {:.5} ± {:.5}   (P2: 0.01243 ± 0.00060)", s.lambda.mean, s.lambda.sd);
+        out!(
+            "λ   = {:.5} ± {:.5}   (P2: 0.01243 ± 0.00060)",
+            s.lambda.mean,
+            s.lambda.sd
+        );
     }
     out!("loss = {:.4} ± {:.4}", s.loss.mean, s.loss.sd);
 }
@@ -407,9 +522,20 @@ fn cmd_bench(flags: &Flags) -> Result<(), String> {
     }
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
-    out!("QCD epoch (paper protocol: {} samples, batch {}, Adam, float64, one thread):", samples, t.config().batch);
-    out!("  median {:.3} ms/epoch, best {:.3} ms, over {epochs} epochs", 1e3 * median, 1e3 * times[0]);
-    out!("  forward+backward throughput {:.3e} sample·layers/s", samples * layers / median);
+    out!(
+        "QCD epoch (paper protocol: {} samples, batch {}, Adam, float64, one thread):",
+        samples,
+        t.config().batch
+    );
+    out!(
+        "  median {:.3} ms/epoch, best {:.3} ms, over {epochs} epochs",
+        1e3 * median,
+        1e3 * times[0]
+    );
+    out!(
+        "  forward+backward throughput {:.3e} sample·layers/s",
+        samples * layers / median
+    );
     out!("  1500 epochs ≈ {:.2} s", 1500.0 * median);
     Ok(())
 }
@@ -435,7 +561,11 @@ fn cmd_serve(flags: &Flags) -> Result<(), String> {
     let port: u16 = flags.get("port")?.unwrap_or(8000);
     let host: String = flags.get("host")?.unwrap_or_else(|| "127.0.0.1".into());
     let prefix: String = flags.get("prefix")?.unwrap_or_else(|| "/".into());
-    adsdl::serve::serve(std::path::Path::new(&dir), &format!("{host}:{port}"), &prefix)
+    adsdl::serve::serve(
+        std::path::Path::new(&dir),
+        &format!("{host}:{port}"),
+        &prefix,
+    )
 }
 
 fn run(args: &[String]) -> Result<(), String> {

@@ -60,7 +60,9 @@ impl Theme {
     }
 
     fn font(&self, size: f64) -> TextStyle<'static> {
-        ("sans-serif", size * self.scale).into_font().color(&self.fg)
+        ("sans-serif", size * self.scale)
+            .into_font()
+            .color(&self.fg)
     }
 
     fn px(&self, v: f64) -> u32 {
@@ -99,7 +101,7 @@ where
         .configure_mesh()
         .axis_style(th.fg)
         .bold_line_style(th.grid)
-        .light_line_style(th.bg)
+        .light_line_style(th.grid.mix(0.35))
         .label_style(th.font(12.0))
         .axis_desc_style(th.font(13.0))
         .x_desc(x_desc)
@@ -109,7 +111,11 @@ where
         .draw()
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>, th: &Theme, pos: SeriesLabelPosition) -> DrawResult<DB> {
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    th: &Theme,
+    pos: SeriesLabelPosition,
+) -> DrawResult<DB> {
     chart
         .configure_series_labels()
         .position(pos)
@@ -119,7 +125,11 @@ fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(chart: &mut ChartCo
         .draw()
 }
 
-fn builder<'a, 'b, DB: DrawingBackend>(root: &'a DrawingArea<DB, Shift>, th: &Theme, caption: &str) -> ChartBuilder<'a, 'b, DB> {
+fn builder<'a, 'b, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, Shift>,
+    th: &Theme,
+    caption: &str,
+) -> ChartBuilder<'a, 'b, DB> {
     let mut b = ChartBuilder::on(root);
     b.caption(caption, th.font(15.0))
         .margin(th.px(10.0))
@@ -130,7 +140,11 @@ fn builder<'a, 'b, DB: DrawingBackend>(root: &'a DrawingArea<DB, Shift>, th: &Th
 
 /// The emergent metric h(η) with its layer points, and the truth (AdS-Schwarzschild:
 /// 3 coth 3η) or the published Table II band (QCD).
-pub fn draw_metric<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+pub fn draw_metric<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Trainer,
+    th: &Theme,
+) -> DrawResult<DB> {
     root.fill(&th.bg)?;
     let bulk = &t.network().bulk;
     let etas = bulk.etas();
@@ -138,15 +152,28 @@ pub fn draw_metric<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Traine
     let qcd = t.config().preset == PresetId::Qcd;
     let truth = t.preset().true_params();
     let reference: Vec<(f64, f64)> = if qcd {
-        etas.iter().zip(TABLE_II_H).map(|(&e, (m, _))| (e, m)).collect()
+        etas.iter()
+            .zip(TABLE_II_H)
+            .map(|(&e, (m, _))| (e, m))
+            .collect()
     } else {
         let tr = |e: f64| 3.0 / libm::tanh(3.0 * e);
-        (0..=60).map(|i| bulk.eta_fin + (bulk.eta_ini - bulk.eta_fin) * i as f64 / 60.0).map(|e| (e, tr(e))).collect()
+        (0..=60)
+            .map(|i| bulk.eta_fin + (bulk.eta_ini - bulk.eta_fin) * i as f64 / 60.0)
+            .map(|e| (e, tr(e)))
+            .collect()
     };
-    let (lo, hi) = finite_range(h.iter().copied().chain(reference.iter().map(|p| p.1)), (0.0, 10.0));
+    let (lo, hi) = finite_range(
+        h.iter().copied().chain(reference.iter().map(|p| p.1)),
+        (0.0, 10.0),
+    );
     let (lo, hi) = (lo.max(-30.0), hi.min(if qcd { 80.0 } else { 20.0 }));
     let x = (bulk.eta_fin - 0.03)..(bulk.eta_ini + 0.03);
-    let title = if qcd { "emergent metric h(η) — lattice QCD" } else { "emergent metric h(η) — AdS-Schwarzschild" };
+    let title = if qcd {
+        "emergent metric h(η) — lattice QCD"
+    } else {
+        "emergent metric h(η) — AdS-Schwarzschild"
+    };
     let mut chart = builder(root, th, title).build_cartesian_2d(x, lo..hi)?;
     mesh(&mut chart, th, "η (boundary →)", "h(η)")?;
     if qcd {
@@ -154,64 +181,133 @@ pub fn draw_metric<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Traine
             .iter()
             .zip(TABLE_II_H)
             .map(|(&e, (m, s))| (e, m + 3.0 * s))
-            .chain(etas.iter().zip(TABLE_II_H).rev().map(|(&e, (m, s))| (e, m - 3.0 * s)))
+            .chain(
+                etas.iter()
+                    .zip(TABLE_II_H)
+                    .rev()
+                    .map(|(&e, (m, s))| (e, m - 3.0 * s)),
+            )
             .collect();
-        chart.draw_series(std::iter::once(Polygon::new(band, th.reference.mix(0.25).filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band,
+            th.reference.mix(0.25).filled(),
+        )))?;
     }
-    let label = if qcd { "P2 Table II (8 runs)" } else { "true 3 coth 3η" };
+    let label = if qcd {
+        "P2 Table II (8 runs)"
+    } else {
+        "true 3 coth 3η"
+    };
     let rc = th.reference;
     chart
-        .draw_series(LineSeries::new(reference.clone(), rc.stroke_width(th.px(2.0))))?
+        .draw_series(LineSeries::new(
+            reference.clone(),
+            rc.stroke_width(th.px(2.0)),
+        ))?
         .label(label)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc.stroke_width(2)));
     if let Some(tr) = truth {
-        chart.draw_series(etas.iter().zip(&tr.h).map(|(&e, &v)| Circle::new((e, v), th.px(3.0), th.reference.filled())))?;
+        chart.draw_series(
+            etas.iter()
+                .zip(&tr.h)
+                .map(|(&e, &v)| Circle::new((e, v), th.px(3.0), th.reference.filled())),
+        )?;
     }
     let ac = th.accent;
-    let learned: Vec<(f64, f64)> = etas.iter().zip(h).filter(|(_, v)| v.is_finite()).map(|(&e, &v)| (e, v.clamp(lo, hi))).collect();
+    let learned: Vec<(f64, f64)> = etas
+        .iter()
+        .zip(h)
+        .filter(|(_, v)| v.is_finite())
+        .map(|(&e, &v)| (e, v.clamp(lo, hi)))
+        .collect();
     chart
-        .draw_series(LineSeries::new(learned.clone(), ac.stroke_width(th.px(2.0))))?
+        .draw_series(LineSeries::new(
+            learned.clone(),
+            ac.stroke_width(th.px(2.0)),
+        ))?
         .label("learned h_k")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
-    chart.draw_series(learned.iter().map(|&p| Circle::new(p, th.px(4.0), ac.filled())))?;
-    legend(&mut chart, th, if qcd { SeriesLabelPosition::UpperRight } else { SeriesLabelPosition::UpperRight })
+    chart.draw_series(
+        learned
+            .iter()
+            .map(|&p| Circle::new(p, th.px(4.0), ac.filled())),
+    )?;
+    legend(&mut chart, th, SeriesLabelPosition::UpperRight)
 }
 
 /// The data plane: training samples, the bundled points (QCD: lattice data with error bars)
 /// and the region the current network accepts, t(F) < ½, shaded.
-pub fn draw_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+pub fn draw_data<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Trainer,
+    th: &Theme,
+) -> DrawResult<DB> {
     root.fill(&th.bg)?;
     let qcd = t.config().preset == PresetId::Qcd;
-    let (xr, yr) = if qcd { ((0.0, QCD_BOX[0]), (0.0, QCD_BOX[1])) } else { (ADS_BOX[0].into(), ADS_BOX[1].into()) };
+    let (xr, yr) = if qcd {
+        ((0.0, QCD_BOX[0]), (0.0, QCD_BOX[1]))
+    } else {
+        (ADS_BOX[0].into(), ADS_BOX[1].into())
+    };
     let (xd, yd, title) = if qcd {
-        ("quark mass m_q [GeV]", "⟨q̄q⟩ [GeV³]", "data: chiral condensate (lattice, T = 207 MeV)")
+        (
+            "quark mass m_q [GeV]",
+            "⟨q̄q⟩ [GeV³]",
+            "data: chiral condensate (lattice, T = 207 MeV)",
+        )
     } else {
         ("φ(η_ini)", "π(η_ini)", "data: boundary field values")
     };
     let mut chart = builder(root, th, title).build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
-    // Accepted region: a grid of cells whose centre the network maps into the band.
-    let (nx, ny) = (64, 48);
+    // Accepted region: a grid of cells whose centre the network maps into the band, merged into
+    // vertical strips so that no seams show between neighbouring cells.
+    let (nx, ny) = (96, 72);
     let (dx, dy) = ((xr.1 - xr.0) / nx as f64, (yr.1 - yr.0) / ny as f64);
     let net = t.network();
     let p = t.params();
-    let cells = (0..nx).flat_map(|i| (0..ny).map(move |j| (i, j))).filter_map(|(i, j)| {
-        let (x0, y0) = (xr.0 + i as f64 * dx, yr.0 + j as f64 * dy);
-        let f = net.forward(p, [x0 + 0.5 * dx, y0 + 0.5 * dy])[1];
-        (t_of_f(f) < 0.5).then(|| Rectangle::new([(x0, y0), (x0 + dx, y0 + dy)], th.accept.mix(0.55).filled()))
-    });
-    chart.draw_series(cells)?;
+    let mut strips = Vec::new();
+    for i in 0..nx {
+        let x0 = xr.0 + i as f64 * dx;
+        let mut run_start = None;
+        for j in 0..=ny {
+            let inside = j < ny && {
+                let f = net.forward(p, [x0 + 0.5 * dx, yr.0 + (j as f64 + 0.5) * dy])[1];
+                t_of_f(f) < 0.5
+            };
+            match (inside, run_start) {
+                (true, None) => run_start = Some(j),
+                (false, Some(j0)) => {
+                    strips.push([(x0, yr.0 + j0 as f64 * dy), (x0 + dx, yr.0 + j as f64 * dy)]);
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    let fill = th.accept.mix(0.55).filled();
     mesh(&mut chart, th, xd, yd)?;
+    chart.draw_series(strips.into_iter().map(|r| Rectangle::new(r, fill)))?;
     // A deterministic subset of the training data: enough to see the band, cheap to draw.
     let data = t.data();
     let stride = (data.len() / 800).max(1);
     let neg = th.negative;
     chart
-        .draw_series(data.iter().step_by(stride).filter(|s| s.y == 1.0).map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.5), neg.filled())))?
+        .draw_series(
+            data.iter()
+                .step_by(stride)
+                .filter(|s| s.y == 1.0)
+                .map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.5), neg.filled())),
+        )?
         .label("negative data")
         .legend(move |(x, y)| Circle::new((x + 8, y), 3, neg.filled()));
     let ac = th.accent;
     chart
-        .draw_series(data.iter().step_by(stride).filter(|s| s.y == 0.0).map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.8), ac.filled())))?
+        .draw_series(
+            data.iter()
+                .step_by(stride)
+                .filter(|s| s.y == 0.0)
+                .map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.8), ac.filled())),
+        )?
         .label("positive data")
         .legend(move |(x, y)| Circle::new((x + 8, y), 3, ac.filled()));
     let rc = th.reference;
@@ -223,10 +319,19 @@ pub fn draw_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer,
             }))?
             .label("lattice QCD (P2 Table I)")
             .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
-        chart.draw_series(TABLE_I.iter().map(|l| Circle::new((l.m_q_gev(), l.condensate_gev3()), th.px(4.0), rc.filled())))?;
+        chart.draw_series(
+            TABLE_I
+                .iter()
+                .map(|l| Circle::new((l.m_q_gev(), l.condensate_gev3()), th.px(4.0), rc.filled())),
+        )?;
     } else {
         chart
-            .draw_series(t.preset().bundled_points().iter().map(|s| Circle::new((s.x[0], s.x[1]), th.px(4.0), rc.filled())))?
+            .draw_series(
+                t.preset()
+                    .bundled_points()
+                    .iter()
+                    .map(|s| Circle::new((s.x[0], s.x[1]), th.px(4.0), rc.filled())),
+            )?
             .label("band centre (true metric)")
             .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
     }
@@ -235,29 +340,70 @@ pub fn draw_data<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer,
         .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
         .label("network accepts (t < ½)")
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], acc.filled()));
-    legend(&mut chart, th, if qcd { SeriesLabelPosition::UpperLeft } else { SeriesLabelPosition::LowerRight })
+    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
 }
 
-/// Loss per epoch on a log scale.
-pub fn draw_loss<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+/// Loss per epoch on a log scale (log₁₀ on a linear axis, labelled with the loss itself, so that
+/// even a range inside one decade gets readable ticks).
+pub fn draw_loss<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Trainer,
+    th: &Theme,
+) -> DrawResult<DB> {
     root.fill(&th.bg)?;
     let loss = &t.history().loss;
-    let pts: Vec<(f64, f64)> = loss.iter().enumerate().filter(|(_, v)| v.is_finite() && **v > 0.0).map(|(i, &v)| ((i + 1) as f64, v)).collect();
-    let (lo, hi) = pts.iter().fold((f64::INFINITY, 0.0f64), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    let (lo, hi) = if pts.is_empty() { (1e-4, 1.0) } else { ((lo * 0.7).max(1e-8), (hi * 1.4).max(lo * 10.0)) };
+    let pts: Vec<(f64, f64)> = loss
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite() && **v > 0.0)
+        .map(|(i, &v)| ((i + 1) as f64, v.log10()))
+        .collect();
+    let (lo, hi) = finite_range(pts.iter().map(|p| p.1), (-4.0, 0.0));
+    let (lo, hi) = if hi - lo < 0.3 {
+        (lo - 0.15, hi + 0.15)
+    } else {
+        (lo, hi)
+    };
     let xmax = (pts.len() as f64).max(10.0);
-    let mut chart = builder(root, th, "loss (epoch mean)").build_cartesian_2d(0.0..xmax, (lo..hi).log_scale())?;
-    mesh(&mut chart, th, "epoch", "loss")?;
-    chart.draw_series(LineSeries::new(pts, th.accent.stroke_width(th.px(2.0))))?;
+    let mut chart =
+        builder(root, th, "loss (epoch mean, log scale)").build_cartesian_2d(0.0..xmax, lo..hi)?;
+    chart
+        .configure_mesh()
+        .axis_style(th.fg)
+        .bold_line_style(th.grid)
+        .light_line_style(th.grid.mix(0.35))
+        .label_style(th.font(12.0))
+        .axis_desc_style(th.font(13.0))
+        .x_desc("epoch")
+        .y_desc("loss")
+        .x_labels(6)
+        .y_labels(8)
+        .y_label_formatter(&|v| {
+            let x = 10f64.powf(*v);
+            if x >= 0.01 {
+                format!("{x:.3}")
+            } else {
+                format!("{x:.1e}")
+            }
+        })
+        .draw()?;
     for ev in t.events() {
         let x = ev.epoch as f64;
-        chart.draw_series(LineSeries::new(vec![(x, lo), (x, hi)], th.negative.stroke_width(th.px(1.0))))?;
+        chart.draw_series(LineSeries::new(
+            vec![(x, lo), (x, hi)],
+            th.negative.stroke_width(th.px(1.0)),
+        ))?;
     }
+    chart.draw_series(LineSeries::new(pts, th.accent.stroke_width(th.px(2.0))))?;
     Ok(())
 }
 
 /// Histories of L [GeV⁻¹] and λ (QCD), one above the other.
-pub fn draw_couplings<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> DrawResult<DB> {
+pub fn draw_couplings<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    t: &Trainer,
+    th: &Theme,
+) -> DrawResult<DB> {
     root.fill(&th.bg)?;
     let hist = t.history();
     let xmax = (hist.loss.len() as f64).max(10.0);
@@ -267,14 +413,22 @@ pub fn draw_couplings<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, t: &Tra
         ("coupling λ", &hist.lambda, Some(0.01243)),
     ];
     for (area, (name, vals, published)) in parts.iter().zip(series) {
-        let pts: Vec<(f64, f64)> = vals.iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(i, &v)| ((i + 1) as f64, v)).collect();
+        let pts: Vec<(f64, f64)> = vals
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(i, &v)| ((i + 1) as f64, v))
+            .collect();
         let (lo, hi) = finite_range(pts.iter().map(|p| p.1).chain(published), (0.0, 1.0));
         let mut chart = builder(area, th, name).build_cartesian_2d(0.0..xmax, lo..hi)?;
         mesh(&mut chart, th, "epoch", "")?;
         if let Some(v) = published {
             let rc = th.reference;
             chart
-                .draw_series(LineSeries::new(vec![(0.0, v), (xmax, v)], rc.stroke_width(th.px(1.0))))?
+                .draw_series(LineSeries::new(
+                    vec![(0.0, v), (xmax, v)],
+                    rc.stroke_width(th.px(1.0)),
+                ))?
                 .label("P2")
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc));
         }
@@ -293,7 +447,12 @@ pub fn chart_names(preset: PresetId) -> &'static [&'static str] {
 }
 
 /// Draw chart `name` on any backend.
-pub fn draw_named<DB: DrawingBackend>(name: &str, root: &DrawingArea<DB, Shift>, t: &Trainer, th: &Theme) -> Result<(), String> {
+pub fn draw_named<DB: DrawingBackend>(
+    name: &str,
+    root: &DrawingArea<DB, Shift>,
+    t: &Trainer,
+    th: &Theme,
+) -> Result<(), String> {
     let r = match name {
         "metric" => draw_metric(root, t, th),
         "data" => draw_data(root, t, th),
@@ -302,7 +461,8 @@ pub fn draw_named<DB: DrawingBackend>(name: &str, root: &DrawingArea<DB, Shift>,
         other => return Err(format!("unknown chart '{other}'")),
     };
     r.map_err(|e| format!("drawing '{name}': {e:?}"))?;
-    root.present().map_err(|e| format!("drawing '{name}': {e:?}"))
+    root.present()
+        .map_err(|e| format!("drawing '{name}': {e:?}"))
 }
 
 /// Every chart of the trainer's preset as SVG text, 800×500.

@@ -35,12 +35,36 @@ impl LatticePoint {
 
 /// RBC-Bielefeld, 2+1 flavours, β = 3.3300, N_τ = 4 (P2 Table I).
 pub const TABLE_I: [LatticePoint; 6] = [
-    LatticePoint { am_q: 0.000_812_5, condensate: 0.0111, error: 0.0002 },
-    LatticePoint { am_q: 0.001_625, condensate: 0.0202, error: 0.0004 },
-    LatticePoint { am_q: 0.003_25, condensate: 0.0375, error: 0.0005 },
-    LatticePoint { am_q: 0.0065, condensate: 0.0666, error: 0.0008 },
-    LatticePoint { am_q: 0.013, condensate: 0.1186, error: 0.0005 },
-    LatticePoint { am_q: 0.026, condensate: 0.1807, error: 0.0004 },
+    LatticePoint {
+        am_q: 0.000_812_5,
+        condensate: 0.0111,
+        error: 0.0002,
+    },
+    LatticePoint {
+        am_q: 0.001_625,
+        condensate: 0.0202,
+        error: 0.0004,
+    },
+    LatticePoint {
+        am_q: 0.003_25,
+        condensate: 0.0375,
+        error: 0.0005,
+    },
+    LatticePoint {
+        am_q: 0.0065,
+        condensate: 0.0666,
+        error: 0.0008,
+    },
+    LatticePoint {
+        am_q: 0.013,
+        condensate: 0.1186,
+        error: 0.0005,
+    },
+    LatticePoint {
+        am_q: 0.026,
+        condensate: 0.1807,
+        error: 0.0004,
+    },
 ];
 
 /// Least-squares polynomial of degree `deg` through (x, y); coefficients lowest first.
@@ -52,7 +76,7 @@ pub fn polyfit(x: &[f64], y: &[f64], deg: usize) -> Option<Vec<f64>> {
         return None;
     }
     let scale = x.iter().fold(0.0f64, |a, &v| a.max(v.abs()));
-    if !(scale > 0.0) || !scale.is_finite() {
+    if scale <= 0.0 || !scale.is_finite() {
         return None;
     }
     let mut a = vec![vec![0.0; m + 1]; m];
@@ -72,16 +96,21 @@ pub fn polyfit(x: &[f64], y: &[f64], deg: usize) -> Option<Vec<f64>> {
             return None;
         }
         a.swap(col, piv);
-        for r in 0..m {
+        let pivot_row = a[col].clone();
+        for (r, row) in a.iter_mut().enumerate() {
             if r != col {
-                let f = a[r][col] / a[col][col];
-                for c in col..=m {
-                    a[r][c] -= f * a[col][c];
+                let f = row[col] / pivot_row[col];
+                for (x, p) in row[col..].iter_mut().zip(&pivot_row[col..]) {
+                    *x -= f * p;
                 }
             }
         }
     }
-    Some((0..m).map(|j| a[j][m] / a[j][j] / scale.powi(j as i32)).collect())
+    Some(
+        (0..m)
+            .map(|j| a[j][m] / a[j][j] / scale.powi(j as i32))
+            .collect(),
+    )
 }
 
 /// Evaluate a polynomial with coefficients lowest first (Horner).

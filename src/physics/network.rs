@@ -82,7 +82,9 @@ impl Params {
 
     /// True when every number is finite.
     pub fn is_finite(&self) -> bool {
-        self.lambda.is_finite() && self.ads_radius.is_finite() && self.h.iter().all(|v| v.is_finite())
+        self.lambda.is_finite()
+            && self.ads_radius.is_finite()
+            && self.h.iter().all(|v| v.is_finite())
     }
 
     /// Set every entry to zero.
@@ -124,7 +126,13 @@ pub fn qcd_boundary(m_q: f64, cond: f64, lambda: f64, l: f64, eta: f64) -> [f64;
 }
 
 /// [`qcd_boundary`] and its Jacobian: rows (φ, π), columns (∂/∂λ, ∂/∂L).
-pub fn qcd_boundary_with_grad(m_q: f64, cond: f64, lambda: f64, l: f64, eta: f64) -> ([f64; 2], [[f64; 2]; 2]) {
+pub fn qcd_boundary_with_grad(
+    m_q: f64,
+    cond: f64,
+    lambda: f64,
+    l: f64,
+    eta: f64,
+) -> ([f64; 2], [[f64; 2]; 2]) {
     let sn = libm::sqrt(N_C);
     let ka = sn / (2.0 * core::f64::consts::PI);
     let kb = core::f64::consts::PI / sn;
@@ -190,7 +198,10 @@ impl Network {
     #[inline(always)]
     fn layer(&self, s: [f64; 2], h: f64, lambda: f64, deta: f64) -> [f64; 2] {
         let [phi, pi] = s;
-        [phi + deta * pi, pi - deta * (h * pi - self.bulk.m2 * phi - lambda * phi * phi * phi)]
+        [
+            phi + deta * pi,
+            pi - deta * (h * pi - self.bulk.m2 * phi - lambda * phi * phi * phi),
+        ]
     }
 
     /// Propagate a data point to η_fin; returns (φ, π) there. F = π(η_fin).
@@ -232,7 +243,13 @@ impl Network {
     /// Data loss of a batch and its exact gradient, ADDED to `grad` (reverse mode through the
     /// layers and the boundary map). `train_boundary` says whether λ and L get gradients through
     /// the boundary map (QCD); λ always gets its in-layer gradient.
-    pub fn batch_loss_grad(&self, p: &Params, batch: &[Sample], grad: &mut Params, ws: &mut Workspace) -> BatchLoss {
+    pub fn batch_loss_grad(
+        &self,
+        p: &Params,
+        batch: &[Sample],
+        grad: &mut Params,
+        ws: &mut Workspace,
+    ) -> BatchLoss {
         let n = p.h.len();
         let deta = self.bulk.deta();
         let m2 = self.bulk.m2;
@@ -285,7 +302,13 @@ impl Network {
                 gpi = new_gpi;
             }
             if self.boundary == Boundary::Qcd {
-                let (_, jac) = qcd_boundary_with_grad(smp.x[0], smp.x[1], lam, p.ads_radius, self.bulk.eta_ini);
+                let (_, jac) = qcd_boundary_with_grad(
+                    smp.x[0],
+                    smp.x[1],
+                    lam,
+                    p.ads_radius,
+                    self.bulk.eta_ini,
+                );
                 grad.lambda += gphi * jac[0][0] + gpi * jac[1][0];
                 grad.ads_radius += gphi * jac[0][1] + gpi * jac[1][1];
             }
@@ -316,7 +339,11 @@ mod tests {
         for &f in &[-0.2, -0.11, -0.1, -0.05, 0.0, 0.03, 0.095, 0.12] {
             let e = 1e-6;
             let fd = (t_of_f(f + e) - t_of_f(f - e)) / (2.0 * e);
-            assert!((fd - dt_df(f)).abs() <= 1e-6 * (1.0 + fd.abs()), "F={f}: {fd} vs {}", dt_df(f));
+            assert!(
+                (fd - dt_df(f)).abs() <= 1e-6 * (1.0 + fd.abs()),
+                "F={f}: {fd} vs {}",
+                dt_df(f)
+            );
         }
     }
 
@@ -325,11 +352,17 @@ mod tests {
         let (m, c, lam, l, eta) = (0.01, 0.05, 0.7, 2.3, 1.0);
         let (_, jac) = qcd_boundary_with_grad(m, c, lam, l, eta);
         let e = 1e-6;
-        for out in 0..2 {
-            let fd_l = (qcd_boundary(m, c, lam + e, l, eta)[out] - qcd_boundary(m, c, lam - e, l, eta)[out]) / (2.0 * e);
-            let fd_r = (qcd_boundary(m, c, lam, l + e, eta)[out] - qcd_boundary(m, c, lam, l - e, eta)[out]) / (2.0 * e);
-            assert!((fd_l - jac[out][0]).abs() < 1e-8 * (1.0 + fd_l.abs()));
-            assert!((fd_r - jac[out][1]).abs() < 1e-8 * (1.0 + fd_r.abs()));
+        let fd = |dl: f64, dr: f64| {
+            let (a, b) = (
+                qcd_boundary(m, c, lam + dl, l + dr, eta),
+                qcd_boundary(m, c, lam - dl, l - dr, eta),
+            );
+            [(a[0] - b[0]) / (2.0 * e), (a[1] - b[1]) / (2.0 * e)]
+        };
+        let (by_lambda, by_l) = (fd(e, 0.0), fd(0.0, e));
+        for (out, row) in jac.iter().enumerate() {
+            assert!((by_lambda[out] - row[0]).abs() < 1e-8 * (1.0 + by_lambda[out].abs()));
+            assert!((by_l[out] - row[1]).abs() < 1e-8 * (1.0 + by_l[out].abs()));
         }
     }
 
@@ -337,7 +370,8 @@ mod tests {
     fn qcd_boundary_pi_is_the_eta_derivative_of_phi() {
         let (m, c, lam, l) = (0.02, 0.1, 0.5, 3.0);
         let e = 1e-6;
-        let d = (qcd_boundary(m, c, lam, l, 1.0 + e)[0] - qcd_boundary(m, c, lam, l, 1.0 - e)[0]) / (2.0 * e);
+        let d = (qcd_boundary(m, c, lam, l, 1.0 + e)[0] - qcd_boundary(m, c, lam, l, 1.0 - e)[0])
+            / (2.0 * e);
         assert!((d - qcd_boundary(m, c, lam, l, 1.0)[1]).abs() < 1e-8);
     }
 }

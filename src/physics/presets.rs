@@ -72,7 +72,9 @@ impl FromStr for RegChoice {
         match s {
             "paper" => Ok(RegChoice::Paper),
             "einstein" => Ok(RegChoice::Einstein),
-            _ => Err(format!("unknown regulariser '{s}' (expected 'paper' or 'einstein')")),
+            _ => Err(format!(
+                "unknown regulariser '{s}' (expected 'paper' or 'einstein')"
+            )),
         }
     }
 }
@@ -194,7 +196,9 @@ impl Preset {
         let bulk = &self.network.bulk;
         match self.id {
             PresetId::AdsSchwarzschild => Params {
-                h: (0..bulk.layers).map(|k| 1.0 / bulk.eta(k) + rng.normal()).collect(),
+                h: (0..bulk.layers)
+                    .map(|k| 1.0 / bulk.eta(k) + rng.normal())
+                    .collect(),
                 lambda: 1.0,
                 ads_radius: 1.0,
             },
@@ -227,14 +231,21 @@ impl Preset {
             PresetId::AdsSchwarzschild => {
                 let truth = self.true_params().expect("AdS preset has a true metric");
                 collect_balanced(per_class, || {
-                    let x = [rng.range(ADS_BOX[0][0], ADS_BOX[0][1]), rng.range(ADS_BOX[1][0], ADS_BOX[1][1])];
+                    let x = [
+                        rng.range(ADS_BOX[0][0], ADS_BOX[0][1]),
+                        rng.range(ADS_BOX[1][0], ADS_BOX[1][1]),
+                    ];
                     let f = self.network.forward(&truth, x)[1];
                     (x, f.abs() < 0.1)
                 })
             }
             PresetId::Qcd => {
-                let pts: Vec<[f64; 2]> = TABLE_I.iter().map(|p| [p.m_q_gev(), p.condensate_gev3()]).collect();
-                qcd_training_data(&pts, QCD_BOX, per_class, rng).expect("Table I determines a cubic")
+                let pts: Vec<[f64; 2]> = TABLE_I
+                    .iter()
+                    .map(|p| [p.m_q_gev(), p.condensate_gev3()])
+                    .collect();
+                qcd_training_data(&pts, QCD_BOX, per_class, rng)
+                    .expect("Table I determines a cubic")
             }
         }
     }
@@ -260,7 +271,10 @@ impl Preset {
                 (1.25, 0.173),
             ]
             .iter()
-            .map(|&(phi, pi)| Sample { x: [phi, pi], y: 0.0 })
+            .map(|&(phi, pi)| Sample {
+                x: [phi, pi],
+                y: 0.0,
+            })
             .collect(),
         }
     }
@@ -285,7 +299,12 @@ fn collect_balanced(per_class: usize, mut draw: impl FnMut() -> ([f64; 2], bool)
 /// QCD training data from measured points (m_q [GeV], ⟨q̄q⟩ [GeV³]) (PHYSICS.md §4): fit a cubic
 /// f(m_q), draw uniformly in [0, box₀] × [0, box₁]; positive when |⟨q̄q⟩ − f(m_q)| < |ν|,
 /// ν ~ N(0, 0.004²) drawn afresh for each point. `None` when fewer than 4 distinct masses.
-pub fn qcd_training_data(points: &[[f64; 2]], bx: [f64; 2], per_class: usize, rng: &mut Rng) -> Option<Vec<Sample>> {
+pub fn qcd_training_data(
+    points: &[[f64; 2]],
+    bx: [f64; 2],
+    per_class: usize,
+    rng: &mut Rng,
+) -> Option<Vec<Sample>> {
     let xs: Vec<f64> = points.iter().map(|p| p[0]).collect();
     let ys: Vec<f64> = points.iter().map(|p| p[1]).collect();
     let c = polyfit(&xs, &ys, 3)?;
@@ -311,8 +330,12 @@ mod tests {
 
     #[test]
     fn true_metric_matches_physics_table() {
-        let t = Preset::get(PresetId::AdsSchwarzschild).true_params().unwrap();
-        let table = [3.015, 3.026, 3.044, 3.076, 3.132, 3.230, 3.405, 3.731, 4.374, 5.821];
+        let t = Preset::get(PresetId::AdsSchwarzschild)
+            .true_params()
+            .unwrap();
+        let table = [
+            3.015, 3.026, 3.044, 3.076, 3.132, 3.230, 3.405, 3.731, 4.374, 5.821,
+        ];
         for (a, b) in t.h.iter().zip(table) {
             assert!((a - b).abs() < 6e-4, "{a} vs {b}");
         }
@@ -351,6 +374,9 @@ mod tests {
             .iter()
             .filter(|s| s.y == 0.0 && (s.x[1] - polyval(&c, s.x[0])).abs() > 0.016)
             .count();
-        assert_eq!(far, 0, "4 sd of ν is the widest a positive can be (almost surely)");
+        assert_eq!(
+            far, 0,
+            "4 sd of ν is the widest a positive can be (almost surely)"
+        );
     }
 }

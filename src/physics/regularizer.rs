@@ -90,8 +90,19 @@ mod tests {
         let tau = libm::tanh(k * d);
         for eta in [1.0, 0.55, 0.19] {
             let coth = |x: f64| 1.0 / libm::tanh(x);
-            assert!(einstein_residual(k * coth(k * eta), k * coth(k * (eta + d)), k, tau).abs() < 1e-12);
-            assert!(einstein_residual(k * libm::tanh(k * eta), k * libm::tanh(k * (eta + d)), k, tau).abs() < 1e-12);
+            assert!(
+                einstein_residual(k * coth(k * eta), k * coth(k * (eta + d)), k, tau).abs() < 1e-12
+            );
+            assert!(
+                einstein_residual(
+                    k * libm::tanh(k * eta),
+                    k * libm::tanh(k * (eta + d)),
+                    k,
+                    tau
+                )
+                .abs()
+                    < 1e-12
+            );
             assert!(einstein_residual(k, k, k, tau).abs() < 1e-12);
             // A metric that is not a vacuum solution does not.
             assert!(einstein_residual(1.0 / eta, 1.0 / (eta + d), k, tau).abs() > 1e-3);

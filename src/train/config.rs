@@ -85,11 +85,17 @@ impl TrainConfig {
 
     /// Check every field; the message names the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
-        fn in_range<T: PartialOrd + std::fmt::Display>(name: &str, v: T, (lo, hi): (T, T)) -> Result<(), String> {
+        fn in_range<T: PartialOrd + std::fmt::Display>(
+            name: &str,
+            v: T,
+            (lo, hi): (T, T),
+        ) -> Result<(), String> {
             if v >= lo && v <= hi {
                 Ok(())
             } else {
-                Err(format!("{name} = {v} is out of range (allowed {lo} … {hi})"))
+                Err(format!(
+                    "{name} = {v} is out of range (allowed {lo} … {hi})"
+                ))
             }
         }
         if !self.lr.is_finite() {
@@ -107,7 +113,11 @@ impl TrainConfig {
             return Err("reg = einstein is for ads-schwarzschild only: the vacuum Einstein condition forbids the QCD wall".into());
         }
         if self.batch > 2 * self.per_class {
-            return Err(format!("batch = {} is larger than the training set ({} points)", self.batch, 2 * self.per_class));
+            return Err(format!(
+                "batch = {} is larger than the training set ({} points)",
+                self.batch,
+                2 * self.per_class
+            ));
         }
         Ok(())
     }

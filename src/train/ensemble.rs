@@ -55,7 +55,10 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
             diverged = true;
             break;
         }
-        if shape_epoch.is_none() && has_published_shape(&t.params().h) && t.last_epoch_loss().is_some_and(|l| l <= 0.1) {
+        if shape_epoch.is_none()
+            && has_published_shape(&t.params().h)
+            && t.last_epoch_loss().is_some_and(|l| l <= 0.1)
+        {
             shape_epoch = Some(t.epoch());
         }
     }
@@ -123,12 +126,16 @@ pub fn summarize(results: &[RunResult], max_loss: f64) -> Summary {
         .iter()
         .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
         .collect();
-    let col = |f: &dyn Fn(&RunResult) -> f64| MeanSd::of(&kept.iter().map(|r| f(r)).collect::<Vec<_>>());
+    let col =
+        |f: &dyn Fn(&RunResult) -> f64| MeanSd::of(&kept.iter().map(|r| f(r)).collect::<Vec<_>>());
     let n = results.first().map_or(0, |r| r.params.h.len());
     Summary {
         runs: results.len(),
         kept: kept.len(),
-        with_shape: kept.iter().filter(|r| has_published_shape(&r.params.h)).count(),
+        with_shape: kept
+            .iter()
+            .filter(|r| has_published_shape(&r.params.h))
+            .count(),
         max_loss,
         h: (0..n).map(|k| col(&|r| r.params.h[k])).collect(),
         lambda: col(&|r| r.params.lambda),
@@ -154,7 +161,11 @@ mod tests {
     fn summary_keeps_only_good_runs() {
         let mk = |loss: f64, l: f64| RunResult {
             seed: 0,
-            params: Params { h: vec![1.0, 2.0], lambda: 0.0, ads_radius: l },
+            params: Params {
+                h: vec![1.0, 2.0],
+                lambda: 0.0,
+                ads_radius: l,
+            },
             loss,
             epochs: 1,
             restarts: 0,
@@ -162,7 +173,15 @@ mod tests {
             diverged: false,
             seconds: 0.0,
         };
-        let s = summarize(&[mk(0.05, 3.0), mk(0.07, 4.0), mk(0.25, 0.1), mk(f64::NAN, 1.0)], 0.1);
+        let s = summarize(
+            &[
+                mk(0.05, 3.0),
+                mk(0.07, 4.0),
+                mk(0.25, 0.1),
+                mk(f64::NAN, 1.0),
+            ],
+            0.1,
+        );
         assert_eq!((s.runs, s.kept), (4, 2));
         assert!((s.ads_radius.mean - 3.5).abs() < 1e-12);
         assert!((s.ads_radius.sd - 0.5f64.sqrt()).abs() < 1e-12);

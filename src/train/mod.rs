@@ -2,9 +2,9 @@
 //! page and the tests all drive.
 
 pub mod config;
+pub mod ensemble;
 pub mod optim;
 pub mod recipe;
-pub mod ensemble;
 pub mod trainer;
 
 pub use config::TrainConfig;

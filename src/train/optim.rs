@@ -29,7 +29,9 @@ impl FromStr for OptKind {
         match s {
             "adam" => Ok(OptKind::Adam),
             "sgd" => Ok(OptKind::Sgd),
-            _ => Err(format!("unknown optimiser '{s}' (expected 'adam' or 'sgd')")),
+            _ => Err(format!(
+                "unknown optimiser '{s}' (expected 'adam' or 'sgd')"
+            )),
         }
     }
 }
@@ -105,7 +107,10 @@ mod tests {
         let mut o = Optimizer::new(OptKind::Adam, 2);
         let mut x = [1.0, 1.0];
         o.update(&mut x, &[3.0, -0.5], &[true, true], 0.1);
-        assert!((x[0] - 0.9).abs() < 1e-7 && (x[1] - 1.1).abs() < 1e-7, "{x:?}");
+        assert!(
+            (x[0] - 0.9).abs() < 1e-7 && (x[1] - 1.1).abs() < 1e-7,
+            "{x:?}"
+        );
     }
 
     #[test]

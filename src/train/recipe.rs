@@ -40,7 +40,9 @@ impl FromStr for Recipe {
         match s {
             "paper" => Ok(Recipe::Paper),
             "restart" => Ok(Recipe::Restart),
-            _ => Err(format!("unknown recipe '{s}' (expected 'restart' or 'paper')")),
+            _ => Err(format!(
+                "unknown recipe '{s}' (expected 'restart' or 'paper')"
+            )),
         }
     }
 }
@@ -66,7 +68,9 @@ pub fn qcd_failure(epochs: usize, p: &Params, loss: f64) -> Option<String> {
         return Some(if l < 0.7 {
             format!("L = {l:.2} GeV⁻¹ collapsing toward 0 (the trivial solution, loss stuck at {loss:.3})")
         } else {
-            format!("λ = {lam:+.2} drifting upward (a dead end: loss stuck at {loss:.3}, later NaN)")
+            format!(
+                "λ = {lam:+.2} drifting upward (a dead end: loss stuck at {loss:.3}, later NaN)"
+            )
         });
     }
     if epochs == QCD_CONFIRM_EPOCH && loss > 0.1 && !(lam < -5.0 && l > 1.0) {
@@ -83,7 +87,11 @@ mod tests {
     use super::*;
 
     fn p(l: f64, lambda: f64) -> Params {
-        Params { h: vec![4.0; 15], lambda, ads_radius: l }
+        Params {
+            h: vec![4.0; 15],
+            lambda,
+            ads_radius: l,
+        }
     }
 
     #[test]
@@ -91,8 +99,12 @@ mod tests {
         // Seen at epoch 50 on the paper protocol: converging seeds 1, 6 vs failing seeds 2, 10.
         assert_eq!(qcd_failure(QCD_EARLY_EPOCH, &p(0.81, -6.0), 0.252), None);
         assert_eq!(qcd_failure(QCD_EARLY_EPOCH, &p(1.05, -1.9), 0.250), None);
-        assert!(qcd_failure(QCD_EARLY_EPOCH, &p(2.57, 3.9), 0.254).unwrap().contains("drifting upward"));
-        assert!(qcd_failure(QCD_EARLY_EPOCH, &p(0.57, -0.1), 0.253).unwrap().contains("collapsing"));
+        assert!(qcd_failure(QCD_EARLY_EPOCH, &p(2.57, 3.9), 0.254)
+            .unwrap()
+            .contains("drifting upward"));
+        assert!(qcd_failure(QCD_EARLY_EPOCH, &p(0.57, -0.1), 0.253)
+            .unwrap()
+            .contains("collapsing"));
         assert_eq!(qcd_failure(QCD_CONFIRM_EPOCH, &p(1.6, -9.6), 0.244), None);
         assert!(qcd_failure(QCD_CONFIRM_EPOCH, &p(0.9, -2.0), 0.25).is_some());
         assert!(qcd_failure(7, &p(f64::NAN, 0.0), 0.2).is_some());

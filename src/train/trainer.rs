@@ -210,7 +210,11 @@ impl Trainer {
     /// Replace the parameters (a loaded model); the optimiser starts afresh.
     pub fn set_params(&mut self, p: Params) -> Result<(), String> {
         if p.h.len() != self.params.h.len() {
-            return Err(format!("the model has {} layers, this preset {}", p.h.len(), self.params.h.len()));
+            return Err(format!(
+                "the model has {} layers, this preset {}",
+                p.h.len(),
+                self.params.h.len()
+            ));
         }
         if !p.is_finite() {
             return Err("the model has non-finite parameters".into());
@@ -228,8 +232,14 @@ impl Trainer {
     /// Loss over a set of points evaluated as ONE batch, and E_reg.
     pub fn loss_on(&self, points: &[Sample]) -> LossParts {
         LossParts {
-            data: self.preset.network.batch_loss(&self.params, points).data_loss,
-            reg: self.reg.loss_grad(&self.preset.network.bulk, &self.params, None),
+            data: self
+                .preset
+                .network
+                .batch_loss(&self.params, points)
+                .data_loss,
+            reg: self
+                .reg
+                .loss_grad(&self.preset.network.bulk, &self.params, None),
         }
     }
 
@@ -261,13 +271,16 @@ impl Trainer {
         }
         let end = (self.cursor + self.config.batch).min(self.data.len());
         self.batch_buf.clear();
-        self.batch_buf.extend(self.order[self.cursor..end].iter().map(|&i| self.data[i]));
+        self.batch_buf
+            .extend(self.order[self.cursor..end].iter().map(|&i| self.data[i]));
         self.grad.clear();
         let net = &self.preset.network;
         let data_loss = net
             .batch_loss_grad(&self.params, &self.batch_buf, &mut self.grad, &mut self.ws)
             .data_loss;
-        let reg_loss = self.reg.loss_grad(&net.bulk, &self.params, Some(&mut self.grad));
+        let reg_loss = self
+            .reg
+            .loss_grad(&net.bulk, &self.params, Some(&mut self.grad));
         let loss = data_loss + reg_loss;
         if !loss.is_finite() || !self.grad.is_finite() {
             return Err(Diverged {
@@ -276,11 +289,15 @@ impl Trainer {
         }
         self.write_flat();
         let before_opt = self.opt.clone();
-        self.opt.update(&mut self.flat, &self.flat_grad, &self.mask, self.config.lr);
+        self.opt
+            .update(&mut self.flat, &self.flat_grad, &self.mask, self.config.lr);
         if self.flat.iter().any(|v| !v.is_finite()) {
             self.opt = before_opt;
             return Err(Diverged {
-                message: format!("the update made a parameter non-finite at epoch {}", self.epoch),
+                message: format!(
+                    "the update made a parameter non-finite at epoch {}",
+                    self.epoch
+                ),
             });
         }
         let n = self.params.h.len();
@@ -323,7 +340,10 @@ impl Trainer {
         self.epochs_since_start = 0;
         self.events.push(Event {
             epoch: self.epoch,
-            message: format!("{why} — restarted from a new initialisation (attempt {})", self.attempt + 1),
+            message: format!(
+                "{why} — restarted from a new initialisation (attempt {})",
+                self.attempt + 1
+            ),
         });
     }
 
@@ -331,7 +351,9 @@ impl Trainer {
     /// initialisation instead of ending it; otherwise it is returned (the step was rolled back).
     pub fn step_guarded(&mut self) -> Result<StepInfo, Diverged> {
         match self.step() {
-            Err(d) if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd => {
+            Err(d)
+                if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd =>
+            {
                 self.cursor = 0;
                 self.acc_loss = 0.0;
                 self.acc_batches = 0;

@@ -121,8 +121,15 @@ impl App {
 
     /// Draw chart `name` ("metric", "data", "loss", "couplings") on a canvas whose size is already
     /// in device pixels; `scale` enlarges text and markers (devicePixelRatio × presentation).
-    pub fn draw(&self, name: &str, canvas: HtmlCanvasElement, dark: bool, scale: f64) -> Result<(), JsError> {
-        let backend = CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsError::new("no 2D context on that canvas"))?;
+    pub fn draw(
+        &self,
+        name: &str,
+        canvas: HtmlCanvasElement,
+        dark: bool,
+        scale: f64,
+    ) -> Result<(), JsError> {
+        let backend = CanvasBackend::with_canvas_object(canvas)
+            .ok_or_else(|| JsError::new("no 2D context on that canvas"))?;
         let root = backend.into_drawing_area();
         let mut theme = if dark { Theme::dark() } else { Theme::light() };
         theme.scale = scale.clamp(0.5, 6.0);
@@ -155,7 +162,9 @@ impl App {
             self.paused_reason = None;
             self.steps_window.clear();
         } else if new.config.lr != self.trainer.config().lr {
-            self.trainer.set_lr(new.config.lr).map_err(|e| JsError::new(&e))?;
+            self.trainer
+                .set_lr(new.config.lr)
+                .map_err(|e| JsError::new(&e))?;
             self.paused_reason = None;
         }
         self.state = new;
@@ -209,7 +218,11 @@ impl App {
         let t = &self.trainer;
         let bulk = &t.network().bulk;
         let truth = t.preset().true_params();
-        let mut s = String::from(if truth.is_some() { "k,eta,h,h_true\n" } else { "k,eta,h,h_table_ii\n" });
+        let mut s = String::from(if truth.is_some() {
+            "k,eta,h,h_true\n"
+        } else {
+            "k,eta,h,h_table_ii\n"
+        });
         for (k, h) in t.params().h.iter().enumerate() {
             let reference = match &truth {
                 Some(tr) => tr.h[k],

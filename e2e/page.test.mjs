@@ -1,0 +1,256 @@
+// End-to-end test of the built page (dist/) in Debian's Chromium, driven by playwright-core.
+// The folder is served under a sub-path, as a workshop site would host it. Prints measurements
+// (epoch time in the page vs native, time to first frame, longest frame, gzipped size) and a
+// closing "N passed, M failed" line. Screenshots go to target/e2e/.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'target/release/adsdl');
+const shots = join(root, 'target/e2e');
+mkdirSync(shots, { recursive: true });
+const PREFIX = '/workshop/adsdl/';
+
+const freePort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address();
+    s.close(() => resolve(port));
+  });
+});
+
+const port = await freePort();
+const server = spawn(cli, ['serve', '--dir', join(root, 'dist'), '--port', String(port), '--prefix', PREFIX], { stdio: ['ignore', 'ignore', 'pipe'] });
+await new Promise((resolve, reject) => {
+  server.stderr.once('data', resolve);
+  server.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
+});
+const origin = `http://127.0.0.1:${port}`;
+const base = `${origin}${PREFIX}`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+});
+const outside = [];
+const pageErrors = [];
+const measurements = {};
+
+async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true });
+  const page = await context.newPage();
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!(u.startsWith(base) || u.startsWith('blob:') || u.startsWith('data:'))) outside.push(u);
+  });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${base}?${query}`);
+  await page.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
+  return page;
+}
+
+const status = (page) => page.evaluate(() => window.adsdl.status());
+async function waitEpochs(page, n, timeout = 180000) {
+  await page.waitForFunction((k) => window.adsdl.status().epoch >= k, n, { timeout, polling: 200 });
+}
+async function drawnPixels(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const c of document.querySelectorAll('canvas')) {
+      if (c.clientWidth === 0) continue;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const bg = [d[0], d[1], d[2]];
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 60) n++;
+      out[c.id] = n;
+    }
+    return out;
+  });
+}
+
+const checks = [];
+const check = (name, fn) => checks.push({ name, fn });
+const assert = (cond, msg) => { if (!cond) throw new Error(msg); };
+
+let page;
+check('page loads under a sub-path and draws its first frame quickly', async () => {
+  page = await newPage('preset=qcd&seed=1&play=0');
+  const first = await page.evaluate(() => window.adsdl.firstFrameMs());
+  measurements.first_frame_ms = Math.round(first);
+  assert(first < 1000, `first frame after ${first} ms`);
+  assert((await status(page)).epoch === 0, 'play=0 starts paused');
+});
+
+check('Play trains: 50 epochs, the loss falls', async () => {
+  await page.click('#play');
+  const t0 = Date.now();
+  await waitEpochs(page, 50);
+  measurements.seconds_for_50_epochs_in_page = (Date.now() - t0) / 1000;
+  const losses = await page.evaluate(() => window.adsdl.losses());
+  const head = losses.slice(0, 5).reduce((a, b) => a + b) / 5;
+  const tail = losses.slice(-5).reduce((a, b) => a + b) / 5;
+  assert(tail < head, `loss did not fall: ${head} → ${tail}`);
+});
+
+check('frames stay short while training at max speed', async () => {
+  const gaps = await page.evaluate(() => new Promise((resolve) => {
+    const t = [];
+    const tick = (now) => { t.push(now); if (t.length < 120) requestAnimationFrame(tick); else resolve(t.slice(1).map((v, i) => v - t[i])); };
+    requestAnimationFrame(tick);
+  }));
+  gaps.sort((a, b) => a - b);
+  measurements.frame_ms_median = Math.round(gaps[gaps.length >> 1]);
+  measurements.frame_ms_max = Math.round(gaps[gaps.length - 1]);
+  assert(gaps[gaps.length - 1] < 100, `longest frame ${gaps[gaps.length - 1]} ms`);
+});
+
+check('every chart canvas has drawn pixels', async () => {
+  const px = await drawnPixels(page);
+  for (const id of ['chart-metric', 'chart-data', 'chart-loss', 'chart-couplings']) {
+    assert((px[id] || 0) > 2000, `${id}: ${px[id]} drawn pixels`);
+  }
+  await page.screenshot({ path: join(shots, 'light.png'), fullPage: true });
+});
+
+check('counters show epoch, rate, loss, L, 1/L and lambda', async () => {
+  const txt = await page.evaluate(() => ['k-epoch', 'k-rate', 'k-loss', 'k-l', 'k-invl', 'k-lambda'].map((id) => document.getElementById(id).textContent));
+  for (const t of txt) assert(t !== '–' && t !== '', `counter shows ${JSON.stringify(txt)}`);
+});
+
+check('the exported model evaluates (CLI) to the loss the page shows', async () => {
+  await page.click('#play'); // pause
+  const pageLoss = await page.evaluate(() => window.adsdl.fullLoss());
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
+  const file = join(shots, 'exported-model.json');
+  await dl.saveAs(file);
+  const out = JSON.parse(execFileSync(cli, ['eval', '--model', file, '--train-set', '--json'], { maxBuffer: 1 << 28 }).toString());
+  measurements.exported_model_loss_page = pageLoss;
+  measurements.exported_model_loss_cli = out.loss;
+  assert(out.loss === pageLoss, `page ${pageLoss} vs CLI ${out.loss}`);
+});
+
+check('the URL round-trips the configuration', async () => {
+  await page.fill('#lr', '0.0015');
+  await page.dispatchEvent('#lr', 'change');
+  await page.fill('#seed', '5');
+  await page.dispatchEvent('#seed', 'change');
+  const url = page.url();
+  assert(url.includes('lr=0.0015') && url.includes('seed=5'), `URL ${url}`);
+  const cfg = await page.evaluate(() => window.adsdl.state().config);
+  const again = await newPage(new URL(url).search.slice(1));
+  const cfg2 = await again.evaluate(() => window.adsdl.state().config);
+  assert(JSON.stringify(cfg) === JSON.stringify(cfg2), `${JSON.stringify(cfg)} vs ${JSON.stringify(cfg2)}`);
+  await again.context().close();
+});
+
+check('keyboard: Space plays, R resets to the same initial weights', async () => {
+  await page.evaluate(() => document.activeElement.blur());
+  const h0 = await page.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  await page.keyboard.press('Space');
+  await waitEpochs(page, 3);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('r');
+  const s = await status(page);
+  const h1 = await page.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  assert(s.epoch === 0 && s.steps === 0, `after reset: epoch ${s.epoch}`);
+  assert(JSON.stringify(h0) === JSON.stringify(h1), 'reset reproduces the initial weights');
+});
+
+check('AdS-Schwarzschild preset trains and shows the true metric', async () => {
+  await page.selectOption('#preset', 'ads-schwarzschild');
+  assert(page.url().includes('preset=ads-schwarzschild'), page.url());
+  await page.click('#play');
+  await waitEpochs(page, 50);
+  await page.click('#play');
+  const px = await drawnPixels(page);
+  assert(px['chart-metric'] > 2000 && px['chart-data'] > 2000, JSON.stringify(px));
+});
+
+check('dark mode and embed mode render (screenshots)', async () => {
+  const dark = await newPage('preset=qcd&seed=1', { colorScheme: 'dark' });
+  await waitEpochs(dark, 40);
+  const bg = await dark.evaluate(() => {
+    const d = document.getElementById('chart-metric').getContext('2d').getImageData(2, 2, 1, 1).data;
+    return d[0] + d[1] + d[2];
+  });
+  assert(bg < 150, `dark chart background ${bg}`);
+  await dark.screenshot({ path: join(shots, 'dark.png'), fullPage: true });
+  await dark.context().close();
+  const embed = await newPage('preset=qcd&seed=1&embed=1', { width: 960, height: 760 });
+  await waitEpochs(embed, 40);
+  const hidden = await embed.evaluate(() => getComputedStyle(document.querySelector('header')).display);
+  assert(hidden === 'none', 'embed hides the prose');
+  await embed.screenshot({ path: join(shots, 'embed.png') });
+  await embed.click('#play');
+  await embed.context().close();
+});
+
+check('Embed button shows a ready iframe snippet', async () => {
+  await page.click('#embed');
+  const code = await page.inputValue('#embed-code');
+  assert(code.startsWith('<iframe') && code.includes('embed=1'), code);
+});
+
+check('hostile URL parameters become visible notices, not markup', async () => {
+  const p = await newPage('preset=qcd&lr=1e99&seed=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&x=%3Cb%3Ehi%3C%2Fb%3E&play=0');
+  const notes = await p.evaluate(() => [...document.querySelectorAll('#notices li')].map((li) => li.textContent));
+  const injected = await p.evaluate(() => document.querySelectorAll('#notices img, #notices b').length);
+  assert(notes.length === 3 && injected === 0, `${JSON.stringify(notes)}; injected ${injected}`);
+  assert((await p.evaluate(() => window.adsdl.state().config.lr)) === 10, 'lr clamped');
+  await p.context().close();
+});
+
+check('a rejected model file leaves the run untouched', async () => {
+  const p = await newPage('preset=qcd&play=0');
+  const before = await status(p);
+  await p.setInputFiles('#import-model', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"adsdl-model","version":9}') });
+  const msg = await p.textContent('#message');
+  assert(msg.includes('bad.json') && msg.includes('unchanged'), msg);
+  assert(JSON.stringify(await status(p)) === JSON.stringify(before), 'status changed');
+  await p.context().close();
+});
+
+check('in-page QCD epoch time is close to native', async () => {
+  const msPage = await page.evaluate(() => window.adsdl.bench(20));
+  const native = execFileSync(cli, ['bench', '--epochs', '20']).toString();
+  const msNative = Number(/median ([0-9.]+) ms\/epoch/.exec(native)[1]);
+  measurements.ms_per_qcd_epoch_page = Number(msPage.toFixed(3));
+  measurements.ms_per_qcd_epoch_native = msNative;
+  measurements.page_over_native = Number((msPage / msNative).toFixed(2));
+  assert(msPage / msNative < 3, `page ${msPage} ms vs native ${msNative} ms`);
+});
+
+check('wasm + JS are small (gzipped)', async () => {
+  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js'];
+  const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
+  measurements.gzipped_wasm_js_bytes = bytes;
+  assert(bytes < 400 * 1024, `${bytes} bytes`);
+});
+
+check('no request left the folder, no page errors', async () => {
+  assert(outside.length === 0, `outside requests: ${outside.join(', ')}`);
+  assert(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+});
+
+let passed = 0;
+let failed = 0;
+for (const { name, fn } of checks) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${e.message}`);
+  }
+}
+await browser.close();
+server.kill();
+writeFileSync(join(shots, 'measurements.json'), JSON.stringify(measurements, null, 2));
+console.log('measurements:', JSON.stringify(measurements));
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

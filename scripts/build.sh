@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Build the CLI and the page: dist/ is one self-contained folder (HTML, CSS, JS, wasm).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+
+log() { printf '\033[1m[build]\033[0m %s\n' "$*" >&2; }
+log "cargo build --release (native CLI)"
+cargo build --release --bin adsdl
+log "cargo build --release --target wasm32-unknown-unknown"
+cargo build --release --lib --target wasm32-unknown-unknown
+
+rm -rf dist
+mkdir -p dist/pkg
+wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/adsdl.wasm
+WASM_OPT=tools/node_modules/.bin/wasm-opt
+if [ -x "$WASM_OPT" ]; then
+  log "wasm-opt -O3 ($("$WASM_OPT" --version))"
+  "$WASM_OPT" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+    dist/pkg/adsdl_bg.wasm -o dist/pkg/adsdl_bg.wasm
+else
+  log "wasm-opt not found: the wasm is not size-optimised"
+fi
+cp www/index.html www/style.css www/app.js dist/
+log "dist/ ready: $(du -sh dist | cut -f1); wasm+js gzipped: $(cat dist/pkg/adsdl_bg.wasm dist/pkg/adsdl.js dist/app.js | gzip -9 | wc -c) bytes"

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test: formatting and lints (native and wasm32), native unit/integration/doc tests, the
+# wasm API in headless Chromium, and the end-to-end test of the built page in a real browser.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh --test
+
+log() { printf '\033[1m[test]\033[0m %s\n' "$*" >&2; }
+log "cargo fmt --check"
+cargo fmt --all -- --check
+log "cargo clippy (native, wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+log "native tests"
+cargo test --release
+log "wasm tests in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test web_browser
+log "build the page"
+bash scripts/build.sh
+log "end-to-end test in Chromium"
+node e2e/page.test.mjs
