@@ -208,9 +208,37 @@ check('a rejected model file leaves the run untouched', async () => {
   const p = await newPage('preset=qcd&play=0');
   const before = await status(p);
   await p.setInputFiles('#import-model', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"adsdl-model","version":9}') });
+  await p.waitForFunction(() => document.getElementById('message').textContent.includes('bad.json'), null, { timeout: 10000 });
   const msg = await p.textContent('#message');
   assert(msg.includes('bad.json') && msg.includes('unchanged'), msg);
   assert(JSON.stringify(await status(p)) === JSON.stringify(before), 'status changed');
+  await p.context().close();
+});
+
+check('the recipe says when it restarts a failing run (seed 2 fails at epoch 50)', async () => {
+  const p = await newPage('preset=qcd&seed=2');
+  await waitEpochs(p, 55);
+  const s = await status(p);
+  const msg = await p.textContent('#message');
+  assert(s.attempt === 2 && s.events.length === 1, JSON.stringify(s.events));
+  assert(msg.includes('restarted from a new initialisation (attempt 2)'), msg);
+  await p.context().close();
+});
+
+check('an absurd learning rate trips the divergence guard; a smaller one continues', async () => {
+  const p = await newPage('preset=qcd&seed=1&lr=10');
+  await p.waitForFunction(() => window.adsdl.status().paused_reason !== null, null, { timeout: 60000 });
+  const msg = await p.textContent('#message');
+  assert(msg.includes('smaller learning rate'), msg);
+  assert((await p.textContent('#play')).includes('Play'), 'training paused');
+  const h = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  assert(h.every(Number.isFinite), 'parameters stay finite');
+  const before = (await status(p)).steps;
+  await p.fill('#lr', '0.002');
+  await p.dispatchEvent('#lr', 'change');
+  await p.click('#play');
+  await p.waitForFunction((b) => window.adsdl.status().steps > b + 100, before, { timeout: 60000 });
+  assert((await status(p)).paused_reason === null, 'guard cleared');
   await p.context().close();
 });
 

@@ -110,3 +110,28 @@ fn qcd_restart_recipe_converges_on_nineteen_of_twenty_seeds() {
         .count();
     assert!(ok >= 19, "{ok}/20");
 }
+
+/// Issue 6: the detectors fire on a seed known to fail under the paper protocol (seed 2: λ drifts
+/// upward) and not on one known to converge (seed 1), by epoch 50.
+#[test]
+fn detectors_fire_on_a_failing_seed_and_not_on_a_good_one() {
+    let run = |seed| {
+        let mut c = TrainConfig::new(PresetId::Qcd);
+        c.seed = seed;
+        let mut t = Trainer::new(c).unwrap();
+        while t.epoch() < 51 {
+            t.epoch_step().unwrap();
+        }
+        t
+    };
+    let good = run(1);
+    assert_eq!(good.attempt(), 0, "{:?}", good.events());
+    let bad = run(2);
+    assert_eq!(bad.attempt(), 1);
+    assert_eq!(bad.events()[0].epoch, 50);
+    assert!(
+        bad.events()[0].message.contains("drifting upward"),
+        "{}",
+        bad.events()[0].message
+    );
+}

@@ -177,7 +177,7 @@ function embedSnippet() {
   url.searchParams.set('embed', '1');
   url.searchParams.delete('present');
   const src = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  return `<iframe src="${src}" width="960" height="760" style="border:0" title="adsdl: a neural network learns the shape of spacetime" loading="lazy"></iframe>`;
+  return `<iframe src="${src}" width="980" height="900" style="border:0" title="adsdl: a neural network learns the shape of spacetime" loading="lazy"></iframe>`;
 }
 
 function togglePresent() {

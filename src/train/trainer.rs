@@ -88,12 +88,23 @@ pub struct Trainer {
     events: Vec<Event>,
     acc_loss: f64,
     acc_batches: usize,
+    last_good: Option<(Params, Optimizer)>,
+    loss_ema: f64,
+    best_ema: f64,
+    steps_since_start: u64,
     grad: Params,
     ws: Workspace,
     batch_buf: Vec<Sample>,
     flat: Vec<f64>,
     flat_grad: Vec<f64>,
 }
+
+/// Steps after a (re)start before the loss-explosion detector is armed (the EMA needs a history).
+const EXPLOSION_WARMUP_STEPS: u64 = 20;
+/// A mini-batch loss above this multiple of the lowest running average (EMA) reached since the
+/// (re)start, and above 1, counts as an explosion. Mini-batch noise stays within a few times the
+/// average, so this fires only on real blow-ups.
+const EXPLOSION_FACTOR: f64 = 20.0;
 
 /// Initial parameters of restart `attempt` (0 = the first start) of `seed`.
 pub fn initial_params(preset: &Preset, seed: u64, attempt: u32) -> Params {
@@ -137,6 +148,10 @@ impl Trainer {
             events: Vec::new(),
             acc_loss: 0.0,
             acc_batches: 0,
+            last_good: None,
+            loss_ema: 0.0,
+            best_ema: 0.0,
+            steps_since_start: 0,
             grad,
             ws: Workspace::default(),
             batch_buf: Vec::new(),
@@ -221,6 +236,8 @@ impl Trainer {
         }
         self.params = p;
         self.opt.reset();
+        self.steps_since_start = 0;
+        self.last_good = None;
         Ok(())
     }
 
@@ -282,17 +299,32 @@ impl Trainer {
             .reg
             .loss_grad(&net.bulk, &self.params, Some(&mut self.grad));
         let loss = data_loss + reg_loss;
-        if !loss.is_finite() || !self.grad.is_finite() {
+        let exploded = self.steps_since_start >= EXPLOSION_WARMUP_STEPS
+            && loss > (EXPLOSION_FACTOR * self.best_ema).max(1.0);
+        if !loss.is_finite() || !self.grad.is_finite() || exploded {
+            // The parameters the previous update produced are bad: go back to those before it.
+            let what = if exploded {
+                format!(
+                    "the loss exploded to {loss:.4} (it had come down to {:.4})",
+                    self.best_ema
+                )
+            } else {
+                "the loss or its gradient became non-finite".to_string()
+            };
+            if let Some((p, o)) = self.last_good.take() {
+                self.params = p;
+                self.opt = o;
+            }
             return Err(Diverged {
-                message: format!("non-finite loss or gradient at epoch {}", self.epoch),
+                message: format!("{what} at epoch {}", self.epoch),
             });
         }
         self.write_flat();
-        let before_opt = self.opt.clone();
+        let before = (self.params.clone(), self.opt.clone());
         self.opt
             .update(&mut self.flat, &self.flat_grad, &self.mask, self.config.lr);
         if self.flat.iter().any(|v| !v.is_finite()) {
-            self.opt = before_opt;
+            self.opt = before.1;
             return Err(Diverged {
                 message: format!(
                     "the update made a parameter non-finite at epoch {}",
@@ -300,6 +332,18 @@ impl Trainer {
                 ),
             });
         }
+        self.last_good = Some(before);
+        self.loss_ema = if self.steps_since_start == 0 {
+            loss
+        } else {
+            0.9 * self.loss_ema + 0.1 * loss
+        };
+        self.best_ema = if self.steps_since_start == 0 {
+            loss
+        } else {
+            self.best_ema.min(self.loss_ema)
+        };
+        self.steps_since_start += 1;
         let n = self.params.h.len();
         self.params.h.copy_from_slice(&self.flat[..n]);
         self.params.lambda = self.flat[n];
@@ -338,6 +382,8 @@ impl Trainer {
         self.params = initial_params(&self.preset, self.config.seed, self.attempt);
         self.opt.reset();
         self.epochs_since_start = 0;
+        self.steps_since_start = 0;
+        self.last_good = None;
         self.events.push(Event {
             epoch: self.epoch,
             message: format!(
@@ -347,29 +393,10 @@ impl Trainer {
         });
     }
 
-    /// One step under the recipe: with `restart` (QCD) a divergence restarts the run from a new
-    /// initialisation instead of ending it; otherwise it is returned (the step was rolled back).
-    pub fn step_guarded(&mut self) -> Result<StepInfo, Diverged> {
-        match self.step() {
-            Err(d)
-                if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd =>
-            {
-                self.cursor = 0;
-                self.acc_loss = 0.0;
-                self.acc_batches = 0;
-                self.restart(&d.message);
-                Ok(StepInfo {
-                    loss: f64::NAN,
-                    epoch_done: false,
-                })
-            }
-            r => r,
-        }
-    }
-
-    /// Run mini-batches until the current epoch completes.
+    /// Run mini-batches until the current epoch completes. A divergence is returned under every
+    /// recipe: restarting with the same learning rate would only diverge again.
     pub fn epoch_step(&mut self) -> Result<(), Diverged> {
-        while !self.step_guarded()?.epoch_done {}
+        while !self.step()?.epoch_done {}
         Ok(())
     }
 }
@@ -412,6 +439,32 @@ mod tests {
         assert!(t.step().is_err());
         assert_eq!(t.params(), &p, "parameters untouched by the failed step");
         assert_eq!(t.steps(), 0);
+    }
+
+    #[test]
+    fn an_absurd_learning_rate_is_caught_rolled_back_and_recoverable() {
+        for preset in [PresetId::AdsSchwarzschild, PresetId::Qcd] {
+            let mut c = small(preset);
+            c.lr = 10.0;
+            let mut t = Trainer::new(c).unwrap();
+            let err = (0..2000)
+                .find_map(|_| t.step().err())
+                .expect("the guard fires");
+            assert!(
+                err.message.contains("exploded") || err.message.contains("non-finite"),
+                "{}",
+                err.message
+            );
+            assert!(t.params().is_finite());
+            let bad_steps = t.steps();
+            t.set_lr(1e-3).unwrap();
+            for _ in 0..50 {
+                t.step()
+                    .expect("training continues after lowering the rate");
+            }
+            assert_eq!(t.steps(), bad_steps + 50);
+            assert!(t.full_loss().total().is_finite() || preset == PresetId::Qcd);
+        }
     }
 
     #[test]

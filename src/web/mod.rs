@@ -65,7 +65,7 @@ impl App {
         let t0 = now_ms();
         let mut done = 0;
         while done < max_steps {
-            match self.trainer.step_guarded() {
+            match self.trainer.step() {
                 Ok(_) => done += 1,
                 Err(d) => {
                     self.paused_reason = Some(format!(
