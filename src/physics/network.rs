@@ -133,30 +133,55 @@ pub fn qcd_boundary_with_grad(
     l: f64,
     eta: f64,
 ) -> ([f64; 2], [[f64; 2]; 2]) {
-    let sn = libm::sqrt(N_C);
-    let ka = sn / (2.0 * core::f64::consts::PI);
-    let kb = core::f64::consts::PI / sn;
-    let alpha = ka * m_q * l;
-    let beta = kb * cond * l * l * l;
-    let e1 = libm::exp(-eta);
-    let e3 = libm::exp(-3.0 * eta);
-    let a2 = alpha * alpha;
-    let a3 = a2 * alpha;
-    let phi = alpha * e1 + beta * e3 - 0.5 * lambda * a3 * eta * e3;
-    let pi = -alpha * e1 - (3.0 * beta + 0.5 * lambda * a3) * e3 + 1.5 * lambda * a3 * eta * e3;
-    let dphi_da = e1 - 1.5 * lambda * a2 * eta * e3;
-    let dphi_db = e3;
-    let dphi_dl = -0.5 * a3 * eta * e3;
-    let dpi_da = -e1 - 1.5 * lambda * a2 * e3 + 4.5 * lambda * a2 * eta * e3;
-    let dpi_db = -3.0 * e3;
-    let dpi_dl = -0.5 * a3 * e3 + 1.5 * a3 * eta * e3;
-    let da_dl = ka * m_q;
-    let db_dl = 3.0 * kb * cond * l * l;
-    let jac = [
-        [dphi_dl, dphi_da * da_dl + dphi_db * db_dl],
-        [dpi_dl, dpi_da * da_dl + dpi_db * db_dl],
-    ];
-    ([phi, pi], jac)
+    QcdBoundary::new(eta).map(m_q, cond, lambda, l)
+}
+
+/// The QCD boundary map at a fixed cut-off, with e^{−η}, e^{−3η} computed once (they are the
+/// same for every data point, and the exponentials dominated the batch's cost).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct QcdBoundary {
+    eta: f64,
+    e1: f64,
+    e3: f64,
+}
+
+impl QcdBoundary {
+    /// The map at η.
+    pub fn new(eta: f64) -> Self {
+        QcdBoundary {
+            eta,
+            e1: libm::exp(-eta),
+            e3: libm::exp(-3.0 * eta),
+        }
+    }
+
+    /// (φ, π) at η for (m_q, ⟨q̄q⟩), and the Jacobian: rows (φ, π), columns (∂/∂λ, ∂/∂L).
+    #[inline]
+    pub fn map(&self, m_q: f64, cond: f64, lambda: f64, l: f64) -> ([f64; 2], [[f64; 2]; 2]) {
+        let QcdBoundary { eta, e1, e3 } = *self;
+        let sn = libm::sqrt(N_C);
+        let ka = sn / (2.0 * core::f64::consts::PI);
+        let kb = core::f64::consts::PI / sn;
+        let alpha = ka * m_q * l;
+        let beta = kb * cond * l * l * l;
+        let a2 = alpha * alpha;
+        let a3 = a2 * alpha;
+        let phi = alpha * e1 + beta * e3 - 0.5 * lambda * a3 * eta * e3;
+        let pi = -alpha * e1 - (3.0 * beta + 0.5 * lambda * a3) * e3 + 1.5 * lambda * a3 * eta * e3;
+        let dphi_da = e1 - 1.5 * lambda * a2 * eta * e3;
+        let dphi_db = e3;
+        let dphi_dl = -0.5 * a3 * eta * e3;
+        let dpi_da = -e1 - 1.5 * lambda * a2 * e3 + 4.5 * lambda * a2 * eta * e3;
+        let dpi_db = -3.0 * e3;
+        let dpi_dl = -0.5 * a3 * e3 + 1.5 * a3 * eta * e3;
+        let da_dl = ka * m_q;
+        let db_dl = 3.0 * kb * cond * l * l;
+        let jac = [
+            [dphi_dl, dphi_da * da_dl + dphi_db * db_dl],
+            [dpi_dl, dpi_da * da_dl + dpi_db * db_dl],
+        ];
+        ([phi, pi], jac)
+    }
 }
 
 /// The network: geometry plus boundary map. Parameters are passed in, so one network can
@@ -173,7 +198,10 @@ pub struct Network {
 #[derive(Default, Clone, Debug)]
 pub struct Workspace {
     states: Vec<[f64; 2]>,
-    outputs: Vec<f64>,
+    /// Per point: dE/dF up to the batch factor, i.e. sign(t − y)·t′(F).
+    dt: Vec<f64>,
+    /// Per point: Jacobian of the boundary map (QCD).
+    jac: Vec<[[f64; 2]; 2]>,
 }
 
 /// Result of evaluating one batch: the data part of the loss and per-point outputs.
@@ -255,29 +283,34 @@ impl Network {
         let m2 = self.bulk.m2;
         let lam = p.lambda;
         let stride = n + 1;
+        let qcd = (self.boundary == Boundary::Qcd).then(|| QcdBoundary::new(self.bulk.eta_ini));
         ws.states.clear();
         ws.states.resize(batch.len() * stride, [0.0; 2]);
-        ws.outputs.clear();
+        ws.dt.clear();
+        ws.jac.clear();
         let mut sum = 0.0;
         for (i, smp) in batch.iter().enumerate() {
             let tr = &mut ws.states[i * stride..(i + 1) * stride];
-            let mut s = self.input(p, smp.x);
+            let mut s = match &qcd {
+                Some(b) => {
+                    let (s, jac) = b.map(smp.x[0], smp.x[1], lam, p.ads_radius);
+                    ws.jac.push(jac);
+                    s
+                }
+                None => smp.x,
+            };
             tr[0] = s;
             for (k, &h) in p.h.iter().enumerate() {
                 s = self.layer(s, h, lam, deta);
                 tr[k + 1] = s;
             }
+            // t and t′ from the same two tanh (they are the dearest part of a point's loss).
             let f = s[1];
-            ws.outputs.push(f);
-            sum += (t_of_f(f) - smp.y).abs();
-        }
-        let b = batch.len().max(1) as f64;
-        let mean_abs = sum / b;
-        // E = M², dE/dt_i = 2M sign(t_i − y_i)/B (sign(0) = 0, as torch.abs).
-        let scale = 2.0 * mean_abs / b;
-        for (i, smp) in batch.iter().enumerate() {
-            let f = ws.outputs[i];
-            let diff = t_of_f(f) - smp.y;
+            let a = libm::tanh(100.0 * (f - 0.1));
+            let b = libm::tanh(100.0 * (f + 0.1));
+            let diff = (a - b + 2.0) / 2.0 - smp.y;
+            sum += diff.abs();
+            // sign(0) = 0, as torch.abs.
             let sign = if diff > 0.0 {
                 1.0
             } else if diff < 0.0 {
@@ -285,7 +318,14 @@ impl Network {
             } else {
                 0.0
             };
-            let gf = scale * sign * dt_df(f);
+            ws.dt.push(sign * 50.0 * (b * b - a * a));
+        }
+        let bsz = batch.len().max(1) as f64;
+        let mean_abs = sum / bsz;
+        // E = M², dE/dt_i = 2M sign(t_i − y_i)/B.
+        let scale = 2.0 * mean_abs / bsz;
+        for i in 0..batch.len() {
+            let gf = scale * ws.dt[i];
             if gf == 0.0 {
                 continue;
             }
@@ -294,21 +334,15 @@ impl Network {
             let (mut gphi, mut gpi) = (0.0, gf);
             for k in (0..n).rev() {
                 let [phi, pi] = tr[k];
+                let phi2 = phi * phi;
                 grad.h[k] -= gpi * deta * pi;
-                grad.lambda += gpi * deta * phi * phi * phi;
-                let new_gphi = gphi + gpi * deta * (m2 + 3.0 * lam * phi * phi);
+                grad.lambda += gpi * deta * phi2 * phi;
+                let new_gphi = gphi + gpi * deta * (m2 + 3.0 * lam * phi2);
                 let new_gpi = gphi * deta + gpi * (1.0 - deta * p.h[k]);
                 gphi = new_gphi;
                 gpi = new_gpi;
             }
-            if self.boundary == Boundary::Qcd {
-                let (_, jac) = qcd_boundary_with_grad(
-                    smp.x[0],
-                    smp.x[1],
-                    lam,
-                    p.ads_radius,
-                    self.bulk.eta_ini,
-                );
+            if let Some(jac) = ws.jac.get(i) {
                 grad.lambda += gphi * jac[0][0] + gpi * jac[1][0];
                 grad.ads_radius += gphi * jac[0][1] + gpi * jac[1][1];
             }
