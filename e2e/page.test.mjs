@@ -242,6 +242,67 @@ check('an absurd learning rate trips the divergence guard; a smaller one continu
   await p.context().close();
 });
 
+check('own data: bad tables are refused with line and column, good ones train and travel in the link', async () => {
+  const p = await newPage('preset=qcd&seed=1');
+  await waitEpochs(p, 3);
+  await p.click('#play'); // pause
+  await p.click('.data-panel summary');
+  const before = await status(p);
+  const bad = [
+    ['m_q,condensate\n0.001,0.01\n0.002,zz\n0.003,0.03\n0.004,0.04', 'line 3, column 2'],
+    ['m_q,condensate\n-0.001,0.01\n0.002,0.02\n0.003,0.03\n0.004,0.04', 'negative quark mass'],
+    ['m_q,condensate\n0.001,0.01\n0.002,0.02\n0.003,0.03', 'at least 4'],
+    ['m_q,condensate\n0.001,0.01\n0.001,0.02\n0.003,0.03\n0.004,0.04', 'duplicates line 2'],
+    ['m_q,condensate\n0.001,0.01\n0.002,0.02\n30,0.03\n0.004,0.04', 'absurd magnitude'],
+    ['<img src=x onerror="window.pwned=1">,condensate\n1,2', 'header must name'],
+  ];
+  for (const [csv, want] of bad) {
+    await p.fill('#data-text', csv);
+    await p.click('#data-use');
+    const msg = await p.textContent('#data-msg');
+    assert(msg.includes(want) && msg.includes('unchanged'), `${want}: ${msg}`);
+  }
+  assert(await p.evaluate(() => document.querySelectorAll('#data-msg *').length === 0 && !window.pwned), 'no markup injected');
+  assert(JSON.stringify(await status(p)) === JSON.stringify(before), 'the run is untouched by rejected tables');
+  // Table I in lattice units with a 10 % larger condensate: converted with 1/a, trained on.
+  const rows = [[0.0008125, 0.0111], [0.001625, 0.0202], [0.00325, 0.0375], [0.0065, 0.0666], [0.013, 0.1186], [0.026, 0.1807]];
+  await p.fill('#data-text', 'm_q,condensate\n' + rows.map(([m, c]) => `${m},${(1.1 * c).toFixed(5)}`).join('\n'));
+  await p.selectOption('#data-units', 'lattice');
+  await p.click('#data-use');
+  const msg = await p.textContent('#data-msg');
+  assert(msg.includes('Training on your points'), msg);
+  assert(page !== null && p.url().includes('data='), p.url());
+  const cfg = await p.evaluate(() => window.adsdl.state().config);
+  assert(cfg.data.length === 6 && Math.abs(cfg.data[5].condensate - 1.1 * 0.1807 * 0.829 ** 3) < 1e-6, JSON.stringify(cfg.data));
+  await p.click('#play');
+  await waitEpochs(p, 20);
+  await p.click('#play');
+  const again = await newPage(new URL(p.url()).search.slice(1) + '&play=0');
+  assert(JSON.stringify(await again.evaluate(() => window.adsdl.state().config.data)) === JSON.stringify(cfg.data), 'data round-trip through the link');
+  await again.context().close();
+  await p.context().close();
+});
+
+check('the run survives a reload; Start fresh forgets it', async () => {
+  const p = await newPage('preset=qcd&seed=4');
+  await waitEpochs(p, 25);
+  await p.click('#play');
+  const before = await status(p);
+  const h = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  await p.evaluate(() => window.adsdl.save());
+  await p.reload();
+  await p.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null);
+  const after = await status(p);
+  const h2 = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  assert(after.epoch === before.epoch && after.steps === before.steps, `epoch ${before.epoch} → ${after.epoch}`);
+  assert(JSON.stringify(h) === JSON.stringify(h2), 'parameters restored');
+  assert((await p.evaluate(() => window.adsdl.losses())).length === before.epoch, 'history restored');
+  assert((await p.textContent('#message')).includes('Continuing your run'), 'the page says so');
+  await p.click('#fresh');
+  assert((await status(p)).epoch === 0, 'start fresh');
+  await p.context().close();
+});
+
 check('in-page QCD epoch time is close to native', async () => {
   const msPage = await page.evaluate(() => window.adsdl.bench(20));
   const native = execFileSync(cli, ['bench', '--epochs', '20']).toString();

@@ -133,3 +133,238 @@ mod tests {
         assert!(parse_csv("m_q,condensate\n", PresetId::Qcd).is_err());
     }
 }
+
+/// A measured chiral-condensate point in physical units.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Measured {
+    /// Quark mass m_q [GeV].
+    pub m_q: f64,
+    /// Condensate ⟨q̄q⟩ [GeV³].
+    pub condensate: f64,
+    /// Its error [GeV³] (0 when not given).
+    #[serde(default)]
+    pub error: f64,
+}
+
+/// Units of an uploaded table.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Units {
+    /// m_q in GeV, ⟨q̄q⟩ and its error in GeV³.
+    Physical,
+    /// a·m_q and a³⟨ψ̄ψ⟩, converted with the inverse lattice spacing 1/a [GeV].
+    Lattice {
+        /// 1/a in GeV.
+        inv_a_gev: f64,
+    },
+}
+
+/// At most this many measured points (a cubic is fitted to them; more adds nothing but cost).
+pub const MAX_MEASURED: usize = 1000;
+/// Largest plausible quark mass [GeV] and condensate [GeV³]; beyond, the units are surely wrong.
+pub const ABSURD: [f64; 2] = [2.0, 2.0];
+
+/// P2 Table I as measured points.
+pub fn table_i() -> Vec<Measured> {
+    crate::physics::lattice::TABLE_I
+        .iter()
+        .map(|p| Measured {
+            m_q: p.m_q_gev(),
+            condensate: p.condensate_gev3(),
+            error: p.error_gev3(),
+        })
+        .collect()
+}
+
+/// Parse a table of measurements: a header with `m_q` and `condensate` (and optionally `error`),
+/// then one point per line. Every rejection names the line, the column and the reason.
+pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, String> {
+    let scale = match units {
+        Units::Physical => 1.0,
+        Units::Lattice { inv_a_gev }
+            if inv_a_gev.is_finite() && inv_a_gev > 0.0 && inv_a_gev < 100.0 =>
+        {
+            inv_a_gev
+        }
+        Units::Lattice { inv_a_gev } => {
+            return Err(format!(
+            "1/a = {inv_a_gev} GeV is not a plausible inverse lattice spacing (0 < 1/a < 100 GeV)"
+        ))
+        }
+    };
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+    let (hline, header) = lines
+        .next()
+        .ok_or("CSV: empty (expected a header 'm_q,condensate[,error]' and at least 4 points)")?;
+    let names: Vec<String> = header
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
+    let col = |n: &str| names.iter().position(|c| c == n);
+    let (im, ic) = match (col("m_q"), col("condensate")) {
+        (Some(a), Some(b)) => (a, b),
+        _ => return Err(format!("CSV line {}: the header must name the columns m_q and condensate (and optionally error), got '{}'", hline + 1, header.trim())),
+    };
+    let ie = col("error");
+    let mut out: Vec<(usize, Measured)> = Vec::new();
+    for (ln, line) in lines {
+        let line_no = ln + 1;
+        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+        if fields.len() != names.len() {
+            return Err(format!(
+                "CSV line {line_no}: {} fields, the header has {}",
+                fields.len(),
+                names.len()
+            ));
+        }
+        let num = |i: usize| -> Result<f64, String> {
+            match fields[i].parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                _ => Err(format!(
+                    "CSV line {line_no}, column {} ({}): '{}' is not a number",
+                    i + 1,
+                    names[i],
+                    fields[i].chars().take(30).collect::<String>()
+                )),
+            }
+        };
+        let (m, c) = (num(im)?, num(ic)?);
+        let e = ie.map(num).transpose()?.unwrap_or(0.0);
+        for (i, v, what) in [
+            (im, m, "quark mass"),
+            (ic, c, "condensate"),
+            (ie.unwrap_or(0), e, "error"),
+        ] {
+            if v < 0.0 {
+                return Err(format!(
+                    "CSV line {line_no}, column {} ({}): negative {what} {v}",
+                    i + 1,
+                    names[i]
+                ));
+            }
+        }
+        let p = Measured {
+            m_q: m * scale,
+            condensate: c * scale.powi(3),
+            error: e * scale.powi(3),
+        };
+        if let Some((prev, _)) = out.iter().find(|(_, q)| q.m_q == p.m_q) {
+            return Err(format!(
+                "CSV line {line_no}, column {} (m_q): mass {m} duplicates line {prev}",
+                im + 1
+            ));
+        }
+        if p.m_q > ABSURD[0] || p.condensate > ABSURD[1] {
+            return Err(format!(
+                "CSV line {line_no}: m_q = {:.4} GeV, ⟨q̄q⟩ = {:.4} GeV³ is an absurd magnitude (expected below {} GeV and {} GeV³; are these lattice units?)",
+                p.m_q, p.condensate, ABSURD[0], ABSURD[1]
+            ));
+        }
+        out.push((line_no, p));
+    }
+    let pts: Vec<Measured> = out.into_iter().map(|(_, p)| p).collect();
+    validate_measurements(&pts)?;
+    Ok(pts)
+}
+
+/// The rules every set of measured points obeys, wherever it came from (CSV, URL, model file).
+pub fn validate_measurements(pts: &[Measured]) -> Result<(), String> {
+    if pts.len() < 4 {
+        return Err(format!(
+            "{} points: at least 4 are needed (a cubic is fitted through them)",
+            pts.len()
+        ));
+    }
+    if pts.len() > MAX_MEASURED {
+        return Err(format!("{} points: at most {MAX_MEASURED}", pts.len()));
+    }
+    for (k, p) in pts.iter().enumerate() {
+        let ok = |v: f64, hi: f64| v.is_finite() && (0.0..=hi).contains(&v);
+        if !(ok(p.m_q, ABSURD[0]) && ok(p.condensate, ABSURD[1]) && ok(p.error, ABSURD[1])) {
+            return Err(format!(
+                "point {}: m_q = {}, condensate = {}, error = {} out of range",
+                k + 1,
+                p.m_q,
+                p.condensate,
+                p.error
+            ));
+        }
+        if pts[..k].iter().any(|q| q.m_q == p.m_q) {
+            return Err(format!("point {}: mass {} appears twice", k + 1, p.m_q));
+        }
+    }
+    let mut ms: Vec<f64> = pts.iter().map(|p| p.m_q).collect();
+    ms.sort_by(f64::total_cmp);
+    if ms[ms.len() - 1] <= 0.0 || pts.iter().all(|p| p.condensate == 0.0) {
+        return Err("the points span no range in m_q or in the condensate".into());
+    }
+    Ok(())
+}
+
+/// The sampling box [0, m_max] × [0, c_max] for QCD training data: P2's [0, 0.022] × [0, 0.11]
+/// for Table I, else the same margins (2 % and 7 %) around the user's largest point.
+pub fn qcd_box(user: Option<&[Measured]>) -> [f64; 2] {
+    match user {
+        None => crate::physics::presets::QCD_BOX,
+        Some(pts) => {
+            let mm = pts.iter().fold(0.0f64, |a, p| a.max(p.m_q));
+            let mc = pts.iter().fold(0.0f64, |a, p| a.max(p.condensate));
+            [1.02 * mm, 1.07 * mc]
+        }
+    }
+}
+
+#[cfg(test)]
+mod measured_tests {
+    use super::*;
+
+    #[test]
+    fn table_i_round_trips_through_lattice_units() {
+        let csv = "m_q,condensate,error\n0.0008125,0.0111,0.0002\n0.001625,0.0202,0.0004\n0.00325,0.0375,0.0005\n0.0065,0.0666,0.0008\n0.013,0.1186,0.0005\n0.026,0.1807,0.0004\n";
+        let pts = parse_measurements(csv, Units::Lattice { inv_a_gev: 0.829 }).unwrap();
+        for (a, b) in pts.iter().zip(table_i()) {
+            assert!((a.m_q - b.m_q).abs() < 1e-15 && (a.condensate - b.condensate).abs() < 1e-15);
+        }
+        assert_eq!(qcd_box(None), [0.022, 0.11]);
+    }
+
+    #[test]
+    fn every_rejection_names_line_column_and_reason() {
+        let cases = [
+            (
+                "m_q,condensate\n0.001,0.01\n0.002,abc\n0.003,0.03\n0.004,0.04\n",
+                "line 3, column 2 (condensate): 'abc' is not a number",
+            ),
+            (
+                "m_q,condensate\n-0.001,0.01\n0.002,0.02\n0.003,0.03\n0.004,0.04\n",
+                "line 2, column 1 (m_q): negative quark mass",
+            ),
+            (
+                "m_q,condensate\n0.001,0.01\n0.002,0.02\n0.003,0.03\n",
+                "at least 4",
+            ),
+            (
+                "m_q,condensate\n0.001,0.01\n0.002,0.02\n0.001,0.03\n0.004,0.04\n",
+                "line 4, column 1 (m_q): mass 0.001 duplicates line 2",
+            ),
+            (
+                "m_q,condensate\n0.001,0.01\n0.002,0.02\n5,0.03\n0.004,0.04\n",
+                "line 4: m_q = 5.0000 GeV",
+            ),
+            ("mass,cond\n1,2\n", "header must name"),
+            ("m_q,condensate\n0.001,0.01,7\n", "line 2: 3 fields"),
+            ("", "empty"),
+        ];
+        for (csv, want) in cases {
+            let e = parse_measurements(csv, Units::Physical).unwrap_err();
+            assert!(e.contains(want), "{e:?} should contain {want:?}");
+        }
+        assert!(
+            parse_measurements("m_q,condensate\n", Units::Lattice { inv_a_gev: -1.0 })
+                .unwrap_err()
+                .contains("1/a")
+        );
+    }
+}

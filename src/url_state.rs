@@ -3,6 +3,7 @@
 //! and each such decision becomes a notice the page shows.
 
 use crate::physics::{PresetId, RegChoice};
+use crate::points::{validate_measurements, Measured};
 use crate::train::config::{default_reg_c, limits};
 use crate::train::{OptKind, Recipe, TrainConfig};
 use std::str::FromStr;
@@ -116,6 +117,39 @@ fn flag(key: &str, v: &str, notices: &mut Vec<String>) -> Option<bool> {
     }
 }
 
+/// Own data with at most this many points travel in the link; larger sets go in a model file.
+pub const MAX_DATA_IN_LINK: usize = 24;
+
+/// `m_q_condensate_error*m_q_condensate_error*…` (GeV, GeV³): characters a URL keeps as they are.
+fn parse_data(v: &str) -> Result<Vec<Measured>, String> {
+    let pts = v
+        .split('*')
+        .enumerate()
+        .map(|(k, p)| {
+            let f: Vec<f64> = p
+                .split('_')
+                .map(|x| x.parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| format!("point {} is not a list of numbers", k + 1))?;
+            match f[..] {
+                [m_q, condensate, error] => Ok(Measured {
+                    m_q,
+                    condensate,
+                    error,
+                }),
+                [m_q, condensate] => Ok(Measured {
+                    m_q,
+                    condensate,
+                    error: 0.0,
+                }),
+                _ => Err(format!("point {} is not two or three numbers", k + 1)),
+            }
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    validate_measurements(&pts)?;
+    Ok(pts)
+}
+
 /// Parse a query string (with or without the leading `?`). Never fails; see the notices.
 pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
     let mut notices = Vec::new();
@@ -180,6 +214,11 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
                 Ok(r) => c.reg = r,
                 Err(e) => notices.push(format!("reg: {}; ignored", shown(&e))),
             },
+            "data" => match parse_data(v) {
+                Ok(d) if preset == PresetId::Qcd => c.data = Some(d),
+                Ok(_) => notices.push("data are for the qcd preset; ignored".into()),
+                Err(e) => notices.push(format!("data ignored: {}", shown(&e))),
+            },
             "speed" => {
                 st.speed =
                     num("speed", v, (0usize, SPEEDS.len() - 1), &mut notices).unwrap_or(st.speed)
@@ -236,6 +275,13 @@ pub fn to_query(st: &PageState) -> String {
     if c.recipe != dc.recipe {
         q.push(format!("recipe={}", c.recipe.name()));
     }
+    if let Some(data) = c.data.as_ref().filter(|d| d.len() <= MAX_DATA_IN_LINK) {
+        let pts: Vec<String> = data
+            .iter()
+            .map(|p| format!("{}_{}_{}", p.m_q, p.condensate, p.error))
+            .collect();
+        q.push(format!("data={}", pts.join("*")));
+    }
     if st.speed != d.speed {
         q.push(format!("speed={}", st.speed));
     }
@@ -271,6 +317,20 @@ mod tests {
         let (back, notices) = parse_query(&format!("?{q}"));
         assert!(notices.is_empty(), "{notices:?}");
         assert_eq!(back, st, "{q}");
+    }
+
+    #[test]
+    fn small_own_data_travel_in_the_link() {
+        let mut st = PageState::new(PresetId::Qcd);
+        let mut pts = crate::points::table_i();
+        pts[0].condensate *= 1.1;
+        st.config.data = Some(pts);
+        let (back, notices) = parse_query(&to_query(&st));
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(back, st);
+        let (st, notices) = parse_query("preset=qcd&data=1_2*3");
+        assert!(st.config.data.is_none());
+        assert!(notices[0].starts_with("data ignored"), "{notices:?}");
     }
 
     #[test]

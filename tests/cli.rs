@@ -240,3 +240,46 @@ fn charts_are_written_as_svg() {
         );
     }
 }
+
+#[test]
+fn train_on_own_data_in_lattice_units() {
+    let csv = tmp("own.csv");
+    std::fs::write(&csv, "m_q,condensate,error\n0.0008125,0.0111,0.0002\n0.001625,0.0202,0.0004\n0.00325,0.0375,0.0005\n0.0065,0.0666,0.0008\n0.013,0.1186,0.0005\n").unwrap();
+    let model = tmp("own.json");
+    let (c, m) = (csv.to_str().unwrap(), model.to_str().unwrap());
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "qcd",
+        "--data",
+        c,
+        "--units",
+        "lattice",
+        "--inv-a",
+        "0.829",
+        "--epochs",
+        "2",
+        "--per-class",
+        "200",
+        "--out",
+        m,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = adsdl(&["eval", "--model", m, "--json"]);
+    let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pts = e["points"].as_array().unwrap();
+    assert_eq!(pts.len(), 5, "eval defaults to the run's own points");
+    assert!((pts[4]["condensate"].as_f64().unwrap() - 0.1186 * 0.829f64.powi(3)).abs() < 1e-12);
+    std::fs::write(
+        &csv,
+        "m_q,condensate\n0.001,0.01\n0.001,0.02\n0.003,0.03\n0.004,0.04\n",
+    )
+    .unwrap();
+    let o = adsdl(&["train", "--preset", "qcd", "--data", c]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("line 3, column 1 (m_q): mass 0.001 duplicates line 2"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -7,6 +7,10 @@ const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
 // Minimum milliseconds between redraws of each chart while training (the data plane is dearest).
 const REDRAW_MS = { metric: 100, loss: 200, couplings: 200, data: 400 };
 const FRAME_BUDGET_MS = 10;
+// The run survives a reload: its session (parameters, optimiser, history) is kept here.
+const STORE_KEY = 'adsdl-session-v1';
+const SAVE_EVERY_MS = 2000;
+let lastSave = 0;
 
 let app = null;
 let playing = false;
@@ -15,6 +19,9 @@ let stepsPerFrame = 1;
 let lastSteps = -1;
 const lastDraw = {};
 let forceDraw = true;
+const lastSaved = { steps: -1 };
+// The recipe's interventions already shown (a new one replaces the message line).
+const shownEvents = { count: 0 };
 const darkQuery = matchMedia('(prefers-color-scheme: dark)');
 const firstFrame = { ms: null };
 
@@ -140,10 +147,43 @@ function updateCounters(s) {
   $('k-attempt').textContent = s.attempt;
   if (s.paused_reason) {
     say(s.paused_reason);
-  } else if (s.events.length) {
+  } else if (s.events.length > shownEvents.count) {
     const e = s.events[s.events.length - 1];
     say(`Epoch ${e.epoch}: ${e.message}`);
   }
+  shownEvents.count = s.events.length;
+}
+
+function save() {
+  try {
+    localStorage.setItem(STORE_KEY, JSON.stringify({ query: app.query(), saved: Date.now(), session: app.session() }));
+  } catch {
+    // Storage full or disabled: the run goes on, it just will not survive a reload.
+  }
+  lastSave = performance.now();
+}
+
+// Continue the run saved in this browser, unless the link names a different one.
+function restoreSaved() {
+  let saved = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(STORE_KEY) || 'null');
+  } catch {
+    saved = null;
+  }
+  if (!saved || typeof saved.session !== 'string') return false;
+  if (location.search.length > 1 && app.query() !== saved.query) return false;
+  try {
+    app.restore(saved.session);
+  } catch (e) {
+    localStorage.removeItem(STORE_KEY);
+    say(`A saved run could not be restored and was discarded: ${e.message || e}`);
+    return false;
+  }
+  shownEvents.count = status().events.length;
+  const when = new Date(saved.saved).toLocaleString();
+  say(`Continuing your run saved ${when} (epoch ${status().epoch}). “Start fresh” begins again from the seed.`);
+  return true;
 }
 
 function frame(now) {
@@ -154,6 +194,10 @@ function frame(now) {
   if (playing && s.paused_reason) setPlaying(false);
   redraw(now);
   updateCounters(s);
+  if (s.steps !== lastSaved.steps && now - lastSave > SAVE_EVERY_MS) {
+    save();
+    lastSaved.steps = s.steps;
+  }
   requestAnimationFrame(frame);
 }
 
@@ -248,6 +292,40 @@ function bind() {
     $('embed-code').select();
   });
   $('present').addEventListener('click', togglePresent);
+  $('fresh').addEventListener('click', () => {
+    try { localStorage.removeItem(STORE_KEY); } catch { /* nothing stored */ }
+    resetRun();
+    say('Started fresh from the seed.');
+  });
+  $('data-file').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (file) $('data-text').value = await file.text();
+    e.target.value = '';
+  });
+  $('data-use').addEventListener('click', () => {
+    const msg = $('data-msg');
+    msg.hidden = false;
+    try {
+      app.use_data($('data-text').value, $('data-units').value === 'lattice', Number($('inv-a').value));
+      syncControls();
+      writeUrl();
+      forceDraw = true;
+      msg.textContent = app.data_in_link()
+        ? 'Training on your points; the link carries them.'
+        : 'Training on your points. They are too many for the link: export the model file to share this run.';
+    } catch (err) {
+      msg.textContent = `Not used — the current run and data are unchanged. ${err.message || err}`;
+    }
+  });
+  $('data-reset').addEventListener('click', () => {
+    app.clear_data();
+    syncControls();
+    writeUrl();
+    forceDraw = true;
+    $('data-msg').hidden = false;
+    $('data-msg').textContent = 'Back to the lattice data of P2 Table I.';
+  });
+  window.addEventListener('pagehide', save);
   document.addEventListener('keydown', (e) => {
     if (e.target.closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === ' ') {
@@ -265,6 +343,7 @@ function bind() {
   // A hidden tab computes nothing; training resumes when it is visible again.
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) {
+      save();
       resumeWhenVisible = playing;
       setPlaying(false);
     } else if (resumeWhenVisible) {
@@ -288,12 +367,13 @@ async function main() {
     return;
   }
   showNotices(JSON.parse(app.notices()));
+  const restored = restoreSaved();
   syncControls();
   bind();
   sizeCanvases();
   writeUrl();
   const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  setPlaying(state().autoplay && !reduceMotion);
+  setPlaying(state().autoplay && !reduceMotion && !restored);
   // Hooks for the end-to-end test and for curious users at the console.
   window.adsdl = {
     status,
@@ -304,6 +384,9 @@ async function main() {
     bench: (epochs) => App.bench(epochs),
     firstFrameMs: () => firstFrame.ms,
     setPlaying,
+    save,
+    run: (steps) => app.run(steps, 1e9),
+    memoryBytes: () => App.memory_bytes(),
   };
   requestAnimationFrame(frame);
 }

@@ -2,7 +2,7 @@
 
 use adsdl::model_file::ModelFile;
 use adsdl::physics::{t_of_f, Network, Params, PresetId, Regularizer, Sample, Workspace};
-use adsdl::points::parse_csv;
+use adsdl::points::{parse_csv, parse_measurements, Units};
 use adsdl::train::ensemble::{inv_l_mev, summarize, train_member, RunResult, Summary};
 use adsdl::train::{TrainConfig, Trainer};
 use serde_json::json;
@@ -30,6 +30,7 @@ USAGE:
   adsdl train    --preset qcd|ads-schwarzschild [--seed S] [--epochs E] [--batch B] [--lr X]
                  [--reg paper|einstein] [--reg-c C] [--recipe restart|paper] [--optimizer adam|sgd]
                  [--per-class N] [--out model.json] [--resume model.json]
+                 [--data points.csv [--units gev|lattice --inv-a 0.829]]   (qcd: your own m_q,condensate[,error])
   adsdl eval     --model model.json [--data points.csv | --train-set] [--json]
   adsdl ensemble --preset qcd [--runs 8] [--threads T] [--max-loss 0.1] [--seed FIRST]
                  [--epochs E] [--lr X] [--recipe restart|paper] [--json]
@@ -115,6 +116,20 @@ fn config_from(flags: &Flags, preset: PresetId) -> Result<TrainConfig, String> {
     macro_rules! set {
         ($($flag:literal => $field:ident),*) => { $( if let Some(v) = flags.get($flag)? { c.$field = v; } )* };
     }
+    if let Some(path) = flags.get::<String>("data")? {
+        let units = match flags.get::<String>("units")?.as_deref() {
+            None | Some("gev") => Units::Physical,
+            Some("lattice") => Units::Lattice {
+                inv_a_gev: flags
+                    .get("inv-a")?
+                    .ok_or("--units lattice needs --inv-a (1/a in GeV, e.g. 0.829)")?,
+            },
+            Some(u) => return Err(format!("--units '{u}': expected 'gev' or 'lattice'")),
+        };
+        c.data = Some(
+            parse_measurements(&read_file(&path)?, units).map_err(|e| format!("{path}: {e}"))?,
+        );
+    }
     set!("seed" => seed, "epochs" => epochs, "batch" => batch, "lr" => lr, "reg-c" => reg_c,
          "recipe" => recipe, "optimizer" => optimizer, "per-class" => per_class);
     c.validate()?;
@@ -177,6 +192,9 @@ impl Progress {
 
 fn cmd_train(flags: &Flags) -> Result<(), String> {
     flags.only(&[
+        "data",
+        "units",
+        "inv-a",
         "preset",
         "seed",
         "epochs",
@@ -294,6 +312,13 @@ fn cmd_eval(flags: &Flags) -> Result<(), String> {
         parse_csv(&read_file(&csv)?, m.preset).map_err(|e| format!("{csv}: {e}"))?
     } else if flags.has("train-set") {
         Trainer::new(m.config())?.data().to_vec()
+    } else if let Some(own) = m.config().data {
+        own.iter()
+            .map(|p| Sample {
+                x: [p.m_q, p.condensate],
+                y: 0.0,
+            })
+            .collect()
     } else {
         adsdl::physics::Preset::get(m.preset).bundled_points()
     };
@@ -357,7 +382,7 @@ fn evaluate(
 fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     flags.only(&[
         "preset", "runs", "threads", "max-loss", "seed", "epochs", "lr", "recipe", "reg", "reg-c",
-        "batch", "json", "quiet",
+        "batch", "json", "quiet", "data", "units", "inv-a",
     ])?;
     let base = config_from(flags, preset_flag(flags)?)?;
     let runs: usize = flags.get("runs")?.unwrap_or(8);

@@ -1,9 +1,9 @@
 //! Charts, generic over plotters' `DrawingBackend`: the page draws them on canvases, the CLI
 //! writes the same figures as SVG.
 
-use crate::physics::lattice::TABLE_I;
-use crate::physics::presets::{ADS_BOX, QCD_BOX, TABLE_II_H};
+use crate::physics::presets::{ADS_BOX, TABLE_II_H};
 use crate::physics::{t_of_f, PresetId};
+use crate::points::{qcd_box, table_i, Measured};
 use crate::train::Trainer;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
@@ -245,7 +245,8 @@ pub fn draw_data<DB: DrawingBackend>(
     root.fill(&th.bg)?;
     let qcd = t.config().preset == PresetId::Qcd;
     let (xr, yr) = if qcd {
-        ((0.0, QCD_BOX[0]), (0.0, QCD_BOX[1]))
+        let b = qcd_box(t.config().data.as_deref());
+        ((0.0, b[0]), (0.0, b[1]))
     } else {
         (ADS_BOX[0].into(), ADS_BOX[1].into())
     };
@@ -312,17 +313,25 @@ pub fn draw_data<DB: DrawingBackend>(
         .legend(move |(x, y)| Circle::new((x + 8, y), 3, ac.filled()));
     let rc = th.reference;
     if qcd {
+        let own = t.config().data.as_deref();
+        let measured = own.map_or_else(table_i, <[Measured]>::to_vec);
+        // Error bars at least a few pixels tall, so that tiny errors still read as measurements.
+        let min_bar = 0.006 * (yr.1 - yr.0);
         chart
-            .draw_series(TABLE_I.iter().map(|l| {
-                let (m, c, e) = (l.m_q_gev(), l.condensate_gev3(), l.error_gev3().max(6e-4));
+            .draw_series(measured.iter().map(|l| {
+                let (m, c, e) = (l.m_q, l.condensate, l.error.max(min_bar));
                 ErrorBar::new_vertical(m, c - e, c, c + e, rc.stroke_width(th.px(2.0)), th.px(8.0))
             }))?
-            .label("lattice QCD (P2 Table I)")
+            .label(if own.is_some() {
+                "your data"
+            } else {
+                "lattice QCD (P2 Table I)"
+            })
             .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
         chart.draw_series(
-            TABLE_I
+            measured
                 .iter()
-                .map(|l| Circle::new((l.m_q_gev(), l.condensate_gev3()), th.px(4.0), rc.filled())),
+                .map(|l| Circle::new((l.m_q, l.condensate), th.px(4.0), rc.filled())),
         )?;
     } else {
         chart

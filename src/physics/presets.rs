@@ -238,13 +238,14 @@ impl Preset {
                     let f = self.network.forward(&truth, x)[1];
                     (x, f.abs() < 0.1)
                 })
+                .expect("2.5 % of uniform draws are positive")
             }
             PresetId::Qcd => {
                 let pts: Vec<[f64; 2]> = TABLE_I
                     .iter()
                     .map(|p| [p.m_q_gev(), p.condensate_gev3()])
                     .collect();
-                qcd_training_data(&pts, QCD_BOX, per_class, rng)
+                qcd_training_data(&pts, QCD_BOX, QCD_NU_SD, per_class, rng)
                     .expect("Table I determines a cubic")
             }
         }
@@ -282,9 +283,20 @@ impl Preset {
 
 /// Draw until both classes hold `per_class` points; positives first, then negatives
 /// (the trainer shuffles). `draw` returns a point and whether it is positive.
-fn collect_balanced(per_class: usize, mut draw: impl FnMut() -> ([f64; 2], bool)) -> Vec<Sample> {
+/// `None` when a class stays too rare to fill (user data whose curve leaves the box).
+fn collect_balanced(
+    per_class: usize,
+    mut draw: impl FnMut() -> ([f64; 2], bool),
+) -> Option<Vec<Sample>> {
     let (mut pos, mut neg) = (Vec::with_capacity(per_class), Vec::with_capacity(per_class));
+    // P1's positives are ~2.5 % of draws, P2's ~10 %: a thousandfold margin.
+    let max_draws = 40_000 * per_class as u64 + 1_000_000;
+    let mut draws = 0u64;
     while pos.len() < per_class || neg.len() < per_class {
+        draws += 1;
+        if draws > max_draws {
+            return None;
+        }
         let (x, positive) = draw();
         if positive && pos.len() < per_class {
             pos.push(Sample { x, y: 0.0 });
@@ -293,27 +305,29 @@ fn collect_balanced(per_class: usize, mut draw: impl FnMut() -> ([f64; 2], bool)
         }
     }
     pos.extend(neg);
-    pos
+    Some(pos)
 }
 
 /// QCD training data from measured points (m_q [GeV], ⟨q̄q⟩ [GeV³]) (PHYSICS.md §4): fit a cubic
 /// f(m_q), draw uniformly in [0, box₀] × [0, box₁]; positive when |⟨q̄q⟩ − f(m_q)| < |ν|,
-/// ν ~ N(0, 0.004²) drawn afresh for each point. `None` when fewer than 4 distinct masses.
+/// ν ~ N(0, nu_sd²) (P2: 0.004 GeV³) drawn afresh for each point. `None` when no cubic fits
+/// (fewer than 4 distinct masses) or the curve leaves too few positives in the box.
 pub fn qcd_training_data(
     points: &[[f64; 2]],
     bx: [f64; 2],
+    nu_sd: f64,
     per_class: usize,
     rng: &mut Rng,
 ) -> Option<Vec<Sample>> {
     let xs: Vec<f64> = points.iter().map(|p| p[0]).collect();
     let ys: Vec<f64> = points.iter().map(|p| p[1]).collect();
     let c = polyfit(&xs, &ys, 3)?;
-    Some(collect_balanced(per_class, || {
+    collect_balanced(per_class, || {
         let m = rng.range(0.0, bx[0]);
         let q = rng.range(0.0, bx[1]);
-        let nu = QCD_NU_SD * rng.normal();
+        let nu = nu_sd * rng.normal();
         ([m, q], (q - polyval(&c, m)).abs() < nu.abs())
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use super::optim::OptKind;
 use super::recipe::Recipe;
 use crate::physics::{Preset, PresetId, RegChoice, Regularizer};
+use crate::points::{validate_measurements, Measured};
 use serde::{Deserialize, Serialize};
 
 /// Everything that determines a training run. Same configuration → bit-identical run.
@@ -28,6 +29,9 @@ pub struct TrainConfig {
     pub recipe: Recipe,
     /// Positive and negative training points each.
     pub per_class: usize,
+    /// The user's own measurements (QCD only); `None` trains on P2 Table I.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Measured>>,
 }
 
 /// Bounds every configuration must respect; the page clamps URL values to them.
@@ -60,6 +64,7 @@ impl TrainConfig {
             reg_c: default_reg_c(preset, reg),
             recipe: Recipe::default_for(preset),
             per_class: p.defaults.per_class,
+            data: None,
         }
     }
 
@@ -111,6 +116,12 @@ impl TrainConfig {
         in_range("per_class", self.per_class, limits::PER_CLASS)?;
         if self.preset == PresetId::Qcd && self.reg == RegChoice::Einstein {
             return Err("reg = einstein is for ads-schwarzschild only: the vacuum Einstein condition forbids the QCD wall".into());
+        }
+        if let Some(d) = &self.data {
+            if self.preset != PresetId::Qcd {
+                return Err("own data are for the qcd preset (m_q, condensate)".into());
+            }
+            validate_measurements(d).map_err(|e| format!("data: {e}"))?;
         }
         if self.batch > 2 * self.per_class {
             return Err(format!(

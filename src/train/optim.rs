@@ -61,6 +61,23 @@ impl Optimizer {
         }
     }
 
+    /// Number of parameters it was made for.
+    pub fn len(&self) -> usize {
+        self.m.len()
+    }
+
+    /// True for an optimiser of no parameters.
+    pub fn is_empty(&self) -> bool {
+        self.m.is_empty()
+    }
+
+    /// True when every moment is finite and non-negative where it must be.
+    pub fn is_valid(&self) -> bool {
+        self.m.len() == self.v.len()
+            && self.m.iter().all(|x| x.is_finite())
+            && self.v.iter().all(|x| x.is_finite() && *x >= 0.0)
+    }
+
     /// Forget the moments (after a restart or a rollback to a different point).
     pub fn reset(&mut self) {
         self.m.iter_mut().for_each(|v| *v = 0.0);

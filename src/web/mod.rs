@@ -4,8 +4,10 @@
 use crate::charts::{chart_names, draw_named, Theme};
 use crate::model_file::ModelFile;
 use crate::physics::PresetId;
+use crate::points::{parse_measurements, Units};
+use crate::train::trainer::Session;
 use crate::train::{Recipe, TrainConfig, Trainer};
-use crate::url_state::{parse_query, to_query, PageState, SPEEDS};
+use crate::url_state::{parse_query, to_query, PageState, MAX_DATA_IN_LINK, SPEEDS};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde_json::json;
@@ -32,6 +34,16 @@ pub struct App {
     notices: Vec<String>,
     paused_reason: Option<String>,
     steps_window: Vec<(f64, u64)>,
+}
+
+impl App {
+    /// Switch to a new run (only after everything about it has been validated).
+    fn install(&mut self, state: PageState, trainer: Trainer) {
+        self.state = state;
+        self.trainer = trainer;
+        self.paused_reason = None;
+        self.steps_window.clear();
+    }
 }
 
 #[wasm_bindgen]
@@ -143,24 +155,26 @@ impl App {
 
     /// Start again from the same seed: same data, same initial weights.
     pub fn reset(&mut self) -> Result<(), JsError> {
-        self.trainer = Trainer::new(self.state.config.clone()).map_err(|e| JsError::new(&e))?;
-        self.paused_reason = None;
-        self.steps_window.clear();
+        let trainer = Trainer::new(self.state.config.clone()).map_err(|e| JsError::new(&e))?;
+        self.install(self.state.clone(), trainer);
         Ok(())
     }
 
     /// Apply a new query (from the controls). The run restarts unless only the learning rate,
     /// speed or display flags changed. Returns the notices as a JSON array.
     pub fn apply(&mut self, query: &str) -> Result<String, JsError> {
-        let (new, notices) = parse_query(query);
+        let (mut new, notices) = parse_query(query);
+        // Own data too large for the link stay with the run while other settings change.
+        if new.config.data.is_none() && !self.data_in_link() && new.config.preset == PresetId::Qcd {
+            new.config.data = self.state.config.data.clone();
+        }
         let mut same_run = new.config.clone();
         same_run.lr = self.state.config.lr;
         let restart = same_run != self.state.config;
         if restart {
             let trainer = Trainer::new(new.config.clone()).map_err(|e| JsError::new(&e))?;
-            self.trainer = trainer;
-            self.paused_reason = None;
-            self.steps_window.clear();
+            self.install(new, trainer);
+            return Ok(serde_json::to_string(&notices).expect("json"));
         } else if new.config.lr != self.trainer.config().lr {
             self.trainer
                 .set_lr(new.config.lr)
@@ -207,9 +221,11 @@ impl App {
     pub fn import_model(&mut self, text: &str) -> Result<(), JsError> {
         let m = ModelFile::from_json(text).map_err(|e| JsError::new(&e))?;
         let trainer = m.resume().map_err(|e| JsError::new(&e))?;
-        self.state.config = trainer.config().clone();
-        self.trainer = trainer;
-        self.paused_reason = None;
+        let st = PageState {
+            config: trainer.config().clone(),
+            ..self.state.clone()
+        };
+        self.install(st, trainer);
         Ok(())
     }
 
@@ -246,6 +262,70 @@ impl App {
             run(&mut t)?;
         }
         Ok((perf_ms() - t0) / epochs.max(1) as f64)
+    }
+
+    /// Train on the user's own measurements (CSV text: `m_q,condensate[,error]`; `lattice` true
+    /// for lattice units converted with `inv_a_gev`). Switches to the QCD preset and starts a new
+    /// run. A rejected table changes nothing; the error names the line, the column and the reason.
+    pub fn use_data(&mut self, csv: &str, lattice: bool, inv_a_gev: f64) -> Result<(), JsError> {
+        let units = if lattice {
+            Units::Lattice { inv_a_gev }
+        } else {
+            Units::Physical
+        };
+        let pts = parse_measurements(csv, units).map_err(|e| JsError::new(&e))?;
+        let mut st = self.state.clone();
+        if st.config.preset != PresetId::Qcd {
+            st = PageState {
+                config: TrainConfig::new(PresetId::Qcd),
+                ..st
+            };
+        }
+        st.config.data = Some(pts);
+        let trainer = Trainer::new(st.config.clone()).map_err(|e| JsError::new(&e))?;
+        self.install(st, trainer);
+        Ok(())
+    }
+
+    /// Back to the bundled data of the preset (a new run).
+    pub fn clear_data(&mut self) -> Result<(), JsError> {
+        let mut st = self.state.clone();
+        st.config.data = None;
+        let trainer = Trainer::new(st.config.clone()).map_err(|e| JsError::new(&e))?;
+        self.install(st, trainer);
+        Ok(())
+    }
+
+    /// Whether the run's own data are small enough to travel in the link.
+    pub fn data_in_link(&self) -> bool {
+        self.state
+            .config
+            .data
+            .as_ref()
+            .is_none_or(|d| d.len() <= MAX_DATA_IN_LINK)
+    }
+
+    /// The run's state as JSON, for localStorage.
+    pub fn session(&self) -> String {
+        serde_json::to_string(&self.trainer.session()).expect("json")
+    }
+
+    /// Resume a stored session; a malformed or mismatched one changes nothing.
+    pub fn restore(&mut self, text: &str) -> Result<(), JsError> {
+        let s: Session =
+            serde_json::from_str(text).map_err(|e| JsError::new(&format!("session: {e}")))?;
+        let trainer = Trainer::from_session(s).map_err(|e| JsError::new(&e))?;
+        let st = PageState {
+            config: trainer.config().clone(),
+            ..self.state.clone()
+        };
+        self.install(st, trainer);
+        Ok(())
+    }
+
+    /// Bytes of WebAssembly linear memory (for the soak benchmark: it must not keep growing).
+    pub fn memory_bytes() -> f64 {
+        (core::arch::wasm32::memory_size(0) * 65536) as f64
     }
 
     /// Per-epoch mean losses so far (for tests and the page's own checks).
