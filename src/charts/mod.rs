@@ -254,7 +254,11 @@ pub fn draw_data<DB: DrawingBackend>(
         (
             "quark mass m_q [GeV]",
             "⟨q̄q⟩ [GeV³]",
-            "data: chiral condensate (lattice, T = 207 MeV)",
+            if t.config().data.is_some() {
+                "data: your chiral condensate"
+            } else {
+                "data: chiral condensate (lattice, T = 207 MeV)"
+            },
         )
     } else {
         ("φ(η_ini)", "π(η_ini)", "data: boundary field values")
