@@ -216,12 +216,14 @@ check('a rejected model file leaves the run untouched', async () => {
 });
 
 check('the recipe says when it restarts a failing run (seed 2 fails at epoch 50)', async () => {
-  const p = await newPage('preset=qcd&seed=2');
-  await waitEpochs(p, 55);
+  const p = await newPage('preset=qcd&seed=2&play=0');
+  // Exactly 51 epochs of 200 mini-batches, so the check sees the state right after epoch 50.
+  await p.evaluate(() => window.adsdl.run(51 * 200));
   const s = await status(p);
+  assert(s.attempt === 2 && s.events.length === 1 && s.events[0].epoch === 50, JSON.stringify(s.events));
+  await p.waitForFunction(() => document.getElementById('message').textContent.includes('(attempt 2)'), null, { timeout: 5000 });
   const msg = await p.textContent('#message');
-  assert(s.attempt === 2 && s.events.length === 1, JSON.stringify(s.events));
-  assert(msg.includes('restarted from a new initialisation (attempt 2)'), msg);
+  assert(msg.includes('drifting upward') && msg.includes('restarted from a new initialisation (attempt 2)'), msg);
   await p.context().close();
 });
 

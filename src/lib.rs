@@ -16,6 +16,7 @@
 
 pub mod charts;
 pub mod model_file;
+pub mod observables;
 pub mod physics;
 pub mod points;
 pub mod rng;

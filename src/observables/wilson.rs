@@ -1,0 +1,203 @@
+//! The quark–antiquark potential from a Nambu–Goto string hanging into the bulk (PHYSICS.md §5;
+//! P2 Sec. IV.C, Eqs. 36–37 with the typo of Eq. 37 corrected).
+//!
+//! For ds² = −f dt² + dη² + g dx², a string whose endpoints sit a distance d apart on the boundary
+//! and whose tip reaches η₀ has (f₀ = f(η₀), g₀ = g(η₀))
+//!
+//!   d(η₀)      = 2 ∫_{η₀}^∞ dη g^{−1/2} √( f₀g₀ / (fg − f₀g₀) )
+//!   2πα′V(η₀) = 2 ∫_{η₀}^∞ dη √f ( √( fg/(fg − f₀g₀) ) − 1 ) − 2 ∫_{η_h}^{η₀} √f dη
+//!
+//! Both first integrands diverge like 1/√(η − η₀) at the tip; the substitution η = η₀ + s² makes
+//! them smooth, and √(fg/(fg − f₀g₀)) − 1 is evaluated as f₀g₀ / [√(fg − f₀g₀)(√(fg) + √(fg − f₀g₀))]
+//! so that no cancellation occurs far from the tip.
+//!
+//! ## Reference
+//! J. Maldacena, PRL 80 (1998) 4859; S.-J. Rey, J.-T. Yee, EPJC 22 (2001) 379; P2 Sec. IV.C.
+
+/// A static background: the functions f(η), g(η) of ds² = −f dt² + dη² + g dx².
+pub trait Background {
+    /// f(η).
+    fn f(&self, eta: f64) -> f64;
+    /// g(η).
+    fn g(&self, eta: f64) -> f64;
+    /// ∫ √f dη from the horizon (or the far interior) up to η₀: the two straight strings'
+    /// subtraction in V. The default integrates from η = 0, the horizon of PHYSICS.md.
+    fn sqrt_f_below(&self, eta0: f64) -> f64 {
+        gauss_legendre(|e| self.f(e).max(0.0).sqrt(), 0.0, eta0, 32)
+    }
+}
+
+/// Gauss–Legendre nodes and weights on [−1, 1] of order `n` (Newton on Pₙ; exact to rounding).
+pub fn legendre_nodes(n: usize) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let mut x = (core::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
+            let mut dp = 0.0;
+            for _ in 0..100 {
+                // Pₙ(x) and Pₙ′(x) by the three-term recurrence.
+                let (mut p0, mut p1) = (1.0, x);
+                for k in 2..=n {
+                    let p2 = ((2 * k - 1) as f64 * x * p1 - (k - 1) as f64 * p0) / k as f64;
+                    p0 = p1;
+                    p1 = p2;
+                }
+                dp = n as f64 * (x * p1 - p0) / (x * x - 1.0);
+                let dx = p1 / dp;
+                x -= dx;
+                if dx.abs() < 1e-16 {
+                    break;
+                }
+            }
+            (x, 2.0 / ((1.0 - x * x) * dp * dp))
+        })
+        .collect()
+}
+
+/// ∫_a^b F by composite 16-point Gauss–Legendre on `panels` equal panels.
+pub fn gauss_legendre(f: impl Fn(f64) -> f64, a: f64, b: f64, panels: usize) -> f64 {
+    let nodes = legendre_nodes(16);
+    let h = (b - a) / panels as f64;
+    (0..panels)
+        .map(|p| {
+            let mid = a + (p as f64 + 0.5) * h;
+            nodes
+                .iter()
+                .map(|&(x, w)| w * f(mid + 0.5 * h * x))
+                .sum::<f64>()
+                * 0.5
+                * h
+        })
+        .sum()
+}
+
+/// The string whose tip is at η₀: its endpoint separation d and energy 2πα′V (connected
+/// configuration, before comparing with the screened one).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StringTip {
+    /// Tip position η₀.
+    pub eta0: f64,
+    /// Endpoint separation d (units of L).
+    pub d: f64,
+    /// 2πα′ V of the connected string (units of 1/L).
+    pub v: f64,
+}
+
+/// d(η₀) and 2πα′V(η₀) for a background. `eta_max` is where the integrands are negligible
+/// (asymptotically AdS: a dozen units of η above η₀ is plenty).
+pub fn string_tip<B: Background + ?Sized>(bg: &B, eta0: f64, eta_max: f64) -> StringTip {
+    let fg0 = bg.f(eta0) * bg.g(eta0);
+    let smax = (eta_max - eta0).max(0.0).sqrt();
+    // η = η₀ + s², dη = 2s ds: the 1/√(η − η₀) tip singularity cancels against 2s.
+    let mut d = 0.0;
+    let mut v = 0.0;
+    let nodes = legendre_nodes(16);
+    let panels = 48;
+    let h = smax / panels as f64;
+    for p in 0..panels {
+        for &(x, w) in &nodes {
+            let s = (p as f64 + 0.5) * h + 0.5 * h * x;
+            let eta = eta0 + s * s;
+            let (f, g) = (bg.f(eta), bg.g(eta));
+            let fg = f * g;
+            let gap = (fg - fg0).max(0.0);
+            if gap <= 0.0 {
+                continue;
+            }
+            let root_gap = gap.sqrt();
+            let jac = 2.0 * s * w * 0.5 * h;
+            d += jac * (fg0 / gap).sqrt() / g.sqrt();
+            v += jac * f.sqrt() * fg0 / (root_gap * (fg.sqrt() + root_gap));
+        }
+    }
+    StringTip {
+        eta0,
+        d: 2.0 * d,
+        v: 2.0 * v - 2.0 * bg.sqrt_f_below(eta0),
+    }
+}
+
+/// Pure AdS₅ in these coordinates, f = g = e^{2η}, with η running down to −∞ (no horizon).
+pub struct PureAds;
+
+impl Background for PureAds {
+    fn f(&self, eta: f64) -> f64 {
+        (2.0 * eta).exp()
+    }
+    fn g(&self, eta: f64) -> f64 {
+        (2.0 * eta).exp()
+    }
+    fn sqrt_f_below(&self, eta0: f64) -> f64 {
+        eta0.exp()
+    }
+}
+
+/// AdS₅-Schwarzschild with its horizon at η = 0: f = sinh²2η / cosh 2η, g = cosh 2η
+/// (so that h = ∂_η log √(f g³) = 4 coth 4η, PHYSICS.md §5).
+pub struct AdsSchwarzschild5;
+
+impl Background for AdsSchwarzschild5 {
+    fn f(&self, eta: f64) -> f64 {
+        let s = (2.0 * eta).sinh();
+        s * s / (2.0 * eta).cosh()
+    }
+    fn g(&self, eta: f64) -> f64 {
+        (2.0 * eta).cosh()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// −8π³/Γ(1/4)⁴ (Maldacena; Rey–Yee), Γ(1/4) = 3.625609908221908…
+    const COULOMB: f64 = -1.435_540_022_092_259_4;
+
+    #[test]
+    fn gauss_legendre_is_exact_for_polynomials() {
+        let v = gauss_legendre(|x| x.powi(7) - 3.0 * x * x, -1.0, 2.0, 1);
+        let exact = (2f64.powi(8) - 1.0) / 8.0 - (8.0 + 1.0);
+        assert!((v - exact).abs() < 1e-12, "{v} vs {exact}");
+        let gamma_quarter = 3.625_609_908_221_908_f64;
+        assert!(
+            (-8.0 * core::f64::consts::PI.powi(3) / gamma_quarter.powi(4) - COULOMB).abs() < 1e-6
+        );
+    }
+
+    #[test]
+    fn pure_ads_gives_the_coulomb_law_at_every_depth() {
+        for eta0 in [-2.0, -0.5, 0.0, 1.0, 2.5] {
+            let s = string_tip(&PureAds, eta0, eta0 + 25.0);
+            let vd = s.v * s.d;
+            assert!((vd - COULOMB).abs() < 1e-4, "η₀ = {eta0}: V·d = {vd}");
+        }
+    }
+
+    #[test]
+    fn ads_schwarzschild_screens_beyond_a_maximal_distance() {
+        let tips: Vec<StringTip> = (1..=300)
+            .map(|i| string_tip(&AdsSchwarzschild5, 0.01 * i as f64, 0.01 * i as f64 + 25.0))
+            .collect();
+        let (imax, dmax) =
+            tips.iter().enumerate().fold(
+                (0, 0.0),
+                |(bi, bd), (i, t)| if t.d > bd { (i, t.d) } else { (bi, bd) },
+            );
+        // d(η₀) rises from 0 at the horizon to a maximum, then falls toward the boundary.
+        assert!(
+            imax > 0 && imax < tips.len() - 1,
+            "maximum inside the scan: {imax}"
+        );
+        assert!(tips[0].d < dmax && tips[tips.len() - 1].d < 0.1 * dmax);
+        // Deep in the UV the potential is Coulomb; at the largest d the connected string already
+        // costs more than two straight strings (V > 0): beyond, V = 0 (screening).
+        // V = COULOMB/d + const (a finite quark-mass shift from the horizon subtraction).
+        let (a, b) = (
+            string_tip(&AdsSchwarzschild5, 5.0, 30.0),
+            string_tip(&AdsSchwarzschild5, 6.0, 31.0),
+        );
+        let slope = (b.v - a.v) / (1.0 / b.d - 1.0 / a.d);
+        assert!((slope - COULOMB).abs() < 1e-3, "UV slope {slope}");
+        assert!(tips[imax].v > 0.0, "V(d_max) = {}", tips[imax].v);
+        assert!(tips.iter().any(|t| t.v < 0.0));
+    }
+}
