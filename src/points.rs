@@ -11,75 +11,93 @@ pub fn input_columns(preset: PresetId) -> [&'static str; 2] {
     }
 }
 
+/// A CSV table: comment lines (`#`) and blank lines skipped, a header of lower-cased names, and
+/// rows that each have as many fields as the header. Shared by both readers so that they report
+/// problems in the same words.
+struct Table<'a> {
+    header_line: usize,
+    header: &'a str,
+    names: Vec<String>,
+    rows: Vec<(usize, Vec<&'a str>)>,
+}
+
+impl<'a> Table<'a> {
+    /// Split `text`; `empty` is the message for a text without a header.
+    fn read(text: &'a str, empty: &str) -> Result<Table<'a>, String> {
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
+        let (hline, header) = lines.next().ok_or_else(|| empty.to_string())?;
+        let names: Vec<String> = header
+            .split(',')
+            .map(|s| s.trim().to_ascii_lowercase())
+            .collect();
+        let mut rows = Vec::new();
+        for (ln, line) in lines {
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            if fields.len() != names.len() {
+                return Err(format!(
+                    "CSV line {}: {} fields, the header has {}",
+                    ln + 1,
+                    fields.len(),
+                    names.len()
+                ));
+            }
+            rows.push((ln + 1, fields));
+        }
+        Ok(Table {
+            header_line: hline + 1,
+            header,
+            names,
+            rows,
+        })
+    }
+
+    /// Index of a column by name.
+    fn col(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|c| c == name)
+    }
+
+    /// Field `i` of a row as a finite number, or an error naming line, column and value.
+    fn num(&self, line_no: usize, fields: &[&str], i: usize) -> Result<f64, String> {
+        match fields[i].parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            _ => Err(format!(
+                "CSV line {line_no}, column {} ({}): '{}' is not a number",
+                i + 1,
+                self.names[i],
+                fields[i].chars().take(30).collect::<String>()
+            )),
+        }
+    }
+}
+
 /// Parse CSV text with a header. A missing label means 0 (a positive, measured point).
 pub fn parse_csv(text: &str, preset: PresetId) -> Result<Vec<Sample>, String> {
     let cols = input_columns(preset);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let (hline, header) = lines
-        .next()
-        .ok_or("CSV: no header line (expected e.g. 'm_q,condensate,label')")?;
-    let names: Vec<String> = header
-        .split(',')
-        .map(|s| s.trim().to_ascii_lowercase())
-        .collect();
-    let find = |n: &str| names.iter().position(|c| c == n);
-    let idx: Vec<usize> = cols
-        .iter()
-        .map(|c| {
-            find(c).ok_or_else(|| {
-                format!(
-                    "CSV line {}: header has no column '{c}' (expected {},{}[,label])",
-                    hline + 1,
-                    cols[0],
-                    cols[1]
-                )
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let label_idx = find("label");
+    let t = Table::read(
+        text,
+        "CSV: no header line (expected e.g. 'm_q,condensate,label')",
+    )?;
+    let mut idx = [0; 2];
+    for (slot, c) in idx.iter_mut().zip(cols) {
+        *slot = t.col(c).ok_or_else(|| {
+            format!(
+                "CSV line {}: header has no column '{c}' (expected {},{}[,label])",
+                t.header_line, cols[0], cols[1]
+            )
+        })?;
+    }
+    let label_idx = t.col("label");
     let mut out = Vec::new();
-    for (ln, line) in lines {
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if fields.len() != names.len() {
-            return Err(format!(
-                "CSV line {}: {} fields, the header has {}",
-                ln + 1,
-                fields.len(),
-                names.len()
-            ));
-        }
-        let num = |i: usize| -> Result<f64, String> {
-            let v: f64 = fields[i].parse().map_err(|_| {
-                format!(
-                    "CSV line {}, column {} ({}): '{}' is not a number",
-                    ln + 1,
-                    i + 1,
-                    names[i],
-                    fields[i]
-                )
-            })?;
-            if v.is_finite() {
-                Ok(v)
-            } else {
-                Err(format!(
-                    "CSV line {}, column {} ({}): {} is not finite",
-                    ln + 1,
-                    i + 1,
-                    names[i],
-                    fields[i]
-                ))
-            }
-        };
+    for (line_no, fields) in &t.rows {
         let y = match label_idx {
             Some(i) => {
-                let v = num(i)?;
+                let v = t.num(*line_no, fields, i)?;
                 if v != 0.0 && v != 1.0 {
                     return Err(format!(
-                        "CSV line {}, column {} (label): {v} is not 0 or 1",
-                        ln + 1,
+                        "CSV line {line_no}, column {} (label): {v} is not 0 or 1",
                         i + 1
                     ));
                 }
@@ -88,7 +106,10 @@ pub fn parse_csv(text: &str, preset: PresetId) -> Result<Vec<Sample>, String> {
             None => 0.0,
         };
         out.push(Sample {
-            x: [num(idx[0])?, num(idx[1])?],
+            x: [
+                t.num(*line_no, fields, idx[0])?,
+                t.num(*line_no, fields, idx[1])?,
+            ],
             y,
         });
     }
@@ -191,45 +212,26 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Str
         ))
         }
     };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-    let (hline, header) = lines
-        .next()
-        .ok_or("CSV: empty (expected a header 'm_q,condensate[,error]' and at least 4 points)")?;
-    let names: Vec<String> = header
-        .split(',')
-        .map(|s| s.trim().to_ascii_lowercase())
-        .collect();
-    let col = |n: &str| names.iter().position(|c| c == n);
-    let (im, ic) = match (col("m_q"), col("condensate")) {
+    let t = Table::read(
+        text,
+        "CSV: empty (expected a header 'm_q,condensate[,error]' and at least 4 points)",
+    )?;
+    let names = &t.names;
+    let (im, ic) = match (t.col("m_q"), t.col("condensate")) {
         (Some(a), Some(b)) => (a, b),
-        _ => return Err(format!("CSV line {}: the header must name the columns m_q and condensate (and optionally error), got '{}'", hline + 1, header.trim())),
-    };
-    let ie = col("error");
-    let mut out: Vec<(usize, Measured)> = Vec::new();
-    for (ln, line) in lines {
-        let line_no = ln + 1;
-        let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-        if fields.len() != names.len() {
+        _ => {
             return Err(format!(
-                "CSV line {line_no}: {} fields, the header has {}",
-                fields.len(),
-                names.len()
-            ));
+                "CSV line {}: the header must name the columns m_q and condensate (and optionally error), got '{}'",
+                t.header_line,
+                t.header.trim()
+            ))
         }
-        let num = |i: usize| -> Result<f64, String> {
-            match fields[i].parse::<f64>() {
-                Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(format!(
-                    "CSV line {line_no}, column {} ({}): '{}' is not a number",
-                    i + 1,
-                    names[i],
-                    fields[i].chars().take(30).collect::<String>()
-                )),
-            }
-        };
+    };
+    let ie = t.col("error");
+    let mut out: Vec<(usize, Measured)> = Vec::new();
+    for (line_no, fields) in &t.rows {
+        let line_no = *line_no;
+        let num = |i: usize| t.num(line_no, fields, i);
         let (m, c) = (num(im)?, num(ic)?);
         let e = ie.map(num).transpose()?.unwrap_or(0.0);
         for (i, v, what) in [
