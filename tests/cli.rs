@@ -283,3 +283,50 @@ fn train_on_own_data_in_lattice_units() {
         stderr(&o)
     );
 }
+
+#[test]
+fn observables_of_the_table_ii_metric() {
+    let model = tmp("table2.json");
+    let h = [
+        3.0818, 2.296, 1.464, 0.627, -0.141, -0.727, -0.974, -0.687, 0.374, 2.50, 6.03, 11.46,
+        19.47, 31.07, 46.70,
+    ];
+    let doc = serde_json::json!({"format": "adsdl-model", "version": 1, "preset": "qcd", "d": 4, "m2": -3, "layers": 15,
+        "eta_ini": 1, "eta_fin": 1.0 / 15.0, "h": h, "lambda": 0.01243, "ads_radius": 3.46});
+    std::fs::write(&model, doc.to_string()).unwrap();
+    let dir = tmp("obs");
+    let (m, d) = (model.to_str().unwrap(), dir.to_str().unwrap());
+    let o = adsdl(&[
+        "observables",
+        "--model",
+        m,
+        "--horizon-match",
+        "p2",
+        "--json",
+        "--out-dir",
+        d,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let peak = r["f_peak"][0].as_f64().unwrap();
+    assert!((peak - 0.364).abs() < 0.02, "wall at {peak}");
+    let screen = r["d_screen"].as_f64().unwrap();
+    assert!(
+        (screen - 0.27).abs() / 0.27 < 0.2,
+        "screening at {screen} L"
+    );
+    assert!((r["d_screen_fm"].as_f64().unwrap() - screen * 3.46 * 0.19732698).abs() < 1e-9);
+    for name in ["fg", "potential"] {
+        assert!(std::fs::read_to_string(dir.join(format!("{name}.svg")))
+            .unwrap()
+            .contains("<svg"));
+    }
+    let o = adsdl(&["observables", "--model", m]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("IR wall") && text.contains("screened beyond"),
+        "{text}"
+    );
+    let o = adsdl(&["observables", "--model", m, "--g", "sinh"]);
+    assert!(!o.status.success() && stderr(&o).contains("--g 'sinh'"));
+}

@@ -36,6 +36,8 @@ USAGE:
                  [--epochs E] [--lr X] [--recipe restart|paper] [--json]
   adsdl bench    [--epochs 30]
   adsdl charts   --model model.json --out-dir DIR
+  adsdl observables --model model.json [--placement p2|network] [--g exp|cosh]
+                 [--horizon-match end|p2|ETA] [--out-dir DIR] [--json]
   adsdl serve    [--dir dist] [--port 8000] [--host 127.0.0.1] [--prefix /]
   adsdl help
 ";
@@ -580,6 +582,110 @@ fn cmd_charts(flags: &Flags) -> Result<(), String> {
     Ok(())
 }
 
+fn cmd_observables(flags: &Flags) -> Result<(), String> {
+    use adsdl::observables::reconstruct::{GChoice, Placement};
+    use adsdl::observables::{observe, Options, P2_HORIZON_MATCH};
+    flags.only(&[
+        "model",
+        "json",
+        "placement",
+        "g",
+        "horizon-match",
+        "out-dir",
+    ])?;
+    let path: String = flags.get("model")?.ok_or("--model is required")?;
+    let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    if m.preset != PresetId::Qcd {
+        return Err(
+            "observables need a qcd model (L in GeV⁻¹ and T = 207 MeV fix the scale)".into(),
+        );
+    }
+    let opt =
+        Options {
+            placement: match flags.get::<String>("placement")?.as_deref() {
+                None | Some("p2") => Placement::P2,
+                Some("network") => Placement::Network,
+                Some(o) => return Err(format!("--placement '{o}': expected 'p2' or 'network'")),
+            },
+            g: match flags.get::<String>("g")?.as_deref() {
+                None | Some("exp") => GChoice::Exponential,
+                Some("cosh") => GChoice::Cosh,
+                Some(o) => return Err(format!("--g '{o}': expected 'exp' or 'cosh'")),
+            },
+            horizon_match: match flags.get::<String>("horizon-match")?.as_deref() {
+                None | Some("end") => None,
+                Some("p2") => Some(P2_HORIZON_MATCH),
+                Some(v) => Some(v.parse::<f64>().map_err(|_| {
+                    format!("--horizon-match '{v}': expected 'end', 'p2' or a number")
+                })?),
+            },
+        };
+    let grid = m.network().bulk.etas();
+    let (_, _, r) = observe(&m.h, &grid, m.d as f64, m.params().ads_radius, opt)
+        .ok_or("this metric has no horizon-like rise at the horizon end or does not approach d at the boundary: nothing to reconstruct")?;
+    if let Some(dir) = flags.get::<String>("out-dir")? {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{dir}': {e}"))?;
+        let th = adsdl::charts::Theme::light();
+        for (name, which) in [("fg", 0), ("potential", 1)] {
+            let mut buf = String::new();
+            {
+                use plotters::prelude::*;
+                let root = SVGBackend::with_string(&mut buf, (800, 500)).into_drawing_area();
+                let res = if which == 0 {
+                    adsdl::charts::draw_fg(&root, &r, &th)
+                } else {
+                    adsdl::charts::draw_potential(&root, &r, &th)
+                };
+                res.map_err(|e| format!("drawing {name}: {e:?}"))?;
+                root.present()
+                    .map_err(|e| format!("drawing {name}: {e:?}"))?;
+            }
+            write_file(&format!("{dir}/{name}.svg"), &buf)?;
+        }
+    }
+    if flags.has("json") {
+        out!("{}", serde_json::to_string_pretty(&r).expect("json"));
+        return Ok(());
+    }
+    out!(
+        "placement {} (η = 1 − k/N for p2), g = {}, L = {:.4} GeV⁻¹, T L = {:.4}",
+        r.placement,
+        r.g,
+        r.ads_radius,
+        r.tl
+    );
+    out!("h ≈ 1/(η − c1) + c2 near the horizon: c1 = {:.4}, c2 = {:.3};  h ≈ d − c3 e^(−c4 η) near the boundary: c3 = {:.4e}, c4 = {:.3}", r.c1, r.c2, r.c3, r.c4);
+    out!("g = c5 e^(2η′) normalisation from T: c5 = {:.3}", r.c5);
+    match r.f_peak {
+        Some((e, f)) => out!("IR wall: f has a maximum {f:.4e} at η′ = {e:.3} (units of L)"),
+        None => out!("no IR wall: f grows monotonically"),
+    }
+    out!("{:>8} {:>12} {:>14} {:>14}", "eta'", "h", "f", "g");
+    for m in r.metric.iter().step_by(2) {
+        out!(
+            "{:>8.3} {:>12.4} {:>14.5e} {:>14.5e}",
+            m[0],
+            m[1],
+            m[2],
+            m[3]
+        );
+    }
+    out!("quark–antiquark potential (connected string while favoured, 0 = screened):");
+    out!("{:>10} {:>10} {:>12}", "d [L]", "d [fm]", "2πα′V [1/L]");
+    let step = (r.potential.len() / 25).max(1);
+    for p in r.potential.iter().step_by(step) {
+        out!("{:>10.4} {:>10.4} {:>12.4}", p[0], p[1], p[2]);
+    }
+    out!(
+        "linear from d = {:.3} L ({:.3} fm), screened beyond d = {:.3} L ({:.3} fm)",
+        r.d_linear,
+        r.d_linear_fm,
+        r.d_screen,
+        r.d_screen_fm
+    );
+    Ok(())
+}
+
 fn cmd_serve(flags: &Flags) -> Result<(), String> {
     flags.only(&["dir", "port", "host", "prefix"])?;
     let dir: String = flags.get("dir")?.unwrap_or_else(|| "dist".into());
@@ -603,6 +709,7 @@ fn run(args: &[String]) -> Result<(), String> {
         "bench" => cmd_bench(&flags),
         "charts" => cmd_charts(&flags),
         "serve" => cmd_serve(&flags),
+        "observables" => cmd_observables(&flags),
         "help" | "--help" | "-h" => {
             out_raw(USAGE);
             Ok(())

@@ -492,3 +492,96 @@ pub fn all_svgs(t: &Trainer, th: &Theme) -> Result<Vec<(String, String)>, String
         })
         .collect()
 }
+
+/// f(η′) and g(η′) of a reconstruction (log scale): the IR wall is the maximum of f.
+pub fn draw_fg<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &crate::observables::Report,
+    th: &Theme,
+) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let pts = |col: usize| -> Vec<(f64, f64)> {
+        r.metric
+            .iter()
+            .filter(|m| m[col].is_finite() && m[col] > 0.0)
+            .map(|m| (m[0], m[col].log10()))
+            .collect()
+    };
+    let (f, g) = (pts(2), pts(3));
+    let (lo, hi) = finite_range(f.iter().chain(&g).map(|p| p.1), (0.0, 4.0));
+    let xmax = r.metric.last().map_or(1.0, |m| m[0]);
+    let title = format!(
+        "reconstructed metric (g ∝ {}, placement {})",
+        if r.g == "exp" { "e^2η" } else { "cosh 2η" },
+        r.placement
+    );
+    let mut chart = builder(root, th, &title).build_cartesian_2d(0.0..xmax, lo..hi)?;
+    chart
+        .configure_mesh()
+        .axis_style(th.fg)
+        .bold_line_style(th.grid)
+        .light_line_style(th.grid.mix(0.35))
+        .label_style(th.font(12.0))
+        .axis_desc_style(th.font(13.0))
+        .x_desc("η′ (horizon at 0)")
+        .y_desc("f, g")
+        .y_label_formatter(&|v| format!("{:.0e}", 10f64.powf(*v)))
+        .draw()?;
+    let (ac, rc) = (th.accent, th.reference);
+    chart
+        .draw_series(LineSeries::new(f, ac.stroke_width(th.px(2.0))))?
+        .label("f(η′)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+    chart
+        .draw_series(LineSeries::new(g, rc.stroke_width(th.px(2.0))))?
+        .label("g(η′)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc.stroke_width(2)));
+    if let Some((e, v)) = r.f_peak {
+        chart.draw_series(std::iter::once(Circle::new(
+            (e, v.log10()),
+            th.px(5.0),
+            ac.filled(),
+        )))?;
+    }
+    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
+}
+
+/// The quark–antiquark potential 2πα′V(d), with the linear region and the screening distance.
+pub fn draw_potential<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &crate::observables::Report,
+    th: &Theme,
+) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let pts: Vec<(f64, f64)> = r
+        .potential
+        .iter()
+        .filter(|p| p[2].is_finite())
+        .map(|p| (p[0], p[2]))
+        .collect();
+    let xmax = pts.iter().fold(0.0f64, |a, p| a.max(p.0)).max(1e-3);
+    let lo = pts
+        .iter()
+        .map(|p| p.1)
+        .filter(|v| *v > -4.0 / (0.03 * xmax))
+        .fold(0.0f64, f64::min);
+    let mut chart = builder(root, th, "quark–antiquark potential")
+        .build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
+    mesh(&mut chart, th, "d [units of L]", "2πα′ V")?;
+    let span = |a: f64, b: f64, c: RGBColor| {
+        Rectangle::new([(a, 1.1 * lo), (b, 0.0)], c.mix(0.15).filled())
+    };
+    chart.draw_series(std::iter::once(span(r.d_linear, r.d_screen, th.accept)))?;
+    let ac = th.accent;
+    chart
+        .draw_series(LineSeries::new(
+            pts.into_iter().filter(|p| p.1 >= 1.1 * lo),
+            ac.stroke_width(th.px(2.0)),
+        ))?
+        .label(format!(
+            "linear {:.3}–{:.3} L, screened beyond {:.3} L ({:.2} fm)",
+            r.d_linear, r.d_screen, r.d_screen, r.d_screen_fm
+        ))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
+}

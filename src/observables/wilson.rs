@@ -116,6 +116,89 @@ pub fn string_tip<B: Background + ?Sized>(bg: &B, eta0: f64, eta_max: f64) -> St
     }
 }
 
+/// The quark–antiquark potential of a background: the connected strings on a grid of tips, and
+/// what they mean physically.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Potential {
+    /// Connected strings, tips from the boundary side (small d) inward.
+    pub tips: Vec<StringTip>,
+    /// How many of `tips` form the stable branch (d still growing as the tip sinks).
+    pub stable: usize,
+    /// Largest separation a connected string reaches.
+    pub d_max: f64,
+    /// Screening distance: where the connected string on the stable (small-d) branch stops being
+    /// favoured over two straight strings (V = 0), or d_max if that comes first.
+    pub d_screen: f64,
+    /// Start of the linear (confining) region: from here to `d_screen` the slope dV/dd stays
+    /// within 25 % of its value at `d_screen`.
+    pub d_linear: f64,
+}
+
+impl Potential {
+    /// Scan tips η₀ from `eta_hi` down to `eta_lo` (`n` of them, geometric toward the horizon).
+    pub fn scan<B: Background + ?Sized>(bg: &B, eta_lo: f64, eta_hi: f64, n: usize) -> Potential {
+        let tips: Vec<StringTip> = (0..n)
+            .map(|i| eta_hi - (eta_hi - eta_lo) * i as f64 / (n - 1) as f64)
+            .map(|e| string_tip(bg, e, e + 12.0))
+            .filter(|t| t.d.is_finite() && t.v.is_finite())
+            .collect();
+        // The stable branch: from the UV until d stops growing.
+        let mut stable = tips.len();
+        for i in 1..tips.len() {
+            if tips[i].d <= tips[i - 1].d {
+                stable = i;
+                break;
+            }
+        }
+        let branch = &tips[..stable.max(1)];
+        let d_max = branch.last().map_or(0.0, |t| t.d);
+        let d_screen = branch
+            .windows(2)
+            .find(|w| w[0].v < 0.0 && w[1].v >= 0.0)
+            .map_or(d_max, |w| {
+                w[0].d + (w[1].d - w[0].d) * (-w[0].v) / (w[1].v - w[0].v)
+            });
+        let slopes: Vec<(f64, f64)> = branch
+            .windows(2)
+            .filter(|w| w[1].d > w[0].d)
+            .map(|w| {
+                (
+                    0.5 * (w[0].d + w[1].d),
+                    (w[1].v - w[0].v) / (w[1].d - w[0].d),
+                )
+            })
+            .filter(|p| p.0 <= d_screen)
+            .collect();
+        let sigma = slopes.last().map_or(0.0, |p| p.1);
+        let d_linear = slopes
+            .iter()
+            .rev()
+            .take_while(|p| (p.1 / sigma - 1.0).abs() < 0.25)
+            .last()
+            .map_or(d_screen, |p| p.0);
+        let stable = stable.clamp(1, tips.len().max(1));
+        Potential {
+            tips,
+            stable,
+            d_max,
+            d_screen,
+            d_linear,
+        }
+    }
+
+    /// 2πα′V(d) on the physical branch: the connected string while it is favoured, 0 beyond.
+    pub fn physical(&self) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = self.tips[..self.stable]
+            .iter()
+            .take_while(|t| t.d <= self.d_screen)
+            .map(|t| (t.d, t.v.min(0.0)))
+            .collect();
+        out.push((self.d_screen, 0.0));
+        out.push((2.0 * self.d_screen, 0.0));
+        out
+    }
+}
+
 /// Pure AdS₅ in these coordinates, f = g = e^{2η}, with η running down to −∞ (no horizon).
 pub struct PureAds;
 
