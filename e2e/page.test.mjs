@@ -305,6 +305,22 @@ check('the run survives a reload; Start fresh forgets it', async () => {
   await p.context().close();
 });
 
+check('the wall and the potential of the Table II metric are drawn and read out', async () => {
+  const p = await newPage('preset=qcd&play=0', { height: 2400 });
+  const h = [3.0818, 2.296, 1.464, 0.627, -0.141, -0.727, -0.974, -0.687, 0.374, 2.50, 6.03, 11.46, 19.47, 31.07, 46.70];
+  const model = { format: 'adsdl-model', version: 1, preset: 'qcd', d: 4, m2: -3, layers: 15, eta_ini: 1, eta_fin: 1 / 15, h, lambda: 0.01243, ads_radius: 3.46 };
+  await p.setInputFiles('#import-model', { name: 'table2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(model)) });
+  await p.waitForFunction(() => document.getElementById('k-screen').textContent.includes('screened beyond'), null, { timeout: 10000 });
+  const o = await p.evaluate(() => window.adsdl.observables());
+  assert(Math.abs(o.f_peak[0] - 0.364) < 0.02, `wall at ${o.f_peak[0]}`);
+  assert(Math.abs(o.d_screen - 0.27) / 0.27 < 0.2, `screening at ${o.d_screen} L`);
+  const px = await drawnPixels(p);
+  assert(px['chart-fg'] > 2000 && px['chart-potential'] > 2000, JSON.stringify(px));
+  await p.locator('#chart-fg').scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(shots, 'observables.png'), fullPage: true });
+  await p.context().close();
+});
+
 check('in-page QCD epoch time is close to native', async () => {
   const msPage = await page.evaluate(() => window.adsdl.bench(20));
   const native = execFileSync(cli, ['bench', '--epochs', '20']).toString();

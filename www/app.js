@@ -5,7 +5,7 @@ import init, { App } from './pkg/adsdl.js';
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
 // Minimum milliseconds between redraws of each chart while training (the data plane is dearest).
-const REDRAW_MS = { metric: 100, loss: 200, couplings: 200, data: 400 };
+const REDRAW_MS = { metric: 100, loss: 200, couplings: 200, data: 400, fg: 1500, potential: 1500 };
 const FRAME_BUDGET_MS = 10;
 // The run survives a reload: its session (parameters, optimiser, history) is kept here.
 const STORE_KEY = 'adsdl-session-v1';
@@ -129,10 +129,21 @@ function redraw(now) {
       say(`Could not draw ${name}: ${e.message || e}`);
     }
     lastDraw[name] = now;
+    if (name === 'potential') showObservables();
   }
   if (firstFrame.ms === null) firstFrame.ms = performance.now();
   lastSteps = steps;
   forceDraw = false;
+}
+
+// The wall and the screening distance, read out under their charts.
+function showObservables() {
+  const o = JSON.parse(app.observables());
+  const L = status().ads_radius;
+  $('k-wall').textContent = o && o.f_peak ? ` (here at η′ = ${o.f_peak[0].toFixed(3)} L = ${(o.f_peak[0] * L * 0.1973).toFixed(2)} fm)` : '';
+  $('k-screen').textContent = o
+    ? ` (here: linear from ${o.d_linear.toFixed(3)} L, screened beyond ${o.d_screen.toFixed(3)} L = ${o.d_screen_fm.toFixed(3)} fm)`
+    : ' (no horizon yet)';
 }
 
 const fmt = (v, digits) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
@@ -292,6 +303,10 @@ function bind() {
     $('embed-code').select();
   });
   $('present').addEventListener('click', togglePresent);
+  $('p2-match').addEventListener('change', (e) => {
+    app.set_p2_match(e.target.checked);
+    forceDraw = true;
+  });
   $('fresh').addEventListener('click', () => {
     try { localStorage.removeItem(STORE_KEY); } catch { /* nothing stored */ }
     resetRun();
@@ -387,6 +402,7 @@ async function main() {
     save,
     run: (steps) => app.run(steps, 1e9),
     memoryBytes: () => App.memory_bytes(),
+    observables: () => JSON.parse(app.observables()),
   };
   requestAnimationFrame(frame);
 }

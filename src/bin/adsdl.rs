@@ -619,6 +619,7 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
                     format!("--horizon-match '{v}': expected 'end', 'p2' or a number")
                 })?),
             },
+            ..Options::default()
         };
     let grid = m.network().bulk.etas();
     let (_, _, r) = observe(&m.h, &grid, m.d as f64, m.params().ads_radius, opt)

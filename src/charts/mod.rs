@@ -585,3 +585,28 @@ pub fn draw_potential<DB: DrawingBackend>(
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
     legend(&mut chart, th, SeriesLabelPosition::LowerRight)
 }
+
+/// A chart area that only says something (e.g. "no horizon yet"), so a panel is never blank.
+pub fn draw_message<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    message: &str,
+    th: &Theme,
+) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let (w, h) = root.dim_in_pixel();
+    root.draw(&Text::new(
+        title.to_string(),
+        (
+            (w / 2) as i32 - (4.0 * title.len() as f64 * th.scale) as i32,
+            (12.0 * th.scale) as i32,
+        ),
+        th.font(15.0),
+    ))?;
+    root.draw(&Text::new(
+        message.to_string(),
+        ((w / 10) as i32, (h / 2) as i32),
+        th.font(14.0),
+    ))?;
+    Ok(())
+}

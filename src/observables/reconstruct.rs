@@ -60,6 +60,10 @@ pub struct Reconstruction {
     /// ∫_{η′}^∞ (h − d) dη tabulated on a grid in η′ (for f), with its step.
     tail: Vec<f64>,
     step: f64,
+    /// f (for the chosen g) on the grid η′ = i·step, and the running ∫₀^{η′} √f: string tips
+    /// need thousands of f values, which the tables make O(1).
+    f_tab: Vec<f64>,
+    sqrt_f_cum: Vec<f64>,
 }
 
 /// Upper end of the η′ grid: h − d has decayed like e^{−c₄η} long before.
@@ -139,6 +143,8 @@ impl Reconstruction {
             g_choice,
             tail: Vec::new(),
             step: ETA_MAX / GRID as f64,
+            f_tab: Vec::new(),
+            sqrt_f_cum: Vec::new(),
         };
         // ∫_{η′}^∞ (h − d): trapezoid from the top down on a fine grid (the integrand is smooth
         // away from η′ = 0, where it grows like 1/η′ and f is taken from the log form below).
@@ -155,6 +161,13 @@ impl Reconstruction {
         let big_h = |e: f64| r.h(e) - d / (d * e).tanh();
         let int_h = gauss_legendre(big_h, 0.0, 1.0, 64) + gauss_legendre(big_h, 1.0, ETA_MAX, 64);
         r.c5 = (core::f64::consts::PI * tl / d).powi(2) * (2.0 * int_h).exp();
+        r.f_tab = (0..=GRID).map(|i| r.f_direct(i as f64 * r.step)).collect();
+        let mut cum = vec![0.0; GRID + 1];
+        for i in 1..=GRID {
+            cum[i] = cum[i - 1]
+                + 0.5 * (r.f_tab[i - 1].max(0.0).sqrt() + r.f_tab[i].max(0.0).sqrt()) * r.step;
+        }
+        r.sqrt_f_cum = cum;
         Some(r)
     }
 
@@ -179,10 +192,7 @@ impl Reconstruction {
         if eta_p >= ETA_MAX {
             return self.c5 * (2.0 * eta_p).exp();
         }
-        let x = eta_p / self.step;
-        let i = (x.floor() as usize).min(GRID - 1);
-        let frac = x - i as f64;
-        let tail = self.tail[i] * (1.0 - frac) + self.tail[i + 1] * frac;
+        let tail = self.tail_at(eta_p);
         if eta_p > 0.05 {
             return self.c5 * (2.0 * eta_p - 2.0 * tail).exp();
         }
@@ -197,10 +207,7 @@ impl Reconstruction {
     }
 
     fn tail_at(&self, eta_p: f64) -> f64 {
-        let x = eta_p / self.step;
-        let i = (x.floor() as usize).min(GRID - 1);
-        let frac = x - i as f64;
-        self.tail[i] * (1.0 - frac) + self.tail[i + 1] * frac
+        interpolate(&self.tail, eta_p / self.step)
     }
 
     /// g(η′) for the chosen case.
@@ -211,8 +218,19 @@ impl Reconstruction {
         }
     }
 
-    /// f for the chosen g: case ii keeps f g³ of case i.
+    /// f for the chosen g (tabulated; exact formula beyond the table).
     pub fn f_for_g(&self, eta_p: f64) -> f64 {
+        if eta_p <= 0.0 {
+            return 0.0;
+        }
+        if eta_p >= ETA_MAX || self.f_tab.is_empty() {
+            return self.f_direct(eta_p);
+        }
+        interpolate(&self.f_tab, eta_p / self.step)
+    }
+
+    /// f for the chosen g from the formulas: case ii keeps f g³ of case i.
+    fn f_direct(&self, eta_p: f64) -> f64 {
         let f1 = self.f_exp(eta_p);
         match self.g_choice {
             GChoice::Exponential => f1,
@@ -238,9 +256,22 @@ impl Reconstruction {
     }
 }
 
+/// Linear interpolation in a table at fractional index `x` (clamped to the table).
+fn interpolate(tab: &[f64], x: f64) -> f64 {
+    let i = (x.max(0.0).floor() as usize).min(tab.len() - 2);
+    let frac = (x - i as f64).clamp(0.0, 1.0);
+    tab[i] * (1.0 - frac) + tab[i + 1] * frac
+}
+
 impl Background for Reconstruction {
     fn f(&self, eta: f64) -> f64 {
         self.f_for_g(eta)
+    }
+    fn sqrt_f_below(&self, eta0: f64) -> f64 {
+        if eta0 >= ETA_MAX {
+            return gauss_legendre(|e| self.f_for_g(e).max(0.0).sqrt(), 0.0, eta0, 64);
+        }
+        interpolate(&self.sqrt_f_cum, eta0 / self.step)
     }
     fn g(&self, eta: f64) -> f64 {
         Reconstruction::g(self, eta)

@@ -3,16 +3,31 @@
 
 use crate::charts::{chart_names, draw_named, Theme};
 use crate::model_file::ModelFile;
+use crate::observables::{observe, Options, Report, P2_HORIZON_MATCH};
 use crate::physics::PresetId;
 use crate::points::{parse_measurements, Units};
 use crate::train::trainer::Session;
 use crate::train::{Recipe, TrainConfig, Trainer};
 use crate::url_state::{parse_query, to_query, PageState, MAX_DATA_IN_LINK, SPEEDS};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
+
+/// A drawing area on a canvas and the theme for it (`scale` = devicePixelRatio × presentation).
+fn canvas_and_theme(
+    canvas: HtmlCanvasElement,
+    dark: bool,
+    scale: f64,
+) -> Result<(DrawingArea<CanvasBackend, Shift>, Theme), JsError> {
+    let backend = CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| JsError::new("no 2D context on that canvas"))?;
+    let mut theme = if dark { Theme::dark() } else { Theme::light() };
+    theme.scale = scale.clamp(0.5, 6.0);
+    Ok((backend.into_drawing_area(), theme))
+}
 
 fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -34,15 +49,68 @@ pub struct App {
     notices: Vec<String>,
     paused_reason: Option<String>,
     steps_window: Vec<(f64, u64)>,
+    /// f, g and V(d) of the current metric, with the step count they belong to.
+    observed: Option<(u64, bool, Option<Report>)>,
+    /// Continue the horizon where P2's constants come back (else at the fit's end).
+    p2_match: bool,
 }
 
 impl App {
+    /// f, g, V(d) of the current parameters, recomputed only when training has moved on.
+    fn observe(&mut self) -> Option<&Report> {
+        let steps = self.trainer.steps();
+        let fresh = matches!(&self.observed, Some((s, m, _)) if *s == steps && *m == self.p2_match);
+        if !fresh {
+            let t = &self.trainer;
+            let opt = Options {
+                horizon_match: self.p2_match.then_some(P2_HORIZON_MATCH),
+                tips: 120,
+                ..Options::default()
+            };
+            let p = t.params();
+            let r = observe(
+                &p.h,
+                &t.network().bulk.etas(),
+                t.network().bulk.d as f64,
+                p.ads_radius,
+                opt,
+            )
+            .map(|x| x.2);
+            self.observed = Some((steps, self.p2_match, r));
+        }
+        self.observed.as_ref().and_then(|o| o.2.as_ref())
+    }
+
+    fn draw_observable(
+        &mut self,
+        name: &str,
+        canvas: HtmlCanvasElement,
+        dark: bool,
+        scale: f64,
+    ) -> Result<(), JsError> {
+        let (root, theme) = canvas_and_theme(canvas, dark, scale)?;
+        let res = match (self.observe(), name) {
+            (Some(r), "fg") => crate::charts::draw_fg(&root, r, &theme),
+            (Some(r), _) => crate::charts::draw_potential(&root, r, &theme),
+            (None, _) => crate::charts::draw_message(
+                &root,
+                if name == "fg" { "reconstructed metric f, g" } else { "quark–antiquark potential" },
+                "No horizon yet: the metric must rise toward the horizon and approach 4 at the boundary. Keep training.",
+                &theme,
+            ),
+        };
+        res.map_err(|e| JsError::new(&format!("drawing {name}: {e:?}")))?;
+        root.present()
+            .map_err(|e| JsError::new(&format!("drawing {name}: {e:?}")))
+    }
+
     /// Switch to a new run (only after everything about it has been validated).
     fn install(&mut self, state: PageState, trainer: Trainer) {
         self.state = state;
         self.trainer = trainer;
         self.paused_reason = None;
         self.steps_window.clear();
+        self.observed = None;
     }
 }
 
@@ -59,6 +127,8 @@ impl App {
             notices,
             paused_reason: None,
             steps_window: Vec::new(),
+            observed: None,
+            p2_match: true,
         })
     }
 
@@ -131,26 +201,50 @@ impl App {
         self.trainer.full_loss().total()
     }
 
-    /// Draw chart `name` ("metric", "data", "loss", "couplings") on a canvas whose size is already
-    /// in device pixels; `scale` enlarges text and markers (devicePixelRatio × presentation).
+    /// Draw chart `name` ("metric", "data", "loss", "couplings", and for QCD "fg", "potential") on a
+    /// canvas whose size is already in device pixels; `scale` enlarges text and markers
+    /// (devicePixelRatio × presentation).
     pub fn draw(
-        &self,
+        &mut self,
         name: &str,
         canvas: HtmlCanvasElement,
         dark: bool,
         scale: f64,
     ) -> Result<(), JsError> {
-        let backend = CanvasBackend::with_canvas_object(canvas)
-            .ok_or_else(|| JsError::new("no 2D context on that canvas"))?;
-        let root = backend.into_drawing_area();
-        let mut theme = if dark { Theme::dark() } else { Theme::light() };
-        theme.scale = scale.clamp(0.5, 6.0);
+        if name == "fg" || name == "potential" {
+            return self.draw_observable(name, canvas, dark, scale);
+        }
+        let (root, theme) = canvas_and_theme(canvas, dark, scale)?;
         draw_named(name, &root, &self.trainer, &theme).map_err(|e| JsError::new(&e))
     }
 
     /// The chart names for the current preset, comma-separated.
     pub fn charts(&self) -> String {
-        chart_names(self.trainer.config().preset).join(",")
+        let mut names = chart_names(self.trainer.config().preset).to_vec();
+        if self.trainer.config().preset == PresetId::Qcd {
+            names.extend(["fg", "potential"]);
+        }
+        names.join(",")
+    }
+
+    /// Choose the horizon continuation of the reconstruction: where P2's constants come back
+    /// (true, the page's default) or at the fit's own end.
+    pub fn set_p2_match(&mut self, on: bool) {
+        self.p2_match = on;
+        self.observed = None;
+    }
+
+    /// The observables of the current metric as JSON (null before a horizon has formed):
+    /// wall position and height, linear region and screening distance in L and fm.
+    pub fn observables(&mut self) -> String {
+        match self.observe() {
+            Some(r) => json!({
+                "f_peak": r.f_peak, "d_linear": r.d_linear, "d_screen": r.d_screen,
+                "d_linear_fm": r.d_linear_fm, "d_screen_fm": r.d_screen_fm, "c5": r.c5,
+            })
+            .to_string(),
+            None => "null".into(),
+        }
     }
 
     /// Start again from the same seed: same data, same initial weights.
