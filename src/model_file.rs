@@ -171,6 +171,7 @@ impl ModelFile {
                 ("smooth", r.smooth),
                 ("boundary", r.boundary),
                 ("einstein", r.einstein),
+                ("curvature", r.curvature),
             ] {
                 if !(v.is_finite() && v >= 0.0) {
                     return Err(format!("model file: \"regularizer\".\"{key}\" must be a non-negative number, got {v}"));
@@ -198,7 +199,9 @@ impl ModelFile {
 
     /// The network the file describes.
     pub fn network(&self) -> Network {
-        Preset::get(self.preset).network
+        let mut n = Preset::get(self.preset).network;
+        n.substeps = self.config().substeps;
+        n
     }
 
     /// The run configuration: the stored one, else the preset's defaults with the stored seed.

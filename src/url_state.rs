@@ -190,6 +190,9 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
             "epochs" => {
                 c.epochs = num("epochs", v, limits::EPOCHS, &mut notices).unwrap_or(c.epochs)
             }
+            "sub" => {
+                c.substeps = num("sub", v, limits::SUBSTEPS, &mut notices).unwrap_or(c.substeps)
+            }
             "n" => {
                 c.per_class = num("n", v, limits::PER_CLASS, &mut notices).unwrap_or(c.per_class)
             }
@@ -259,6 +262,9 @@ pub fn to_query(st: &PageState) -> String {
     }
     if c.epochs != dc.epochs {
         q.push(format!("epochs={}", c.epochs));
+    }
+    if c.substeps != dc.substeps {
+        q.push(format!("sub={}", c.substeps));
     }
     if c.per_class != dc.per_class {
         q.push(format!("n={}", c.per_class));

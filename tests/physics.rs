@@ -70,6 +70,38 @@ fn all_regularizers() -> Regularizer {
         smooth: 0.01,
         boundary: 0.02,
         einstein: 0.5,
+        curvature: 0.03,
+    }
+}
+
+#[test]
+fn gradients_match_finite_differences_with_substeps() {
+    for id in [PresetId::AdsSchwarzschild, PresetId::Qcd] {
+        let mut preset = Preset::get(id);
+        preset.network.substeps = 3;
+        let mut rng = Rng::new(13, 0);
+        let data = preset.training_data(300, &mut rng);
+        let p = match id {
+            PresetId::Qcd => Params {
+                h: TABLE_II_H
+                    .iter()
+                    .map(|&(m, _)| m * (1.0 + 0.05 * rng.normal()))
+                    .collect(),
+                lambda: 0.02,
+                ads_radius: 3.4,
+            },
+            PresetId::AdsSchwarzschild => preset.true_params().unwrap(),
+        };
+        let mut batch: Vec<Sample> = (0..30).map(|_| data[rng.below(data.len())]).collect();
+        batch.extend(preset.bundled_points());
+        let err = gradient_error(
+            &preset,
+            &all_regularizers(),
+            &p,
+            &batch,
+            id == PresetId::Qcd,
+        );
+        assert!(err < 1e-6, "{id}: relative error {err:e}");
     }
 }
 

@@ -63,12 +63,14 @@ function syncControls() {
   $('reg').value = c.reg;
   $('c').value = c.reg_c;
   $('seed').value = c.seed;
+  $('sub').value = c.substeps;
   $('recipe').value = c.recipe;
   $('speed').value = st.speed;
   $('speed-out').textContent = `${SPEED_NAMES[st.speed]} / frame`;
   stepsPerFrame = st.speed === SPEED_NAMES.length - 1 ? 1e9 : Number(SPEED_NAMES[st.speed]);
   document.body.classList.toggle('ads', c.preset !== 'qcd');
-  $('reg').disabled = c.preset === 'qcd';
+  // The Einstein condition forbids the QCD wall: offered for AdS-Schwarzschild only.
+  $('reg').querySelector('option[value=einstein]').disabled = c.preset === 'qcd';
   $('recipe').disabled = c.preset !== 'qcd';
   document.body.classList.toggle('embed', st.embed);
   document.body.classList.toggle('present', st.present);
@@ -262,7 +264,7 @@ function bind() {
   $('step').addEventListener('click', stepOnce);
   $('reset').addEventListener('click', resetRun);
   $('speed').addEventListener('input', (e) => change('speed', e.target.value));
-  for (const [id, key] of [['preset', 'preset'], ['lr', 'lr'], ['batch', 'batch'], ['reg', 'reg'], ['c', 'c'], ['seed', 'seed'], ['recipe', 'recipe']]) {
+  for (const [id, key] of [['preset', 'preset'], ['lr', 'lr'], ['batch', 'batch'], ['reg', 'reg'], ['c', 'c'], ['seed', 'seed'], ['recipe', 'recipe'], ['sub', 'sub']]) {
     $(id).addEventListener('change', (e) => {
       say('');
       change(key, e.target.value);

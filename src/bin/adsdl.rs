@@ -28,7 +28,7 @@ adsdl — the holographic deep-learning network of arXiv:1802.08313 / arXiv:1809
 
 USAGE:
   adsdl train    --preset qcd|ads-schwarzschild [--seed S] [--epochs E] [--batch B] [--lr X]
-                 [--reg paper|einstein] [--reg-c C] [--recipe restart|paper] [--optimizer adam|sgd]
+                 [--reg paper|einstein|curvature] [--reg-c C] [--substeps S] [--recipe restart|paper] [--optimizer adam|sgd]
                  [--per-class N] [--out model.json] [--resume model.json]
                  [--data points.csv [--units gev|lattice --inv-a 0.829]]   (qcd: your own m_q,condensate[,error])
   adsdl eval     --model model.json [--data points.csv | --train-set] [--json]
@@ -133,7 +133,7 @@ fn config_from(flags: &Flags, preset: PresetId) -> Result<TrainConfig, String> {
         );
     }
     set!("seed" => seed, "epochs" => epochs, "batch" => batch, "lr" => lr, "reg-c" => reg_c,
-         "recipe" => recipe, "optimizer" => optimizer, "per-class" => per_class);
+         "recipe" => recipe, "optimizer" => optimizer, "per-class" => per_class, "substeps" => substeps);
     c.validate()?;
     Ok(c)
 }
@@ -197,6 +197,7 @@ fn cmd_train(flags: &Flags) -> Result<(), String> {
         "data",
         "units",
         "inv-a",
+        "substeps",
         "preset",
         "seed",
         "epochs",
@@ -384,7 +385,7 @@ fn evaluate(
 fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     flags.only(&[
         "preset", "runs", "threads", "max-loss", "seed", "epochs", "lr", "recipe", "reg", "reg-c",
-        "batch", "json", "quiet", "data", "units", "inv-a",
+        "batch", "json", "quiet", "data", "units", "inv-a", "substeps",
     ])?;
     let base = config_from(flags, preset_flag(flags)?)?;
     let runs: usize = flags.get("runs")?.unwrap_or(8);
@@ -400,16 +401,36 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     let results = run_parallel(&base, runs, threads, flags.has("quiet"))?;
     let secs = start.elapsed().as_secs_f64();
     let s = summarize(&results, max_loss);
+    // Wall and V(d) of the kept runs, with the horizon continued as P2 did (see README).
+    let obs = (base.preset == PresetId::Qcd).then(|| {
+        let kept: Vec<&adsdl::physics::Params> = results
+            .iter()
+            .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
+            .map(|r| &r.params)
+            .collect();
+        let opt = adsdl::observables::Options {
+            horizon_match: Some(adsdl::observables::P2_HORIZON_MATCH),
+            tips: 200,
+            ..Default::default()
+        };
+        adsdl::observables::ensemble_observables(&kept, opt)
+    });
     if flags.has("json") {
         out!(
             "{}",
             serde_json::to_string_pretty(
-                &json!({ "config": base, "summary": s, "runs": results, "seconds": secs })
+                &json!({ "config": base, "summary": s, "observables": obs, "runs": results, "seconds": secs })
             )
             .expect("json")
         );
     } else {
         print_ensemble(&base, &results, &s, secs);
+        if let Some(o) = obs.filter(|o| o.runs > 0) {
+            out!(
+                "wall (max of f) at η′ = {:.3} ± {:.3} L; linear from d = {:.3} ± {:.3} L; screened beyond d = {:.3} ± {:.3} L = {:.3} ± {:.3} fm ({} runs; P2: 0.364, ≈ 0.07, ≈ 0.27 L)",
+                o.wall.mean, o.wall.sd, o.d_linear.mean, o.d_linear.sd, o.d_screen.mean, o.d_screen.sd, o.d_screen_fm.mean, o.d_screen_fm.sd, o.runs
+            );
+        }
     }
     Ok(())
 }

@@ -204,3 +204,45 @@ mod tests {
         assert!(natural.d_screen < 0.5 * p2.d_screen);
     }
 }
+
+/// Wall and potential over an ensemble: mean ± sd of the wall position, the start of the linear
+/// region and the screening distance (units of L and fm) over the runs that have a horizon.
+#[derive(Clone, Debug, Serialize)]
+pub struct EnsembleObservables {
+    /// Runs with a reconstructible metric.
+    pub runs: usize,
+    /// η′ of the maximum of f.
+    pub wall: crate::train::ensemble::MeanSd,
+    /// Start of the linear region [L].
+    pub d_linear: crate::train::ensemble::MeanSd,
+    /// Screening distance [L].
+    pub d_screen: crate::train::ensemble::MeanSd,
+    /// Screening distance [fm].
+    pub d_screen_fm: crate::train::ensemble::MeanSd,
+}
+
+/// Observables of each QCD parameter set (its own L), summarised.
+pub fn ensemble_observables(
+    params: &[&crate::physics::Params],
+    opt: Options,
+) -> EnsembleObservables {
+    use crate::train::ensemble::MeanSd;
+    let grid = crate::physics::Preset::get(crate::physics::PresetId::Qcd)
+        .network
+        .bulk
+        .etas();
+    let reports: Vec<Report> = params
+        .iter()
+        .filter_map(|p| observe(&p.h, &grid, 4.0, p.ads_radius, opt).map(|x| x.2))
+        .collect();
+    let col = |f: &dyn Fn(&Report) -> Option<f64>| {
+        MeanSd::of(&reports.iter().filter_map(f).collect::<Vec<_>>())
+    };
+    EnsembleObservables {
+        runs: reports.len(),
+        wall: col(&|r| r.f_peak.map(|p| p.0)),
+        d_linear: col(&|r| Some(r.d_linear)),
+        d_screen: col(&|r| Some(r.d_screen)),
+        d_screen_fm: col(&|r| Some(r.d_screen_fm)),
+    }
+}

@@ -192,6 +192,15 @@ pub struct Network {
     pub bulk: Bulk,
     /// How data enter at η_ini.
     pub boundary: Boundary,
+    /// Euler sub-steps per layer (1 = the papers' network). With S > 1 each layer integrates its
+    /// Δη in S steps of Δη/S with the same h_k: the same weights, a finer integrator
+    /// (PHYSICS.md §6), so that less discretisation error hides in the learned metric.
+    #[serde(default = "one")]
+    pub substeps: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// Scratch space reused across batches so the hot loop does not allocate.
@@ -234,22 +243,32 @@ impl Network {
 
     /// Propagate a data point to η_fin; returns (φ, π) there. F = π(η_fin).
     pub fn forward(&self, p: &Params, x: [f64; 2]) -> [f64; 2] {
-        let deta = self.bulk.deta();
+        let (sub, step) = self.step();
         let mut s = self.input(p, x);
         for &h in &p.h {
-            s = self.layer(s, h, p.lambda, deta);
+            for _ in 0..sub {
+                s = self.layer(s, h, p.lambda, step);
+            }
         }
         s
     }
 
+    /// Sub-steps per layer and the Euler step Δη/S.
+    fn step(&self) -> (usize, f64) {
+        let sub = self.substeps.max(1);
+        (sub, self.bulk.deta() / sub as f64)
+    }
+
     /// The state at η_ini and after every layer (N + 1 entries), for drawing φ(η), π(η).
     pub fn trajectory(&self, p: &Params, x: [f64; 2]) -> Vec<[f64; 2]> {
-        let deta = self.bulk.deta();
+        let (sub, step) = self.step();
         let mut out = Vec::with_capacity(p.h.len() + 1);
         let mut s = self.input(p, x);
         out.push(s);
         for &h in &p.h {
-            s = self.layer(s, h, p.lambda, deta);
+            for _ in 0..sub {
+                s = self.layer(s, h, p.lambda, step);
+            }
             out.push(s);
         }
         out
@@ -279,10 +298,10 @@ impl Network {
         ws: &mut Workspace,
     ) -> BatchLoss {
         let n = p.h.len();
-        let deta = self.bulk.deta();
+        let (sub, deta) = self.step();
         let m2 = self.bulk.m2;
         let lam = p.lambda;
-        let stride = n + 1;
+        let stride = n * sub + 1;
         let qcd = (self.boundary == Boundary::Qcd).then(|| QcdBoundary::new(self.bulk.eta_ini));
         ws.states.clear();
         ws.states.resize(batch.len() * stride, [0.0; 2]);
@@ -301,8 +320,10 @@ impl Network {
             };
             tr[0] = s;
             for (k, &h) in p.h.iter().enumerate() {
-                s = self.layer(s, h, lam, deta);
-                tr[k + 1] = s;
+                for j in 0..sub {
+                    s = self.layer(s, h, lam, deta);
+                    tr[k * sub + j + 1] = s;
+                }
             }
             // t and t′ from the same two tanh (they are the dearest part of a point's loss).
             let f = s[1];
@@ -330,10 +351,11 @@ impl Network {
                 continue;
             }
             let tr = &ws.states[i * stride..(i + 1) * stride];
-            // Adjoint of the layer map: (gφ, gπ) at the output of layer k → at its input.
+            // Adjoint of the layer map: (gφ, gπ) at the output of a (sub-)step → at its input.
             let (mut gphi, mut gpi) = (0.0, gf);
-            for k in (0..n).rev() {
-                let [phi, pi] = tr[k];
+            for idx in (0..n * sub).rev() {
+                let k = idx / sub;
+                let [phi, pi] = tr[idx];
                 let phi2 = phi * phi;
                 grad.h[k] -= gpi * deta * pi;
                 grad.lambda += gpi * deta * phi2 * phi;

@@ -54,6 +54,8 @@ pub enum RegChoice {
     Paper,
     /// The exact-on-the-grid Einstein condition (AdS-Schwarzschild only; it forbids the QCD wall).
     Einstein,
+    /// Second differences (η⁴-weighted like the paper's first differences; + E_bdry for QCD).
+    Curvature,
 }
 
 impl RegChoice {
@@ -62,6 +64,7 @@ impl RegChoice {
         match self {
             RegChoice::Paper => "paper",
             RegChoice::Einstein => "einstein",
+            RegChoice::Curvature => "curvature",
         }
     }
 }
@@ -72,8 +75,9 @@ impl FromStr for RegChoice {
         match s {
             "paper" => Ok(RegChoice::Paper),
             "einstein" => Ok(RegChoice::Einstein),
+            "curvature" => Ok(RegChoice::Curvature),
             _ => Err(format!(
-                "unknown regulariser '{s}' (expected 'paper' or 'einstein')"
+                "unknown regulariser '{s}' (expected 'paper', 'einstein' or 'curvature')"
             )),
         }
     }
@@ -150,6 +154,7 @@ impl Preset {
                         eta_fin: 0.1,
                     },
                     boundary: Boundary::Field,
+                    substeps: 1,
                 },
                 train_couplings: false,
                 defaults: TrainDefaults {
@@ -170,6 +175,7 @@ impl Preset {
                         eta_fin: 1.0 / 15.0,
                     },
                     boundary: Boundary::Qcd,
+                    substeps: 1,
                 },
                 train_couplings: true,
                 defaults: TrainDefaults {

@@ -15,6 +15,9 @@ pub struct Regularizer {
     /// c of E_einstein = c Σ_{i=1}^{N−1} R_i², R_i the exact one-step residual of the
     /// pure-gravity Einstein condition h′ + h² = d² (L = 1; P1 supplement), see [`einstein_residual`].
     pub einstein: f64,
+    /// c of E_curv = c Σ_{i=1}^{N−2} η_i⁴ (h_{i+1} − 2h_i + h_{i−1})²: second differences, which
+    /// leave straight lines free where E_smooth pulls h toward a constant (PHYSICS.md §6).
+    pub curvature: f64,
 }
 
 impl Default for Regularizer {
@@ -23,6 +26,7 @@ impl Default for Regularizer {
             smooth: 0.0,
             boundary: 0.0,
             einstein: 0.0,
+            curvature: 0.0,
         }
     }
 }
@@ -58,6 +62,16 @@ impl Regularizer {
             let r = bulk.d as f64 - h[0];
             e += self.boundary * r * r;
             g[0] -= 2.0 * self.boundary * r;
+        }
+        if self.curvature != 0.0 {
+            for i in 1..n.saturating_sub(1) {
+                let w = self.curvature * bulk.eta(i).powi(4);
+                let dd = h[i + 1] - 2.0 * h[i] + h[i - 1];
+                e += w * dd * dd;
+                g[i + 1] += 2.0 * w * dd;
+                g[i] -= 4.0 * w * dd;
+                g[i - 1] += 2.0 * w * dd;
+            }
         }
         if self.einstein != 0.0 {
             let k = bulk.d as f64;

@@ -29,6 +29,9 @@ pub struct TrainConfig {
     pub recipe: Recipe,
     /// Positive and negative training points each.
     pub per_class: usize,
+    /// Euler sub-steps per layer (1: the papers' network).
+    #[serde(default = "one")]
+    pub substeps: usize,
     /// The user's own measurements (QCD only); `None` trains on P2 Table I.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Measured>>,
@@ -46,6 +49,8 @@ pub mod limits {
     pub const REG_C: (f64, f64) = (0.0, 1e4);
     /// Points per class.
     pub const PER_CLASS: (usize, usize) = (10, 200_000);
+    /// Euler sub-steps per layer.
+    pub const SUBSTEPS: (usize, usize) = (1, 64);
 }
 
 impl TrainConfig {
@@ -64,6 +69,7 @@ impl TrainConfig {
             reg_c: default_reg_c(preset, reg),
             recipe: Recipe::default_for(preset),
             per_class: p.defaults.per_class,
+            substeps: 1,
             data: None,
         }
     }
@@ -71,18 +77,21 @@ impl TrainConfig {
     /// The regulariser strengths this configuration trains with.
     pub fn regularizer(&self) -> Regularizer {
         let c = self.reg_c;
-        match (self.preset, self.reg) {
-            (PresetId::Qcd, _) => Regularizer {
+        // QCD keeps E_bdry (the AdS asymptotics) with every family.
+        let boundary = if self.preset == PresetId::Qcd { c } else { 0.0 };
+        match self.reg {
+            RegChoice::Paper => Regularizer {
                 smooth: c,
-                boundary: c,
+                boundary,
                 ..Default::default()
             },
-            (PresetId::AdsSchwarzschild, RegChoice::Paper) => Regularizer {
-                smooth: c,
-                ..Default::default()
-            },
-            (PresetId::AdsSchwarzschild, RegChoice::Einstein) => Regularizer {
+            RegChoice::Einstein => Regularizer {
                 einstein: c,
+                ..Default::default()
+            },
+            RegChoice::Curvature => Regularizer {
+                curvature: c,
+                boundary,
                 ..Default::default()
             },
         }
@@ -114,6 +123,7 @@ impl TrainConfig {
         }
         in_range("reg_c", self.reg_c, limits::REG_C)?;
         in_range("per_class", self.per_class, limits::PER_CLASS)?;
+        in_range("substeps", self.substeps, limits::SUBSTEPS)?;
         if self.preset == PresetId::Qcd && self.reg == RegChoice::Einstein {
             return Err("reg = einstein is for ads-schwarzschild only: the vacuum Einstein condition forbids the QCD wall".into());
         }
@@ -134,11 +144,15 @@ impl TrainConfig {
     }
 }
 
+fn one() -> usize {
+    1
+}
+
 /// The default strength c of a regulariser family (P1: 3·10⁻³; P2: 0.01).
 pub fn default_reg_c(preset: PresetId, reg: RegChoice) -> f64 {
     match (preset, reg) {
         (PresetId::Qcd, _) => 0.01,
-        (PresetId::AdsSchwarzschild, RegChoice::Paper) => 3e-3,
+        (PresetId::AdsSchwarzschild, RegChoice::Paper | RegChoice::Curvature) => 3e-3,
         (PresetId::AdsSchwarzschild, RegChoice::Einstein) => 100.0,
     }
 }

@@ -134,6 +134,13 @@ pub struct Session {
     pub attempt: u32,
 }
 
+/// The preset with the configuration's integrator.
+fn preset_for(config: &TrainConfig) -> Preset {
+    let mut p = Preset::get(config.preset);
+    p.network.substeps = config.substeps;
+    p
+}
+
 /// Initial parameters of restart `attempt` (0 = the first start) of `seed`.
 pub fn initial_params(preset: &Preset, seed: u64, attempt: u32) -> Params {
     preset.init_params(&mut Rng::new(seed, stream::INIT + ((attempt as u64) << 8)))
@@ -143,7 +150,7 @@ impl Trainer {
     /// A fresh run: data and initial weights from the seed.
     pub fn new(config: TrainConfig) -> Result<Trainer, String> {
         config.validate()?;
-        let preset = Preset::get(config.preset);
+        let preset = preset_for(&config);
         let mut rng = Rng::new(config.seed, stream::DATA);
         let data = match &config.data {
             None => preset.training_data(config.per_class, &mut rng),
@@ -165,7 +172,7 @@ impl Trainer {
         if data.is_empty() {
             return Err("the training set is empty".into());
         }
-        let preset = Preset::get(config.preset);
+        let preset = preset_for(&config);
         let params = initial_params(&preset, config.seed, 0);
         let n = params.h.len();
         let mut mask = vec![true; n + 2];
