@@ -321,6 +321,24 @@ check('the wall and the potential of the Table II metric are drawn and read out'
   await p.context().close();
 });
 
+check('an ensemble of 4 seeds trains in Web Workers and shows Table II with bands', async () => {
+  const p = await newPage('preset=qcd&seed=1&play=0', { height: 1200 });
+  await p.selectOption('#ens-m', '4');
+  await p.fill('#ens-epochs', '1200');
+  const t0 = Date.now();
+  await p.click('#ens-start');
+  await p.waitForFunction(() => document.getElementById('ens-progress').textContent.includes('Kept'), null, { timeout: 240000 });
+  measurements.seconds_ensemble_4x1200_epochs = (Date.now() - t0) / 1000;
+  const r = await p.evaluate(() => window.adsdl.ensemble());
+  assert(r.summary.runs === 4 && r.summary.kept >= 3 && r.summary.with_shape >= 3, JSON.stringify(r.summary).slice(0, 300));
+  assert(r.summary.ads_radius.mean > 3.2 && r.summary.ads_radius.mean < 4.4, `L ${r.summary.ads_radius.mean}`);
+  assert((await p.locator('#ens-table tbody tr').count()) === 19, 'Table II rows');
+  const px = await drawnPixels(p);
+  assert(px['chart-ensemble-metric'] > 2000 && px['chart-ensemble-potential'] > 2000, JSON.stringify(px));
+  await p.locator('.ensemble').screenshot({ path: join(shots, 'ensemble.png') });
+  await p.context().close();
+});
+
 check('in-page QCD epoch time is close to native', async () => {
   const msPage = await page.evaluate(() => window.adsdl.bench(20));
   const native = execFileSync(cli, ['bench', '--epochs', '20']).toString();
@@ -332,7 +350,7 @@ check('in-page QCD epoch time is close to native', async () => {
 });
 
 check('wasm + JS are small (gzipped)', async () => {
-  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js'];
+  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js'];
   const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
   measurements.gzipped_wasm_js_bytes = bytes;
   assert(bytes < 400 * 1024, `${bytes} bytes`);

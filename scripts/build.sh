@@ -21,5 +21,5 @@ if [ -x "$WASM_OPT" ]; then
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/index.html www/style.css www/app.js dist/
+cp www/index.html www/style.css www/app.js www/worker.js dist/
 log "dist/ ready: $(du -sh dist | cut -f1); wasm+js gzipped: $(cat dist/pkg/adsdl_bg.wasm dist/pkg/adsdl.js dist/app.js | gzip -9 | wc -c) bytes"

@@ -1,6 +1,6 @@
 // The page: controls, the animation loop and downloads. All physics and all chart drawing
 // happen in Rust (pkg/adsdl.js); this module only wires the DOM to it.
-import init, { App } from './pkg/adsdl.js';
+import init, { App, ensemble_report, draw_ensemble } from './pkg/adsdl.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
@@ -167,6 +167,92 @@ function updateCounters(s) {
   shownEvents.count = s.events.length;
 }
 
+// The in-page ensemble: one Web Worker per seed; the page keeps each member's latest model.
+const ensemble = { workers: [], members: [], lastDraw: 0, report: null };
+const TABLE_II = [3.0818, 2.296, 1.464, 0.627, -0.141, -0.727, -0.974, -0.687, 0.374, 2.50, 6.03, 11.46, 19.47, 31.07, 46.70];
+
+function stopEnsemble() {
+  for (const w of ensemble.workers) w.terminate();
+  ensemble.workers = [];
+  $('ens-start').disabled = false;
+  $('ens-stop').disabled = true;
+}
+
+function startEnsemble() {
+  stopEnsemble();
+  const m = Number($('ens-m').value);
+  const epochs = Math.max(10, Math.min(20000, Number($('ens-epochs').value) || 1500));
+  const base = new URLSearchParams(app.query());
+  const seed0 = Number(base.get('seed') || 1);
+  ensemble.members = Array.from({ length: m }, () => ({ status: null, model: null, done: false }));
+  ensemble.report = null;
+  for (let i = 0; i < m; i++) {
+    const q = new URLSearchParams(base);
+    q.set('seed', String(seed0 + i));
+    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    w.onmessage = (e) => {
+      ensemble.members[i] = { status: e.data.status, model: e.data.model, done: e.data.done };
+      updateEnsemble(false);
+    };
+    w.onerror = (e) => { $('ens-progress').textContent = `Seed ${seed0 + i} failed: ${e.message}`; };
+    w.postMessage({ type: 'start', query: q.toString(), epochs });
+    ensemble.workers.push(w);
+  }
+  $('ens-start').disabled = true;
+  $('ens-stop').disabled = false;
+  $('ens-progress').textContent = `Training seeds ${seed0}–${seed0 + m - 1}…`;
+}
+
+function tableRows(s) {
+  const pm = (x, d) => `${x.mean.toFixed(d)} ± ${x.sd.toFixed(d)}`;
+  const rows = s.h.map((x, k) => [`h${String(k).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[c])}`, pm(x, 3), TABLE_II[k].toFixed(3)]);
+  rows.push(['L [GeV⁻¹]', pm(s.ads_radius, 3), '3.460 ± 0.021']);
+  rows.push(['1/L [MeV]', pm(s.inv_l_mev, 1), '≈ 289']);
+  rows.push(['λ', pm(s.lambda, 5), '0.01243 ± 0.00060']);
+  rows.push(['loss', pm(s.loss, 4), '< 0.08']);
+  return rows;
+}
+
+function updateEnsemble(force) {
+  const members = ensemble.members;
+  const done = members.filter((m) => m.done).length;
+  const epochs = members.map((m) => (m.status ? m.status.epoch : 0));
+  const allDone = done === members.length;
+  $('ens-progress').textContent = allDone
+    ? `Done: ${members.length} seeds, epochs ${epochs.join(', ')}.`
+    : `Training ${members.length} seeds in Web Workers — epochs ${epochs.join(', ')}`;
+  const now = performance.now();
+  if (!force && !allDone && now - ensemble.lastDraw < 1000) return;
+  ensemble.lastDraw = now;
+  const models = members.filter((m) => m.model).map((m) => JSON.parse(m.model));
+  if (!models.length) return;
+  try {
+    const text = ensemble_report(JSON.stringify(models));
+    ensemble.report = JSON.parse(text);
+    for (const name of ['ensemble-metric', 'ensemble-potential']) {
+      draw_ensemble(name, $(`chart-${name}`), text, darkQuery.matches, chartScale());
+    }
+    const s = ensemble.report.summary;
+    const tbody = $('ens-table').querySelector('tbody');
+    tbody.replaceChildren(...(s.kept ? tableRows(s) : []).map((cells) => {
+      const tr = document.createElement('tr');
+      for (const c of cells) {
+        const td = document.createElement('td');
+        td.textContent = c;
+        tr.append(td);
+      }
+      return tr;
+    }));
+    $('ens-table').hidden = s.kept === 0;
+    if (allDone) {
+      $('ens-progress').textContent += ` Kept ${s.kept} of ${s.runs} (loss ≤ 0.1), ${s.with_shape} with the published shape.`;
+      stopEnsemble();
+    }
+  } catch (e) {
+    $('ens-progress').textContent = `Ensemble: ${e.message || e}`;
+  }
+}
+
 function save() {
   try {
     localStorage.setItem(STORE_KEY, JSON.stringify({ query: app.query(), saved: Date.now(), session: app.session() }));
@@ -305,6 +391,19 @@ function bind() {
     $('embed-code').select();
   });
   $('present').addEventListener('click', togglePresent);
+  const cores = navigator.hardwareConcurrency || 2;
+  for (let m = 2; m <= 8; m++) {
+    const o = document.createElement('option');
+    o.value = String(m);
+    o.textContent = m <= cores ? `${m}` : `${m} (more than this device's ${cores} cores: slower)`;
+    $('ens-m').append(o);
+  }
+  $('ens-m').value = String(Math.min(Math.max(cores, 2), 8));
+  $('ens-start').addEventListener('click', startEnsemble);
+  $('ens-stop').addEventListener('click', () => {
+    stopEnsemble();
+    $('ens-progress').textContent += ' Stopped.';
+  });
   $('p2-match').addEventListener('change', (e) => {
     app.set_p2_match(e.target.checked);
     forceDraw = true;
@@ -405,6 +504,7 @@ async function main() {
     run: (steps) => app.run(steps, 1e9),
     memoryBytes: () => App.memory_bytes(),
     observables: () => JSON.parse(app.observables()),
+    ensemble: () => ensemble.report,
   };
   requestAnimationFrame(frame);
 }

@@ -610,3 +610,108 @@ pub fn draw_message<DB: DrawingBackend>(
     ))?;
     Ok(())
 }
+
+/// Mean ± sd of an ensemble's metric against P2 Table II (QCD).
+pub fn draw_ensemble_metric<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &crate::train::ensemble::Summary,
+    th: &Theme,
+) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let etas = crate::physics::Preset::get(PresetId::Qcd)
+        .network
+        .bulk
+        .etas();
+    let (lo, hi) = finite_range(
+        s.h.iter()
+            .flat_map(|m| [m.mean - m.sd, m.mean + m.sd])
+            .chain(TABLE_II_H.iter().map(|p| p.0)),
+        (-2.0, 50.0),
+    );
+    let title = format!("ensemble of {} seeds: h(η), mean ± sd", s.kept);
+    let mut chart =
+        builder(root, th, &title).build_cartesian_2d((etas[14] - 0.03)..1.03, lo..hi)?;
+    mesh(&mut chart, th, "η (boundary →)", "h(η)")?;
+    let band = |pts: Vec<(f64, f64, f64)>| -> Vec<(f64, f64)> {
+        pts.iter()
+            .map(|p| (p.0, p.1 + p.2))
+            .chain(pts.iter().rev().map(|p| (p.0, p.1 - p.2)))
+            .collect()
+    };
+    let (ac, rc) = (th.accent, th.reference);
+    let published: Vec<(f64, f64, f64)> = etas
+        .iter()
+        .zip(TABLE_II_H)
+        .map(|(&e, (m, sd))| (e, m, sd))
+        .collect();
+    chart.draw_series(std::iter::once(Polygon::new(
+        band(published.clone()),
+        rc.mix(0.3).filled(),
+    )))?;
+    chart
+        .draw_series(LineSeries::new(
+            published.iter().map(|p| (p.0, p.1)),
+            rc.stroke_width(th.px(2.0)),
+        ))?
+        .label("P2 Table II (8 runs)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc.stroke_width(2)));
+    let ours: Vec<(f64, f64, f64)> = etas
+        .iter()
+        .zip(&s.h)
+        .filter(|(_, m)| m.mean.is_finite())
+        .map(|(&e, m)| (e, m.mean, m.sd))
+        .collect();
+    chart.draw_series(std::iter::once(Polygon::new(
+        band(ours.clone()),
+        ac.mix(0.3).filled(),
+    )))?;
+    chart
+        .draw_series(LineSeries::new(
+            ours.iter().map(|p| (p.0, p.1)),
+            ac.stroke_width(th.px(2.0)),
+        ))?
+        .label(format!(
+            "this ensemble: L = {:.2} ± {:.2} GeV⁻¹, λ = {:.4} ± {:.4}",
+            s.ads_radius.mean, s.ads_radius.sd, s.lambda.mean, s.lambda.sd
+        ))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+    legend(&mut chart, th, SeriesLabelPosition::UpperRight)
+}
+
+/// Mean ± sd of an ensemble's quark–antiquark potential.
+pub fn draw_ensemble_potential<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    o: &crate::observables::EnsembleObservables,
+    th: &Theme,
+) -> DrawResult<DB> {
+    root.fill(&th.bg)?;
+    let b = &o.potential_band;
+    let xmax = b.last().map_or(0.5, |p| p[0]).max(1e-3);
+    let lo = b
+        .iter()
+        .map(|p| p[1] - p[2])
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::min)
+        .max(-400.0);
+    let mut chart = builder(root, th, "ensemble: quark–antiquark potential, mean ± sd")
+        .build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
+    mesh(&mut chart, th, "d [units of L]", "2πα′ V")?;
+    let ac = th.accent;
+    let poly: Vec<(f64, f64)> = b
+        .iter()
+        .map(|p| (p[0], (p[1] + p[2]).max(1.1 * lo)))
+        .chain(b.iter().rev().map(|p| (p[0], (p[1] - p[2]).max(1.1 * lo))))
+        .collect();
+    chart.draw_series(std::iter::once(Polygon::new(poly, ac.mix(0.25).filled())))?;
+    chart
+        .draw_series(LineSeries::new(
+            b.iter().map(|p| (p[0], p[1].max(1.1 * lo))),
+            ac.stroke_width(th.px(2.0)),
+        ))?
+        .label(format!(
+            "screened beyond {:.3} ± {:.3} L ({:.3} ± {:.3} fm)",
+            o.d_screen.mean, o.d_screen.sd, o.d_screen_fm.mean, o.d_screen_fm.sd
+        ))
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
+}

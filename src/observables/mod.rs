@@ -81,8 +81,7 @@ pub fn observe(
     opt: Options,
 ) -> Option<(Reconstruction, Potential, Report)> {
     let tl = TEMPERATURE_GEV * ads_radius;
-    let r =
-        Reconstruction::with_match(h, eta_grid, d, tl, opt.placement, opt.g, opt.horizon_match)?;
+    let r = Reconstruction::new(h, eta_grid, d, tl, opt.placement, opt.g, opt.horizon_match)?;
     let pot = Potential::scan(&r, 0.005, 3.0, opt.tips.max(10));
     let fm = ads_radius * HBAR_C_GEV_FM;
     let report = Report {
@@ -207,7 +206,7 @@ mod tests {
 
 /// Wall and potential over an ensemble: mean ± sd of the wall position, the start of the linear
 /// region and the screening distance (units of L and fm) over the runs that have a horizon.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct EnsembleObservables {
     /// Runs with a reconstructible metric.
     pub runs: usize,
@@ -219,9 +218,12 @@ pub struct EnsembleObservables {
     pub d_screen: crate::train::ensemble::MeanSd,
     /// Screening distance [fm].
     pub d_screen_fm: crate::train::ensemble::MeanSd,
+    /// (d [L], mean, sd) of 2πα′V(d) over the members.
+    pub potential_band: Vec<[f64; 3]>,
 }
 
-/// Observables of each QCD parameter set (its own L), summarised.
+/// Observables of each QCD parameter set (its own L), summarised, and the band of V(d):
+/// (d [L], mean, sd) of 2πα′V on a common grid (0 beyond each member's screening distance).
 pub fn ensemble_observables(
     params: &[&crate::physics::Params],
     opt: Options,
@@ -235,6 +237,18 @@ pub fn ensemble_observables(
         .iter()
         .filter_map(|p| observe(&p.h, &grid, 4.0, p.ads_radius, opt).map(|x| x.2))
         .collect();
+    let d_top = 1.3 * reports.iter().fold(0.0f64, |a, r| a.max(r.d_screen));
+    let potential_band: Vec<[f64; 3]> = (1..=60)
+        .map(|k| d_top * k as f64 / 60.0)
+        .map(|d| {
+            let vs: Vec<f64> = reports
+                .iter()
+                .map(|r| potential_at(&r.potential, d))
+                .collect();
+            let m = MeanSd::of(&vs);
+            [d, m.mean, m.sd]
+        })
+        .collect();
     let col = |f: &dyn Fn(&Report) -> Option<f64>| {
         MeanSd::of(&reports.iter().filter_map(f).collect::<Vec<_>>())
     };
@@ -244,5 +258,22 @@ pub fn ensemble_observables(
         d_linear: col(&|r| Some(r.d_linear)),
         d_screen: col(&|r| Some(r.d_screen)),
         d_screen_fm: col(&|r| Some(r.d_screen_fm)),
+        potential_band,
+    }
+}
+
+/// 2πα′V at separation d on a physical-branch table (d [L], d [fm], V), linear in between.
+fn potential_at(table: &[[f64; 3]], d: f64) -> f64 {
+    match table.iter().position(|p| p[0] >= d) {
+        Some(0) => table[0][2],
+        Some(i) => {
+            let (a, b) = (table[i - 1], table[i]);
+            if b[0] > a[0] {
+                a[2] + (b[2] - a[2]) * (d - a[0]) / (b[0] - a[0])
+            } else {
+                b[2]
+            }
+        }
+        None => 0.0,
     }
 }

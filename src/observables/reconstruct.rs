@@ -75,21 +75,10 @@ impl Reconstruction {
     /// T L (temperature times AdS radius, dimensionless). `eta_grid` gives the network's η_k for
     /// [`Placement::Network`]. `None` when the learned metric has no horizon-like rise at the
     /// horizon end (h′ ≥ 0 there) or is not below d at the boundary end.
+    ///
+    /// The horizon form is C¹-matched to the polynomial at `eta_match` (default: the horizon end of
+    /// the fit interval). The result is sensitive to this choice; see the README.
     pub fn new(
-        h: &[f64],
-        eta_grid: &[f64],
-        d: f64,
-        tl: f64,
-        placement: Placement,
-        g_choice: GChoice,
-    ) -> Option<Reconstruction> {
-        Self::with_match(h, eta_grid, d, tl, placement, g_choice, None)
-    }
-
-    /// As [`Reconstruction::new`], with the horizon form C¹-matched to the polynomial at `eta_match`
-    /// (default: the horizon end of the fit interval). The result is sensitive to this choice;
-    /// see the README.
-    pub fn with_match(
         h: &[f64],
         eta_grid: &[f64],
         d: f64,

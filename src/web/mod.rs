@@ -3,9 +3,12 @@
 
 use crate::charts::{chart_names, draw_named, Theme};
 use crate::model_file::ModelFile;
-use crate::observables::{observe, Options, Report, P2_HORIZON_MATCH};
+use crate::observables::{
+    ensemble_observables, observe, EnsembleObservables, Options, Report, P2_HORIZON_MATCH,
+};
 use crate::physics::PresetId;
 use crate::points::{parse_measurements, Units};
+use crate::train::ensemble::{summarize, RunResult, Summary};
 use crate::train::trainer::Session;
 use crate::train::{Recipe, TrainConfig, Trainer};
 use crate::url_state::{parse_query, to_query, PageState, MAX_DATA_IN_LINK, SPEEDS};
@@ -434,4 +437,75 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("adsdl: {info}").into());
     }));
+}
+
+/// Table II of an in-page ensemble: `models` is a JSON array of model files (one per seed, as the
+/// workers export them). Returns JSON `{summary, observables}`; runs with loss > 0.1 are left out,
+/// as P2 did.
+#[wasm_bindgen]
+pub fn ensemble_report(models: &str) -> Result<String, JsError> {
+    let files: Vec<serde_json::Value> =
+        serde_json::from_str(models).map_err(|e| JsError::new(&format!("ensemble: {e}")))?;
+    let mut results = Vec::new();
+    for f in files {
+        let m = ModelFile::from_json(&f.to_string()).map_err(|e| JsError::new(&e))?;
+        results.push(RunResult {
+            seed: m.seed.unwrap_or(0),
+            params: m.params(),
+            loss: m.loss.unwrap_or(f64::NAN),
+            epochs: m.epochs,
+            restarts: 0,
+            shape_epoch: None,
+            diverged: false,
+            seconds: 0.0,
+        });
+    }
+    let summary = summarize(&results, 0.1);
+    let kept: Vec<&crate::physics::Params> = results
+        .iter()
+        .filter(|r| r.loss.is_finite() && r.loss <= 0.1)
+        .map(|r| &r.params)
+        .collect();
+    let opt = Options {
+        horizon_match: Some(P2_HORIZON_MATCH),
+        tips: 120,
+        ..Options::default()
+    };
+    let observables = (!kept.is_empty()).then(|| ensemble_observables(&kept, opt));
+    Ok(json!({ "summary": summary, "observables": observables }).to_string())
+}
+
+/// Draw an ensemble chart ("ensemble-metric" or "ensemble-potential") from [`ensemble_report`]'s JSON.
+#[wasm_bindgen]
+pub fn draw_ensemble(
+    name: &str,
+    canvas: HtmlCanvasElement,
+    report: &str,
+    dark: bool,
+    scale: f64,
+) -> Result<(), JsError> {
+    let v: serde_json::Value =
+        serde_json::from_str(report).map_err(|e| JsError::new(&format!("ensemble report: {e}")))?;
+    let (root, theme) = canvas_and_theme(canvas, dark, scale)?;
+    let res = match name {
+        "ensemble-metric" => {
+            let s: Summary = serde_json::from_value(v["summary"].clone())
+                .map_err(|e| JsError::new(&e.to_string()))?;
+            crate::charts::draw_ensemble_metric(&root, &s, &theme)
+        }
+        _ => match serde_json::from_value::<Option<EnsembleObservables>>(v["observables"].clone())
+            .map_err(|e| JsError::new(&e.to_string()))?
+        {
+            Some(o) => crate::charts::draw_ensemble_potential(&root, &o, &theme),
+            None => crate::charts::draw_message(
+                &root,
+                "ensemble potential",
+                "No member has converged yet (loss ≤ 0.1).",
+                &theme,
+            ),
+        },
+    };
+    res.map_err(|e| JsError::new(&format!("drawing {name}: {e:?}")))?;
+    root.present()
+        .map_err(|e| JsError::new(&format!("drawing {name}: {e:?}")))
 }
