@@ -427,8 +427,18 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
         print_ensemble(&base, &results, &s, secs);
         if let Some(o) = obs.filter(|o| o.runs > 0) {
             out!(
-                "wall (max of f) at η′ = {:.3} ± {:.3} L; linear from d = {:.3} ± {:.3} L; screened beyond d = {:.3} ± {:.3} L = {:.3} ± {:.3} fm ({} runs; P2: 0.364, ≈ 0.07, ≈ 0.27 L)",
-                o.wall.mean, o.wall.sd, o.d_linear.mean, o.d_linear.sd, o.d_screen.mean, o.d_screen.sd, o.d_screen_fm.mean, o.d_screen_fm.sd, o.runs
+                "wall (max of f) at η′ = {:.3} ± {:.3} L; linear from d = {:.3} ± {:.3} L (median {:.3}); screened beyond d = {:.3} ± {:.3} L (median {:.3}) = {:.3} ± {:.3} fm ({} runs; P2: 0.364, ≈ 0.07, ≈ 0.27 L)",
+                o.wall.mean,
+                o.wall.sd,
+                o.d_linear.mean,
+                o.d_linear.sd,
+                o.median_d_linear,
+                o.d_screen.mean,
+                o.d_screen.sd,
+                o.median_d_screen,
+                o.d_screen_fm.mean,
+                o.d_screen_fm.sd,
+                o.runs
             );
         }
     }

@@ -218,6 +218,11 @@ pub struct EnsembleObservables {
     pub d_screen: crate::train::ensemble::MeanSd,
     /// Screening distance [fm].
     pub d_screen_fm: crate::train::ensemble::MeanSd,
+    /// Medians of the linear-region start and the screening distance [L]: robust against a member
+    /// whose boundary continuation is ill-conditioned (a nearly flat h at η = 1 gives c₄ → 0).
+    pub median_d_linear: f64,
+    /// See `median_d_linear`.
+    pub median_d_screen: f64,
     /// (d [L], mean, sd) of 2πα′V(d) over the members.
     pub potential_band: Vec<[f64; 3]>,
 }
@@ -258,7 +263,18 @@ pub fn ensemble_observables(
         d_linear: col(&|r| Some(r.d_linear)),
         d_screen: col(&|r| Some(r.d_screen)),
         d_screen_fm: col(&|r| Some(r.d_screen_fm)),
+        median_d_linear: median(reports.iter().map(|r| r.d_linear).collect()),
+        median_d_screen: median(reports.iter().map(|r| r.d_screen).collect()),
         potential_band,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => 0.5 * (v[n / 2 - 1] + v[n / 2]),
     }
 }
 
