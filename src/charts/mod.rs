@@ -87,19 +87,31 @@ fn finite_range(vals: impl Iterator<Item = f64>, fallback: (f64, f64)) -> (f64, 
     (lo - pad, hi + pad)
 }
 
+/// Axes and grid in the theme's style. `log_y` labels a log₁₀ axis with the values themselves,
+/// so that log scales get readable ticks even within one decade.
 fn mesh<'a, DB: DrawingBackend + 'a, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     th: &Theme,
     x_desc: &str,
     y_desc: &str,
+    log_y: bool,
 ) -> DrawResult<DB>
 where
     X: Ranged<ValueType = f64> + ValueFormatter<f64>,
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
-    chart
-        .configure_mesh()
-        .axis_style(th.fg)
+    let log_label = |v: &f64| {
+        let x = 10f64.powf(*v);
+        if !(0.01..1000.0).contains(&x) {
+            format!("{x:.1e}")
+        } else if x >= 10.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.3}")
+        }
+    };
+    let mut m = chart.configure_mesh();
+    m.axis_style(th.fg)
         .bold_line_style(th.grid)
         .light_line_style(th.grid.mix(0.35))
         .label_style(th.font(12.0))
@@ -107,8 +119,16 @@ where
         .x_desc(x_desc)
         .y_desc(y_desc)
         .x_labels(6)
-        .y_labels(6)
-        .draw()
+        .y_labels(if log_y { 8 } else { 6 });
+    if log_y {
+        m.y_label_formatter(&log_label);
+    }
+    m.draw()
+}
+
+/// The legend key of a line series: a short stroke in its colour.
+fn line_key(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
 }
 
 fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
@@ -175,7 +195,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         "emergent metric h(η) — AdS-Schwarzschild"
     };
     let mut chart = builder(root, th, title).build_cartesian_2d(x, lo..hi)?;
-    mesh(&mut chart, th, "η (boundary →)", "h(η)")?;
+    mesh(&mut chart, th, "η (boundary →)", "h(η)", false)?;
     if qcd {
         let band: Vec<(f64, f64)> = etas
             .iter()
@@ -205,7 +225,7 @@ pub fn draw_metric<DB: DrawingBackend>(
             rc.stroke_width(th.px(2.0)),
         ))?
         .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc.stroke_width(2)));
+        .legend(line_key(rc));
     if let Some(tr) = truth {
         chart.draw_series(
             etas.iter()
@@ -226,7 +246,7 @@ pub fn draw_metric<DB: DrawingBackend>(
             ac.stroke_width(th.px(2.0)),
         ))?
         .label("learned h_k")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+        .legend(line_key(ac));
     chart.draw_series(
         learned
             .iter()
@@ -290,7 +310,7 @@ pub fn draw_data<DB: DrawingBackend>(
         }
     }
     let fill = th.accept.mix(0.55).filled();
-    mesh(&mut chart, th, xd, yd)?;
+    mesh(&mut chart, th, xd, yd, false)?;
     chart.draw_series(strips.into_iter().map(|r| Rectangle::new(r, fill)))?;
     // A deterministic subset of the training data: enough to see the band, cheap to draw.
     let data = t.data();
@@ -380,26 +400,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     let xmax = (pts.len() as f64).max(10.0);
     let mut chart =
         builder(root, th, "loss (epoch mean, log scale)").build_cartesian_2d(0.0..xmax, lo..hi)?;
-    chart
-        .configure_mesh()
-        .axis_style(th.fg)
-        .bold_line_style(th.grid)
-        .light_line_style(th.grid.mix(0.35))
-        .label_style(th.font(12.0))
-        .axis_desc_style(th.font(13.0))
-        .x_desc("epoch")
-        .y_desc("loss")
-        .x_labels(6)
-        .y_labels(8)
-        .y_label_formatter(&|v| {
-            let x = 10f64.powf(*v);
-            if x >= 0.01 {
-                format!("{x:.3}")
-            } else {
-                format!("{x:.1e}")
-            }
-        })
-        .draw()?;
+    mesh(&mut chart, th, "epoch", "loss", true)?;
     for ev in t.events() {
         let x = ev.epoch as f64;
         chart.draw_series(LineSeries::new(
@@ -434,7 +435,7 @@ pub fn draw_couplings<DB: DrawingBackend>(
             .collect();
         let (lo, hi) = finite_range(pts.iter().map(|p| p.1).chain(published), (0.0, 1.0));
         let mut chart = builder(area, th, name).build_cartesian_2d(0.0..xmax, lo..hi)?;
-        mesh(&mut chart, th, "epoch", "")?;
+        mesh(&mut chart, th, "epoch", "", false)?;
         if let Some(v) = published {
             let rc = th.reference;
             chart
@@ -443,7 +444,7 @@ pub fn draw_couplings<DB: DrawingBackend>(
                     rc.stroke_width(th.px(1.0)),
                 ))?
                 .label("P2")
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc));
+                .legend(line_key(rc));
         }
         chart.draw_series(LineSeries::new(pts, th.accent.stroke_width(th.px(2.0))))?;
         legend(&mut chart, th, SeriesLabelPosition::LowerRight)?;
@@ -516,26 +517,16 @@ pub fn draw_fg<DB: DrawingBackend>(
         r.placement
     );
     let mut chart = builder(root, th, &title).build_cartesian_2d(0.0..xmax, lo..hi)?;
-    chart
-        .configure_mesh()
-        .axis_style(th.fg)
-        .bold_line_style(th.grid)
-        .light_line_style(th.grid.mix(0.35))
-        .label_style(th.font(12.0))
-        .axis_desc_style(th.font(13.0))
-        .x_desc("η′ (horizon at 0)")
-        .y_desc("f, g")
-        .y_label_formatter(&|v| format!("{:.0e}", 10f64.powf(*v)))
-        .draw()?;
+    mesh(&mut chart, th, "η′ (horizon at 0)", "f, g", true)?;
     let (ac, rc) = (th.accent, th.reference);
     chart
         .draw_series(LineSeries::new(f, ac.stroke_width(th.px(2.0))))?
         .label("f(η′)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+        .legend(line_key(ac));
     chart
         .draw_series(LineSeries::new(g, rc.stroke_width(th.px(2.0))))?
         .label("g(η′)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc.stroke_width(2)));
+        .legend(line_key(rc));
     if let Some((e, v)) = r.f_peak {
         chart.draw_series(std::iter::once(Circle::new(
             (e, v.log10()),
@@ -567,7 +558,7 @@ pub fn draw_potential<DB: DrawingBackend>(
         .fold(0.0f64, f64::min);
     let mut chart = builder(root, th, "quark–antiquark potential")
         .build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
-    mesh(&mut chart, th, "d [units of L]", "2πα′ V")?;
+    mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
     let span = |a: f64, b: f64, c: RGBColor| {
         Rectangle::new([(a, 1.1 * lo), (b, 0.0)], c.mix(0.15).filled())
     };
@@ -582,7 +573,7 @@ pub fn draw_potential<DB: DrawingBackend>(
             "linear {:.3}–{:.3} L, screened beyond {:.3} L ({:.2} fm)",
             r.d_linear, r.d_screen, r.d_screen, r.d_screen_fm
         ))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+        .legend(line_key(ac));
     legend(&mut chart, th, SeriesLabelPosition::LowerRight)
 }
 
@@ -631,7 +622,7 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
     let title = format!("ensemble of {} seeds: h(η), mean ± sd", s.kept);
     let mut chart =
         builder(root, th, &title).build_cartesian_2d((etas[14] - 0.03)..1.03, lo..hi)?;
-    mesh(&mut chart, th, "η (boundary →)", "h(η)")?;
+    mesh(&mut chart, th, "η (boundary →)", "h(η)", false)?;
     let band = |pts: Vec<(f64, f64, f64)>| -> Vec<(f64, f64)> {
         pts.iter()
             .map(|p| (p.0, p.1 + p.2))
@@ -654,7 +645,7 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
             rc.stroke_width(th.px(2.0)),
         ))?
         .label("P2 Table II (8 runs)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], rc.stroke_width(2)));
+        .legend(line_key(rc));
     let ours: Vec<(f64, f64, f64)> = etas
         .iter()
         .zip(&s.h)
@@ -674,7 +665,7 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
             "this ensemble: L = {:.2} ± {:.2} GeV⁻¹, λ = {:.4} ± {:.4}",
             s.ads_radius.mean, s.ads_radius.sd, s.lambda.mean, s.lambda.sd
         ))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+        .legend(line_key(ac));
     legend(&mut chart, th, SeriesLabelPosition::UpperRight)
 }
 
@@ -695,7 +686,7 @@ pub fn draw_ensemble_potential<DB: DrawingBackend>(
         .max(-400.0);
     let mut chart = builder(root, th, "ensemble: quark–antiquark potential, mean ± sd")
         .build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
-    mesh(&mut chart, th, "d [units of L]", "2πα′ V")?;
+    mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
     let ac = th.accent;
     let poly: Vec<(f64, f64)> = b
         .iter()
@@ -712,6 +703,6 @@ pub fn draw_ensemble_potential<DB: DrawingBackend>(
             "screened beyond {:.3} ± {:.3} L ({:.3} ± {:.3} fm)",
             o.d_screen.mean, o.d_screen.sd, o.d_screen_fm.mean, o.d_screen_fm.sd
         ))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], ac.stroke_width(2)));
+        .legend(line_key(ac));
     legend(&mut chart, th, SeriesLabelPosition::LowerRight)
 }
