@@ -133,6 +133,8 @@ function redraw(now) {
     lastDraw[name] = now;
     if (name === 'potential') showObservables();
   }
+  // Canvases are cleared when resized or re-themed: the finished ensemble is drawn again too.
+  if (forceDraw && ensemble.text) drawEnsemble();
   if (firstFrame.ms === null) firstFrame.ms = performance.now();
   lastSteps = steps;
   forceDraw = false;
@@ -168,7 +170,7 @@ function updateCounters(s) {
 }
 
 // The in-page ensemble: one Web Worker per seed; the page keeps each member's latest model.
-const ensemble = { workers: [], members: [], lastDraw: 0, report: null };
+const ensemble = { workers: [], members: [], lastDraw: 0, report: null, text: null };
 const TABLE_II = [3.0818, 2.296, 1.464, 0.627, -0.141, -0.727, -0.974, -0.687, 0.374, 2.50, 6.03, 11.46, 19.47, 31.07, 46.70];
 
 function stopEnsemble() {
@@ -203,6 +205,16 @@ function startEnsemble() {
   $('ens-progress').textContent = `Training seeds ${seed0}–${seed0 + m - 1}…`;
 }
 
+function drawEnsemble() {
+  for (const name of ['ensemble-metric', 'ensemble-potential']) {
+    try {
+      draw_ensemble(name, $(`chart-${name}`), ensemble.text, darkQuery.matches, chartScale());
+    } catch (e) {
+      $('ens-progress').textContent = `Ensemble chart: ${e.message || e}`;
+    }
+  }
+}
+
 function tableRows(s) {
   const pm = (x, d) => `${x.mean.toFixed(d)} ± ${x.sd.toFixed(d)}`;
   const rows = s.h.map((x, k) => [`h${String(k).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[c])}`, pm(x, 3), TABLE_II[k].toFixed(3)]);
@@ -229,9 +241,12 @@ function updateEnsemble(force) {
   try {
     const text = ensemble_report(JSON.stringify(models));
     ensemble.report = JSON.parse(text);
-    for (const name of ['ensemble-metric', 'ensemble-potential']) {
-      draw_ensemble(name, $(`chart-${name}`), text, darkQuery.matches, chartScale());
+    ensemble.text = text;
+    if ($('ens-charts').hidden) {
+      $('ens-charts').hidden = false;
+      sizeCanvases();
     }
+    drawEnsemble();
     const s = ensemble.report.summary;
     const tbody = $('ens-table').querySelector('tbody');
     tbody.replaceChildren(...(s.kept ? tableRows(s) : []).map((cells) => {
@@ -467,7 +482,8 @@ function bind() {
     }
   });
   darkQuery.addEventListener('change', () => { forceDraw = true; });
-  new ResizeObserver(sizeCanvases).observe(document.querySelector('.charts'));
+  const resize = new ResizeObserver(sizeCanvases);
+  for (const el of document.querySelectorAll('.charts')) resize.observe(el);
 }
 
 async function main() {

@@ -78,9 +78,17 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MeanSd {
     /// Mean.
+    #[serde(deserialize_with = "nan_if_null")]
     pub mean: f64,
     /// Sample standard deviation (0 for one value).
+    #[serde(deserialize_with = "nan_if_null")]
     pub sd: f64,
+}
+
+/// JSON has no NaN: serde_json writes it as null, and this reads null back as NaN (an empty
+/// ensemble's mean).
+fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 impl MeanSd {
@@ -155,6 +163,13 @@ mod tests {
         let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
         assert!(has_published_shape(&h));
         assert!(!has_published_shape(&[4.0; 15]));
+    }
+
+    #[test]
+    fn an_empty_summary_round_trips_through_json() {
+        let s = summarize(&[], 0.1);
+        let back: Summary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert!(back.lambda.mean.is_nan() && back.kept == 0);
     }
 
     #[test]
