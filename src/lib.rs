@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! # adsdl — watch a neural network learn the shape of spacetime
 //!
 //! The network of Hashimoto, Sugishita, Tanaka and Tomiya (arXiv:1802.08313, arXiv:1809.10536):
