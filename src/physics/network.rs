@@ -108,32 +108,22 @@ pub struct Sample {
 /// The label function t(F) = [tanh(100(F − 0.1)) − tanh(100(F + 0.1)) + 2]/2 (PHYSICS.md §2):
 /// ≈ 0 inside the band |F| < 0.1, ≈ 1 outside.
 pub fn t_of_f(f: f64) -> f64 {
-    (libm::tanh(100.0 * (f - 0.1)) - libm::tanh(100.0 * (f + 0.1)) + 2.0) / 2.0
+    t_and_slope(f).0
 }
 
-/// dt/dF = 50 [tanh²(100(F + 0.1)) − tanh²(100(F − 0.1))].
-pub fn dt_df(f: f64) -> f64 {
+/// t(F) and dt/dF = 50 [tanh²(100(F + 0.1)) − tanh²(100(F − 0.1))] from one pair of tanh
+/// (they are the dearest part of a point's loss, and the gradient needs both).
+pub fn t_and_slope(f: f64) -> (f64, f64) {
     let a = libm::tanh(100.0 * (f - 0.1));
     let b = libm::tanh(100.0 * (f + 0.1));
-    50.0 * (b * b - a * a)
+    ((a - b + 2.0) / 2.0, 50.0 * (b * b - a * a))
 }
 
 /// Field (φ, π) at η = η_ini for a QCD data point (PHYSICS.md §4; P2 Eqs. 13–15):
 /// α = (√N_c/2π) m_q L, β = (π/√N_c) ⟨q̄q⟩ L³,
 /// φ = α e^{−η} + β e^{−3η} − (λα³/2) η e^{−3η}, π = ∂_η φ.
 pub fn qcd_boundary(m_q: f64, cond: f64, lambda: f64, l: f64, eta: f64) -> [f64; 2] {
-    qcd_boundary_with_grad(m_q, cond, lambda, l, eta).0
-}
-
-/// [`qcd_boundary`] and its Jacobian: rows (φ, π), columns (∂/∂λ, ∂/∂L).
-pub fn qcd_boundary_with_grad(
-    m_q: f64,
-    cond: f64,
-    lambda: f64,
-    l: f64,
-    eta: f64,
-) -> ([f64; 2], [[f64; 2]; 2]) {
-    QcdBoundary::new(eta).map(m_q, cond, lambda, l)
+    QcdBoundary::new(eta).map(m_q, cond, lambda, l).0
 }
 
 /// The QCD boundary map at a fixed cut-off, with e^{−η}, e^{−3η} computed once (they are the
@@ -325,11 +315,8 @@ impl Network {
                     tr[k * sub + j + 1] = s;
                 }
             }
-            // t and t′ from the same two tanh (they are the dearest part of a point's loss).
-            let f = s[1];
-            let a = libm::tanh(100.0 * (f - 0.1));
-            let b = libm::tanh(100.0 * (f + 0.1));
-            let diff = (a - b + 2.0) / 2.0 - smp.y;
+            let (t, slope) = t_and_slope(s[1]);
+            let diff = t - smp.y;
             sum += diff.abs();
             // sign(0) = 0, as torch.abs.
             let sign = if diff > 0.0 {
@@ -339,7 +326,7 @@ impl Network {
             } else {
                 0.0
             };
-            ws.dt.push(sign * 50.0 * (b * b - a * a));
+            ws.dt.push(sign * slope);
         }
         let bsz = batch.len().max(1) as f64;
         let mean_abs = sum / bsz;
@@ -391,14 +378,14 @@ mod tests {
     }
 
     #[test]
-    fn dt_df_matches_finite_difference() {
+    fn slope_of_t_matches_finite_difference() {
         for &f in &[-0.2, -0.11, -0.1, -0.05, 0.0, 0.03, 0.095, 0.12] {
             let e = 1e-6;
             let fd = (t_of_f(f + e) - t_of_f(f - e)) / (2.0 * e);
             assert!(
-                (fd - dt_df(f)).abs() <= 1e-6 * (1.0 + fd.abs()),
+                (fd - t_and_slope(f).1).abs() <= 1e-6 * (1.0 + fd.abs()),
                 "F={f}: {fd} vs {}",
-                dt_df(f)
+                t_and_slope(f).1
             );
         }
     }
@@ -406,7 +393,7 @@ mod tests {
     #[test]
     fn boundary_jacobian_matches_finite_difference() {
         let (m, c, lam, l, eta) = (0.01, 0.05, 0.7, 2.3, 1.0);
-        let (_, jac) = qcd_boundary_with_grad(m, c, lam, l, eta);
+        let (_, jac) = QcdBoundary::new(eta).map(m, c, lam, l);
         let e = 1e-6;
         let fd = |dl: f64, dr: f64| {
             let (a, b) = (
