@@ -1,6 +1,6 @@
 //! Print λ, L and loss at checkpoints for the raw paper protocol, per seed: the data behind the
 //! failure detectors of the `restart` recipe. `cargo run --release --example trajectories -- 1 20`
-use adsdl::physics::PresetId;
+use adsdl::systems::qcd;
 use adsdl::train::{Recipe, TrainConfig, Trainer};
 
 fn main() {
@@ -14,7 +14,7 @@ fn main() {
     );
     let checks = [10, 25, 50, 100, 150, 200, 300, 500, 1000, 1500];
     for seed in first..first + n {
-        let mut c = TrainConfig::new(PresetId::Qcd);
+        let mut c = TrainConfig::new(qcd::ID);
         c.seed = seed;
         c.recipe = Recipe::Paper;
         let mut t = Trainer::new(c).unwrap();

@@ -5,14 +5,23 @@
 //! its layers are the discretised radial direction η of a holographic black-hole spacetime, its
 //! weights are the metric function h(η), and gradient descent on boundary data (for QCD: the
 //! chiral condensate against the quark mass) makes a metric emerge — with a horizon and, for QCD,
-//! a confining wall.
+//! a confining wall. The physics, in this project's words: `docs/physics.md`.
 //!
-//! Data flow one way: preset → data → [`train::Trainer::step`] → parameters → charts.
+//! Data flow one way: system → data → [`train::Trainer::step`] → parameters → observables → charts.
 //!
-//! - [`physics`]: grid, layer map and its exact adjoint, boundary map, regularisers, presets, data.
-//! - [`train`]: configuration, optimisers, recipes, the trainer.
+//! - [`physics`]: grid, layer map and its exact adjoint, boundary maps, regularisers, polynomials.
+//! - [`systems`]: the physical systems as plug-ins (QCD, AdS-Schwarzschild, your own spacetime)
+//!   and their registry.
+//! - [`settings`]: every setting declared once — URL key, CLI flag, page control, range, help.
+//! - [`train`]: configuration, optimisers, recipes, the trainer, ensembles.
+//! - [`observables`]: f, g from a learned metric and the quark–antiquark potential V(d).
+//! - [`stats`]: mean ± sd over runs.
+//! - [`points`]: CSV readers for points and measurements.
 //! - [`model_file`]: the versioned JSON model format shared by the page and the CLI.
+//! - [`url_state`]: the page's state as a link.
 //! - [`charts`]: plotters charts, generic over the drawing backend (canvas in the page, SVG in the CLI).
+//! - [`rng`]: the seeded random streams (same bits natively and in wasm).
+//! - [`serve`]: the CLI's static file server.
 //! - `web` (wasm32 only): the thin `#[wasm_bindgen]` boundary.
 
 pub mod charts;
@@ -22,6 +31,9 @@ pub mod physics;
 pub mod points;
 pub mod rng;
 pub mod serve;
+pub mod settings;
+pub mod stats;
+pub mod systems;
 pub mod train;
 pub mod url_state;
 #[cfg(target_arch = "wasm32")]

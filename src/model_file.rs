@@ -9,7 +9,9 @@
 //! ```
 //! Only `format` … `lambda` (and `ads_radius` for QCD) are required; the rest default.
 
-use crate::physics::{Network, Params, Preset, PresetId, Regularizer};
+use crate::physics::{Network, Params, Regularizer};
+use crate::systems::SystemId;
+use crate::train::trainer::network_for;
 use crate::train::{TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
 
@@ -25,8 +27,8 @@ pub struct ModelFile {
     pub format: String,
     /// Format version (1).
     pub version: u32,
-    /// "qcd" or "ads-schwarzschild".
-    pub preset: PresetId,
+    /// The system: "qcd", "ads-schwarzschild" or "custom".
+    pub preset: SystemId,
     /// Boundary dimension d.
     pub d: u32,
     /// m² in units of L.
@@ -41,7 +43,7 @@ pub struct ModelFile {
     pub h: Vec<f64>,
     /// λ.
     pub lambda: f64,
-    /// L in GeV⁻¹ (QCD only).
+    /// L in GeV⁻¹ (systems that learn it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ads_radius: Option<f64>,
     /// Regulariser strengths (default: the preset's default regulariser).
@@ -66,7 +68,7 @@ impl ModelFile {
     pub fn from_trainer(t: &Trainer) -> ModelFile {
         let bulk = &t.network().bulk;
         let p = t.params();
-        let is_qcd = t.config().preset == PresetId::Qcd;
+        let learns_l = t.system().train_couplings();
         ModelFile {
             format: FORMAT.into(),
             version: VERSION,
@@ -78,7 +80,7 @@ impl ModelFile {
             eta_fin: bulk.eta_fin,
             h: p.h.clone(),
             lambda: p.lambda,
-            ads_radius: is_qcd.then_some(p.ads_radius),
+            ads_radius: learns_l.then_some(p.ads_radius),
             regularizer: Some(t.regularizer().clone()),
             seed: Some(t.config().seed),
             epochs: t.epoch(),
@@ -113,7 +115,8 @@ impl ModelFile {
                 self.version
             ));
         }
-        let bulk = &Preset::get(self.preset).network.bulk;
+        let sys = self.preset.system();
+        let bulk = &sys.network().bulk;
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
         if self.d != bulk.d {
             return Err(format!(
@@ -153,11 +156,12 @@ impl ModelFile {
         if !self.lambda.is_finite() {
             return Err("model file: \"lambda\" is not a finite number".into());
         }
-        match (self.preset, self.ads_radius) {
-            (PresetId::Qcd, None) => {
-                return Err(
-                    "model file: \"ads_radius\" (L in GeV⁻¹) is required for the qcd preset".into(),
-                )
+        match (sys.train_couplings(), self.ads_radius) {
+            (true, None) => {
+                return Err(format!(
+                    "model file: \"ads_radius\" (L in GeV⁻¹) is required for the {} preset",
+                    self.preset
+                ))
             }
             (_, Some(l)) if !(l.is_finite() && l > 0.0) => {
                 return Err(format!(
@@ -199,9 +203,7 @@ impl ModelFile {
 
     /// The network the file describes.
     pub fn network(&self) -> Network {
-        let mut n = Preset::get(self.preset).network;
-        n.substeps = self.config().substeps;
-        n
+        network_for(&self.config())
     }
 
     /// The run configuration: the stored one, else the preset's defaults with the stored seed.
@@ -234,6 +236,7 @@ impl ModelFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::systems::qcd;
 
     fn minimal_qcd() -> String {
         let h: Vec<String> = (0..15)
@@ -250,7 +253,7 @@ mod tests {
     fn a_file_with_only_the_required_keys_loads() {
         let m = ModelFile::from_json(&minimal_qcd()).unwrap();
         assert_eq!(m.epochs, 0);
-        assert_eq!(m.config().preset, PresetId::Qcd);
+        assert_eq!(m.config().preset, qcd::ID);
         assert_eq!(m.regularizer().smooth, 0.01);
     }
 
@@ -284,7 +287,7 @@ mod tests {
 
     #[test]
     fn a_trainer_round_trips_through_json() {
-        let mut c = TrainConfig::new(PresetId::Qcd);
+        let mut c = TrainConfig::new(qcd::ID);
         c.per_class = 100;
         let mut t = Trainer::new(c).unwrap();
         t.epoch_step().unwrap();

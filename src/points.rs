@@ -1,29 +1,22 @@
-//! Data points from CSV text: `m_q,condensate[,label]` (GeV, GeV³) for QCD, `phi,pi[,label]` for
-//! AdS-Schwarzschild. Every error names the line, the column and the reason.
+//! Data points from CSV text: the two inputs a system names (`m_q,condensate[,label]` in GeV,
+//! GeV³ for QCD, `phi,pi[,label]` for the field systems), and measured condensates. Every error
+//! names the line, the column and the reason.
 
-use crate::physics::{PresetId, Sample};
-
-/// Column names of the two inputs of a preset.
-pub fn input_columns(preset: PresetId) -> [&'static str; 2] {
-    match preset {
-        PresetId::Qcd => ["m_q", "condensate"],
-        PresetId::AdsSchwarzschild => ["phi", "pi"],
-    }
-}
+use crate::physics::Sample;
 
 /// A CSV table: comment lines (`#`) and blank lines skipped, a header of lower-cased names, and
 /// rows that each have as many fields as the header. Shared by both readers so that they report
 /// problems in the same words.
-struct Table<'a> {
-    header_line: usize,
-    header: &'a str,
-    names: Vec<String>,
-    rows: Vec<(usize, Vec<&'a str>)>,
+pub(crate) struct Table<'a> {
+    pub(crate) header_line: usize,
+    pub(crate) header: &'a str,
+    pub(crate) names: Vec<String>,
+    pub(crate) rows: Vec<(usize, Vec<&'a str>)>,
 }
 
 impl<'a> Table<'a> {
     /// Split `text`; `empty` is the message for a text without a header.
-    fn read(text: &'a str, empty: &str) -> Result<Table<'a>, String> {
+    pub(crate) fn read(text: &'a str, empty: &str) -> Result<Table<'a>, String> {
         let mut lines = text
             .lines()
             .enumerate()
@@ -55,12 +48,12 @@ impl<'a> Table<'a> {
     }
 
     /// Index of a column by name.
-    fn col(&self, name: &str) -> Option<usize> {
+    pub(crate) fn col(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|c| c == name)
     }
 
     /// Field `i` of a row as a finite number, or an error naming line, column and value.
-    fn num(&self, line_no: usize, fields: &[&str], i: usize) -> Result<f64, String> {
+    pub(crate) fn num(&self, line_no: usize, fields: &[&str], i: usize) -> Result<f64, String> {
         match fields[i].parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(v),
             _ => Err(format!(
@@ -73,9 +66,9 @@ impl<'a> Table<'a> {
     }
 }
 
-/// Parse CSV text with a header. A missing label means 0 (a positive, measured point).
-pub fn parse_csv(text: &str, preset: PresetId) -> Result<Vec<Sample>, String> {
-    let cols = input_columns(preset);
+/// Parse CSV text with a header naming the system's two input columns `cols`
+/// ([`crate::systems::System::input_columns`]). A missing label means 0 (a positive, measured point).
+pub fn parse_csv(text: &str, cols: [&str; 2]) -> Result<Vec<Sample>, String> {
     let t = Table::read(
         text,
         "CSV: no header line (expected e.g. 'm_q,condensate,label')",
@@ -125,33 +118,37 @@ mod tests {
 
     #[test]
     fn parses_with_and_without_labels() {
-        let s = parse_csv("m_q,condensate\n0.001,0.01\n0.002, 0.02\n", PresetId::Qcd).unwrap();
-        assert_eq!(s.len(), 2);
-        assert_eq!(s[1].x, [0.002, 0.02]);
         let s = parse_csv(
-            "pi,phi,label\n# comment\n0.1,1.0,1\n",
-            PresetId::AdsSchwarzschild,
+            "m_q,condensate\n0.001,0.01\n0.002, 0.02\n",
+            ["m_q", "condensate"],
         )
         .unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[1].x, [0.002, 0.02]);
+        let s = parse_csv("pi,phi,label\n# comment\n0.1,1.0,1\n", ["phi", "pi"]).unwrap();
         assert_eq!(s[0].x, [1.0, 0.1]);
         assert_eq!(s[0].y, 1.0);
     }
 
     #[test]
     fn errors_name_line_and_column() {
-        let e = parse_csv("m_q,condensate\n0.001,0.01\n0.002,abc\n", PresetId::Qcd).unwrap_err();
+        let e = parse_csv(
+            "m_q,condensate\n0.001,0.01\n0.002,abc\n",
+            ["m_q", "condensate"],
+        )
+        .unwrap_err();
         assert!(
             e.contains("line 3") && e.contains("column 2") && e.contains("abc"),
             "{e}"
         );
-        let e = parse_csv("x,y\n1,2\n", PresetId::Qcd).unwrap_err();
+        let e = parse_csv("x,y\n1,2\n", ["m_q", "condensate"]).unwrap_err();
         assert!(e.contains("m_q"), "{e}");
-        let e = parse_csv("m_q,condensate,label\n1,2,5\n", PresetId::Qcd).unwrap_err();
+        let e = parse_csv("m_q,condensate,label\n1,2,5\n", ["m_q", "condensate"]).unwrap_err();
         assert!(e.contains("label"), "{e}");
-        let e = parse_csv("m_q,condensate\n1,2,3\n", PresetId::Qcd).unwrap_err();
+        let e = parse_csv("m_q,condensate\n1,2,3\n", ["m_q", "condensate"]).unwrap_err();
         assert!(e.contains("line 2"), "{e}");
-        assert!(parse_csv("", PresetId::Qcd).is_err());
-        assert!(parse_csv("m_q,condensate\n", PresetId::Qcd).is_err());
+        assert!(parse_csv("", ["m_q", "condensate"]).is_err());
+        assert!(parse_csv("m_q,condensate\n", ["m_q", "condensate"]).is_err());
     }
 }
 
@@ -186,7 +183,7 @@ pub const ABSURD: [f64; 2] = [2.0, 2.0];
 
 /// P2 Table I as measured points.
 pub fn table_i() -> Vec<Measured> {
-    crate::physics::lattice::TABLE_I
+    crate::systems::qcd::lattice::TABLE_I
         .iter()
         .map(|p| Measured {
             m_q: p.m_q_gev(),
@@ -305,19 +302,6 @@ pub fn validate_measurements(pts: &[Measured]) -> Result<(), String> {
     Ok(())
 }
 
-/// The sampling box [0, m_max] × [0, c_max] for QCD training data: P2's [0, 0.022] × [0, 0.11]
-/// for Table I, else the same margins (2 % and 7 %) around the user's largest point.
-pub fn qcd_box(user: Option<&[Measured]>) -> [f64; 2] {
-    match user {
-        None => crate::physics::presets::QCD_BOX,
-        Some(pts) => {
-            let mm = pts.iter().fold(0.0f64, |a, p| a.max(p.m_q));
-            let mc = pts.iter().fold(0.0f64, |a, p| a.max(p.condensate));
-            [1.02 * mm, 1.07 * mc]
-        }
-    }
-}
-
 #[cfg(test)]
 mod measured_tests {
     use super::*;
@@ -329,7 +313,6 @@ mod measured_tests {
         for (a, b) in pts.iter().zip(table_i()) {
             assert!((a.m_q - b.m_q).abs() < 1e-15 && (a.condensate - b.condensate).abs() < 1e-15);
         }
-        assert_eq!(qcd_box(None), [0.022, 0.11]);
     }
 
     #[test]

@@ -163,14 +163,27 @@ fn errors_are_one_clear_line_and_a_failure_code() {
         (vec!["train", "--preset", "nope"], "unknown preset"),
         (vec!["train"], "--preset is required"),
         (
+            vec!["train", "--preset", "qcd", "--lr", "20"],
+            "lr = 20 is out of range",
+        ),
+        (
+            vec!["train", "--preset", "qcd", "--metric", "x.csv"],
+            "metric",
+        ),
+        (
             vec!["train", "--preset", "qcd", "--reg", "einstein"],
             "einstein",
         ),
         (
             vec!["train", "--preset", "qcd", "--bogus", "1"],
-            "unknown option --bogus",
+            "unexpected argument '--bogus'",
         ),
-        (vec!["frobnicate"], "unknown command"),
+        (vec!["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (vec!["trian"], "a similar subcommand exists: 'train'"),
+        (
+            vec!["train", "--preset", "qcd", "--epoch", "3"],
+            "a similar argument exists: '--epochs'",
+        ),
     ];
     for (args, needle) in cases {
         let o = adsdl(&args);

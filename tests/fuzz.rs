@@ -4,8 +4,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use adsdl::model_file::ModelFile;
-use adsdl::physics::{PresetId, RegChoice};
 use adsdl::points::{parse_csv, parse_measurements, Measured, Units};
+use adsdl::systems::custom::MetricPoint;
+use adsdl::systems::REGISTRY;
 use adsdl::train::trainer::Session;
 use adsdl::train::{OptKind, Recipe, Trainer};
 use adsdl::url_state::{parse_query, to_query, PageState};
@@ -29,8 +30,8 @@ proptest! {
 
     #[test]
     fn csv_readers_never_panic(text in texty(), lattice in any::<bool>(), inv_a in -1.0f64..5.0) {
-        let _ = parse_csv(&text, PresetId::Qcd);
-        let _ = parse_csv(&text, PresetId::AdsSchwarzschild);
+        let _ = parse_csv(&text, ["m_q", "condensate"]);
+        let _ = parse_csv(&text, ["phi", "pi"]);
         let units = if lattice { Units::Lattice { inv_a_gev: inv_a } } else { Units::Physical };
         if let Ok(pts) = parse_measurements(&text, units) {
             prop_assert!(pts.len() >= 4);
@@ -83,17 +84,26 @@ proptest! {
 
     #[test]
     fn page_states_round_trip_through_the_url(
-        ads in any::<bool>(), seed in any::<u64>(), lr in 1e-6f64..10.0, batch in 1usize..2000,
+        which in 0usize..REGISTRY.len(), seed in any::<u64>(), lr in 1e-6f64..10.0, batch in 1usize..2000,
         c in 0.0f64..1e4, paper in any::<bool>(), sgd in any::<bool>(), speed in 0usize..9,
-        embed in any::<bool>(), present in any::<bool>(), play in any::<bool>(),
+        embed in any::<bool>(), present in any::<bool>(), play in any::<bool>(), r in 0usize..3,
+        hs in proptest::collection::vec(-99.0f64..99.0, 3..12),
     ) {
-        let preset = if ads { PresetId::AdsSchwarzschild } else { PresetId::Qcd };
-        let mut st = PageState::new(preset);
+        let sys = REGISTRY[which];
+        let mut st = PageState::new(sys.id());
         st.config.seed = seed;
         st.config.lr = lr;
         st.config.batch = batch;
         st.config.reg_c = c;
-        st.config.reg = if ads && !paper { RegChoice::Einstein } else { RegChoice::Paper };
+        st.config.reg = sys.reg_choices()[r % sys.reg_choices().len()];
+        if sys.accepts_metric() {
+            // Points spanning [0.1, 1] with increasing η.
+            let n = hs.len();
+            st.config.metric = Some(hs.iter().enumerate().map(|(i, &h)| MetricPoint {
+                eta: 0.1 + 0.9 * i as f64 / (n - 1) as f64,
+                h,
+            }).collect());
+        }
         st.config.recipe = if paper { Recipe::Paper } else { Recipe::Restart };
         st.config.optimizer = if sgd { OptKind::Sgd } else { OptKind::Adam };
         st.speed = speed;

@@ -4,12 +4,12 @@
 //! Regenerate after an intended numerical change with `UPDATE_GOLDEN=1 cargo test --test golden`.
 #![cfg(not(target_arch = "wasm32"))]
 
-use adsdl::physics::PresetId;
+use adsdl::systems::qcd;
 use adsdl::train::{TrainConfig, Trainer};
 
 #[test]
 fn seeded_losses_match_the_golden_file() {
-    let mut c = TrainConfig::new(PresetId::Qcd);
+    let mut c = TrainConfig::new(qcd::ID);
     c.seed = 7;
     c.per_class = 100;
     c.batch = 20;

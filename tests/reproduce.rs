@@ -3,8 +3,11 @@
 //! runs; the QCD ensembles take minutes and are `#[ignore]`d (`cargo test --release -- --ignored`),
 //! the same measurement as `adsdl ensemble --preset qcd --runs 24`.
 
-use adsdl::physics::PresetId;
-use adsdl::train::ensemble::{has_published_shape, summarize, train_member};
+use adsdl::physics::RegChoice;
+use adsdl::systems::custom::parse_metric_csv;
+use adsdl::systems::qcd::has_published_shape;
+use adsdl::systems::{ads_schwarzschild, custom, qcd};
+use adsdl::train::ensemble::{summarize, train_member};
 use adsdl::train::{Recipe, TrainConfig, Trainer};
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -17,13 +20,13 @@ fn median(mut v: Vec<f64>) -> f64 {
 fn ads_schwarzschild_recovers_the_true_metric() {
     let mut errors: Vec<Vec<f64>> = vec![Vec::new(); 10];
     for seed in 1..=5 {
-        let mut c = TrainConfig::new(PresetId::AdsSchwarzschild);
+        let mut c = TrainConfig::new(ads_schwarzschild::ID);
         c.seed = seed;
         let mut t = Trainer::new(c.clone()).unwrap();
         while t.epoch() < c.epochs {
             t.epoch_step().unwrap();
         }
-        let truth = t.preset().true_params().unwrap();
+        let truth = t.system().truth(t.config(), t.network()).unwrap();
         for (k, (h, tr)) in t.params().h.iter().zip(&truth.h).enumerate() {
             errors[k].push(((h - tr) / tr).abs());
         }
@@ -43,14 +46,14 @@ fn ads_schwarzschild_recovers_the_true_metric() {
 /// The paper's own smoothness regulariser, for contrast: the horizon layer comes out far too low.
 #[test]
 fn paper_regulariser_leaves_the_horizon_low() {
-    let mut c = TrainConfig::new(PresetId::AdsSchwarzschild);
+    let mut c = TrainConfig::new(ads_schwarzschild::ID);
     c.reg = adsdl::physics::RegChoice::Paper;
     c.reg_c = 3e-3;
     let mut t = Trainer::new(c.clone()).unwrap();
     while t.epoch() < c.epochs {
         t.epoch_step().unwrap();
     }
-    let truth = t.preset().true_params().unwrap();
+    let truth = t.system().truth(t.config(), t.network()).unwrap();
     assert!(
         t.params().h[9] < 0.85 * truth.h[9],
         "h_9 = {}",
@@ -61,7 +64,7 @@ fn paper_regulariser_leaves_the_horizon_low() {
 /// One QCD run of the default recipe reaches the published shape (seed 1: ~7 s in release).
 #[test]
 fn qcd_default_recipe_reaches_the_published_shape() {
-    let c = TrainConfig::new(PresetId::Qcd);
+    let c = TrainConfig::new(qcd::ID);
     let r = train_member(c, &|| 0.0).unwrap();
     assert!(has_published_shape(&r.params.h), "{:?}", r.params.h);
     assert!(r.loss <= 0.1, "loss {}", r.loss);
@@ -83,12 +86,12 @@ fn qcd_default_recipe_reaches_the_published_shape() {
 fn qcd_ensemble_of_eight_reproduces_table_ii() {
     let results: Vec<_> = (1..=8)
         .map(|seed| {
-            let mut c = TrainConfig::new(PresetId::Qcd);
+            let mut c = TrainConfig::new(qcd::ID);
             c.seed = seed;
             train_member(c, &|| 0.0).unwrap()
         })
         .collect();
-    let s = summarize(&results, 0.1);
+    let s = summarize(qcd::ID, &results, 0.1);
     assert_eq!(s.kept, 8);
     assert_eq!(s.with_shape, 8);
     assert!((3.2..=4.4).contains(&s.ads_radius.mean));
@@ -101,7 +104,7 @@ fn qcd_ensemble_of_eight_reproduces_table_ii() {
 fn qcd_restart_recipe_converges_on_nineteen_of_twenty_seeds() {
     let ok = (1..=20)
         .filter(|&seed| {
-            let mut c = TrainConfig::new(PresetId::Qcd);
+            let mut c = TrainConfig::new(qcd::ID);
             c.seed = seed;
             assert_eq!(c.recipe, Recipe::Restart);
             let r = train_member(c, &|| 0.0).unwrap();
@@ -116,7 +119,7 @@ fn qcd_restart_recipe_converges_on_nineteen_of_twenty_seeds() {
 #[test]
 fn detectors_fire_on_a_failing_seed_and_not_on_a_good_one() {
     let run = |seed| {
-        let mut c = TrainConfig::new(PresetId::Qcd);
+        let mut c = TrainConfig::new(qcd::ID);
         c.seed = seed;
         let mut t = Trainer::new(c).unwrap();
         while t.epoch() < 51 {
@@ -133,5 +136,66 @@ fn detectors_fire_on_a_failing_seed_and_not_on_a_good_one() {
         bad.events()[0].message.contains("drifting upward"),
         "{}",
         bad.events()[0].message
+    );
+}
+
+/// Median relative error of h_k over seeds 1–5 against the truth, per layer.
+fn median_errors(base: &TrainConfig) -> Vec<f64> {
+    let mut errors: Vec<Vec<f64>> = Vec::new();
+    for seed in 1..=5 {
+        let c = TrainConfig {
+            seed,
+            ..base.clone()
+        };
+        let mut t = Trainer::new(c.clone()).unwrap();
+        while t.epoch() < c.epochs {
+            t.epoch_step().unwrap();
+        }
+        let truth = t.system().truth(t.config(), t.network()).unwrap();
+        errors.resize(truth.h.len(), Vec::new());
+        for (k, (h, tr)) in t.params().h.iter().zip(&truth.h).enumerate() {
+            errors[k].push((h - tr) / tr);
+        }
+    }
+    errors.into_iter().map(median).collect()
+}
+
+/// Issue 12: 3 coth 3η given as a CSV to the custom system (interpolated onto the layers) is
+/// learned back about as well as by the AdS-Schwarzschild preset with the same regulariser.
+#[test]
+fn a_custom_metric_of_3coth3eta_is_recovered_like_ads_schwarzschild() {
+    let csv: String = std::iter::once("eta,h".to_string())
+        .chain((0..=90).map(|i| {
+            let eta = 0.1 + 0.01 * i as f64;
+            format!("{eta},{}", 3.0 / (3.0 * eta).tanh())
+        }))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut ads = TrainConfig::new(ads_schwarzschild::ID);
+    ads.reg = RegChoice::Paper;
+    ads.reg_c = 3e-3;
+    let mut own = TrainConfig::new(custom::ID);
+    own.metric = Some(parse_metric_csv(&csv).unwrap());
+    assert_eq!(
+        (own.reg, own.reg_c),
+        (ads.reg, ads.reg_c),
+        "same regulariser"
+    );
+    let (a, c) = (median_errors(&ads), median_errors(&own));
+    println!("median signed error per layer, ads-schwarzschild: {a:.4?}");
+    println!("median signed error per layer, custom 3coth3η CSV: {c:.4?}");
+    for k in 0..a.len() {
+        assert!(
+            (a[k] - c[k]).abs() < 0.01,
+            "layer {k}: ads {:.2} % vs custom {:.2} %",
+            100.0 * a[k],
+            100.0 * c[k]
+        );
+    }
+    let worst = c[..8].iter().fold(0.0f64, |m, e| m.max(e.abs()));
+    assert!(
+        worst < 0.07,
+        "custom: worst of layers 0–7 {:.2} %",
+        100.0 * worst
     );
 }

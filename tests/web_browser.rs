@@ -7,6 +7,11 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A value the App returns, as JSON, to compare and inspect.
+fn json(v: wasm_bindgen::JsValue) -> serde_json::Value {
+    serde_wasm_bindgen::from_value(v).unwrap()
+}
+
 fn canvas(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
     let doc = web_sys::window().unwrap().document().unwrap();
     let c: web_sys::HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
@@ -37,7 +42,7 @@ fn training_lowers_the_loss_on_average() {
 fn errors_become_js_errors_and_leave_the_run_intact() {
     let mut app = App::new("?preset=qcd&n=100&batch=20").unwrap();
     app.run(5, 1e9);
-    let before = app.status();
+    let before = json(app.status());
     let Err(err) = app.import_model("{ not json") else {
         panic!("a malformed model must be rejected");
     };
@@ -47,24 +52,39 @@ fn errors_become_js_errors_and_leave_the_run_intact() {
         "message names the place"
     );
     assert!(app.set_lr(-3.0).is_err());
-    assert_eq!(app.status(), before, "a rejected input changes nothing");
+    assert_eq!(
+        json(app.status()),
+        before,
+        "a rejected input changes nothing"
+    );
     assert_eq!(app.run(5, 1e9), 5, "the run continues");
 }
 
 #[wasm_bindgen_test]
 fn hostile_url_values_become_notices() {
     let app = App::new("?preset=qcd&lr=1e99&seed=%3Cimg%20src%3Dx%3E&bogus=1").unwrap();
-    let notices: Vec<String> = serde_json::from_str(&app.notices()).unwrap();
+    let notices: Vec<String> = serde_wasm_bindgen::from_value(app.notices()).unwrap();
     assert_eq!(notices.len(), 3, "{notices:?}");
-    let state: serde_json::Value = serde_json::from_str(&app.state()).unwrap();
+    let state = json(app.state());
     assert_eq!(state["config"]["lr"], 10.0);
 }
 
 #[wasm_bindgen_test]
-fn every_chart_draws_pixels() {
-    let mut app = App::new("?preset=qcd&n=200&batch=40").unwrap();
-    app.run(30, 1e9);
-    for name in app.charts().split(',') {
+fn every_chart_of_every_system_draws_pixels() {
+    for sys in json(App::systems()).as_array().unwrap() {
+        let name = sys["name"].as_str().unwrap();
+        let mut app = App::new(&format!("?preset={name}&n=200&batch=40")).unwrap();
+        app.run(30, 1e9);
+        for chart in json(app.charts()).as_array().unwrap() {
+            let chart = chart["name"].as_str().unwrap();
+            assert_draws(&mut app, chart, &format!("{name}/{chart}"));
+        }
+        assert!(app.draw("nonsense", canvas(10, 10), false, 1.0).is_err());
+    }
+}
+
+fn assert_draws(app: &mut App, name: &str, what: &str) {
+    {
         let c = canvas(400, 250);
         app.draw(name, c.clone(), false, 1.0).unwrap();
         let ctx: web_sys::CanvasRenderingContext2d =
@@ -74,8 +94,31 @@ fn every_chart_draws_pixels() {
             .chunks(4)
             .filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200)
             .count();
-        assert!(non_white > 500, "{name}: {non_white} drawn pixels");
+        assert!(non_white > 500, "{what}: {non_white} drawn pixels");
     }
+}
+
+#[wasm_bindgen_test]
+fn dragging_a_point_of_your_own_metric_starts_a_run_on_it() {
+    let mut app = App::new("?preset=custom&n=200").unwrap();
+    assert!(app.metric_editable());
+    assert_draws(&mut app, "metric", "custom/metric");
+    let geometry = json(app.metric_geometry());
+    assert!(geometry["px_x"][1].as_i64() > geometry["px_x"][0].as_i64());
+    let before = json(app.reference_points());
+    app.set_metric_point(9, 7.5).unwrap();
+    let after = json(app.reference_points());
+    assert_eq!(after[9][1], 7.5, "layer 9 moved");
+    assert_eq!(after[0], before[0], "the others stayed");
+    assert!(app.query().contains("metric="), "{}", app.query());
+    assert_eq!(json(app.status())["steps"], 0, "a new run");
+    // A rejected metric changes nothing.
+    let q = app.query();
+    assert!(app.use_metric("eta,h\n0.5,1\n0.4,2\n1,3\n").is_err());
+    assert_eq!(app.query(), q);
+    let mut qcd = App::new("?preset=qcd").unwrap();
+    assert!(!qcd.metric_editable());
+    assert!(qcd.set_metric_point(0, 1.0).is_err());
 }
 
 #[wasm_bindgen_test]

@@ -4,8 +4,6 @@ import init, { App, ensemble_report, draw_ensemble } from './pkg/adsdl.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
-// Minimum milliseconds between redraws of each chart while training (the data plane is dearest).
-const REDRAW_MS = { metric: 100, loss: 200, couplings: 200, data: 400, fg: 1500, potential: 1500 };
 const FRAME_BUDGET_MS = 10;
 // The run survives a reload: its session (parameters, optimiser, history) is kept here.
 const STORE_KEY = 'adsdl-session-v1';
@@ -47,31 +45,74 @@ function say(text) {
   el.hidden = !text;
 }
 
-function state() { return JSON.parse(app.state()); }
-function status() { return JSON.parse(app.status()); }
+function state() { return app.state(); }
+function status() { return app.status(); }
 
 function writeUrl() {
   history.replaceState(null, '', `?${app.query()}`);
 }
 
+// The settings controls are generated from the Rust settings schema (app.controls()): a
+// setting declared there appears here with its label, range and options.
+let controlsShape = '';
+function buildControls(list) {
+  const shape = JSON.stringify(list.map((c) => [c.key, c.options, c.min, c.max]));
+  if (shape === controlsShape) {
+    for (const c of list) {
+      const el = $(c.key);
+      if (el && el !== document.activeElement) el.value = c.value;
+    }
+    return;
+  }
+  controlsShape = shape;
+  const make = (c) => {
+    const label = document.createElement('label');
+    label.title = c.help;
+    label.append(`${c.label} `);
+    let el;
+    if (c.input === 'select') {
+      el = document.createElement('select');
+      for (const [value, text] of c.options) {
+        const o = document.createElement('option');
+        o.value = value;
+        o.textContent = text;
+        el.append(o);
+      }
+    } else {
+      el = document.createElement('input');
+      el.type = 'number';
+      if (c.min !== null) el.min = String(c.min);
+      if (c.max !== null) el.max = String(c.max);
+      el.step = c.step;
+      el.inputMode = 'decimal';
+    }
+    el.id = c.key;
+    el.value = c.value;
+    el.addEventListener('change', (e) => {
+      say('');
+      change(c.key, e.target.value);
+    });
+    label.append(el);
+    return label;
+  };
+  $('system-slot').replaceChildren(...list.filter((c) => c.key === 'preset').map(make));
+  $('settings').replaceChildren(...list.filter((c) => c.key !== 'preset').map(make));
+}
+
 function syncControls() {
   const st = state();
-  const c = st.config;
-  $('preset').value = c.preset;
-  $('lr').value = c.lr;
-  $('batch').value = c.batch;
-  $('reg').value = c.reg;
-  $('c').value = c.reg_c;
-  $('seed').value = c.seed;
-  $('sub').value = c.substeps;
-  $('recipe').value = c.recipe;
+  buildControls(app.controls());
+  $('speed').max = String(st.max_speed);
   $('speed').value = st.speed;
   $('speed-out').textContent = `${SPEED_NAMES[st.speed]} / frame`;
-  stepsPerFrame = st.speed === SPEED_NAMES.length - 1 ? 1e9 : Number(SPEED_NAMES[st.speed]);
-  document.body.classList.toggle('ads', c.preset !== 'qcd');
-  // The Einstein condition forbids the QCD wall: offered for AdS-Schwarzschild only.
-  $('reg').querySelector('option[value=einstein]').disabled = c.preset === 'qcd';
-  $('recipe').disabled = c.preset !== 'qcd';
+  stepsPerFrame = st.speed === st.max_speed ? 1e9 : st.steps_per_frame;
+  // Panels and counters of what this system has: its charts, couplings, own data, own metric.
+  const charts = new Set(app.charts().map((c) => c.name));
+  for (const f of document.querySelectorAll('figure[data-chart]')) f.hidden = !charts.has(f.dataset.chart);
+  for (const el of document.querySelectorAll('[data-when]')) el.hidden = !st[el.dataset.when];
+  $('ref-caption').textContent = st.reference_caption;
+  document.body.classList.toggle('editable', st.metric_editable);
+  if (document.activeElement !== $('metric-text')) $('metric-text').value = app.metric_points_csv();
   document.body.classList.toggle('embed', st.embed);
   document.body.classList.toggle('present', st.present);
 }
@@ -85,7 +126,7 @@ function change(key, value) {
   }
   q.set(key, value);
   try {
-    showNotices(JSON.parse(app.apply(q.toString())));
+    showNotices(app.apply(q.toString()));
   } catch (e) {
     say(`Not applied: ${e.message || e}`);
   }
@@ -120,8 +161,8 @@ function chartScale() {
 function redraw(now) {
   const steps = status().steps;
   const changed = steps !== lastSteps;
-  for (const name of app.charts().split(',')) {
-    const due = now - (lastDraw[name] || -1e9) >= REDRAW_MS[name];
+  for (const { name, redraw_ms: every } of app.charts()) {
+    const due = now - (lastDraw[name] || -1e9) >= every;
     if (!(forceDraw || (changed && due))) continue;
     const canvas = $(`chart-${name}`);
     if (!canvas || canvas.clientWidth === 0) continue;
@@ -142,9 +183,8 @@ function redraw(now) {
 
 // The wall and the screening distance, read out under their charts.
 function showObservables() {
-  const o = JSON.parse(app.observables());
-  const L = status().ads_radius;
-  $('k-wall').textContent = o && o.f_peak ? ` (here at η′ = ${o.f_peak[0].toFixed(3)} L = ${(o.f_peak[0] * L * 0.1973).toFixed(2)} fm)` : '';
+  const o = app.observables();
+  $('k-wall').textContent = o && o.f_peak ? ` (here at η′ = ${o.f_peak[0].toFixed(3)} L = ${o.f_peak_fm.toFixed(2)} fm)` : '';
   $('k-screen').textContent = o
     ? ` (here: linear from ${o.d_linear.toFixed(3)} L, screened beyond ${o.d_screen.toFixed(3)} L = ${o.d_screen_fm.toFixed(3)} fm)`
     : ' (no horizon yet)';
@@ -171,7 +211,6 @@ function updateCounters(s) {
 
 // The in-page ensemble: one Web Worker per seed; the page keeps each member's latest model.
 const ensemble = { workers: [], members: [], lastDraw: 0, report: null, text: null };
-const TABLE_II = [3.0818, 2.296, 1.464, 0.627, -0.141, -0.727, -0.974, -0.687, 0.374, 2.50, 6.03, 11.46, 19.47, 31.07, 46.70];
 
 function stopEnsemble() {
   for (const w of ensemble.workers) w.terminate();
@@ -215,13 +254,16 @@ function drawEnsemble() {
   }
 }
 
-function tableRows(s) {
+// The ensemble beside its system's reference (for QCD: P2 Table II), all numbers from Rust.
+function tableRows(s, ref) {
   const pm = (x, d) => `${x.mean.toFixed(d)} ± ${x.sd.toFixed(d)}`;
-  const rows = s.h.map((x, k) => [`h${String(k).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[c])}`, pm(x, 3), TABLE_II[k].toFixed(3)]);
-  rows.push(['L [GeV⁻¹]', pm(s.ads_radius, 3), '3.460 ± 0.021']);
-  rows.push(['1/L [MeV]', pm(s.inv_l_mev, 1), '≈ 289']);
-  rows.push(['λ', pm(s.lambda, 5), '0.01243 ± 0.00060']);
-  rows.push(['loss', pm(s.loss, 4), '< 0.08']);
+  const pub = (k) => (ref.sd ? `${ref.h[k].toFixed(3)} ± ${ref.sd[k].toFixed(3)}` : ref.h[k].toFixed(3));
+  const rows = s.h.map((x, k) => [`h${String(k).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[c])}`, pm(x, 3), pub(k)]);
+  const [l, lambda] = ref.couplings || [null, null];
+  rows.push(['L [GeV⁻¹]', pm(s.ads_radius, 3), l === null ? '–' : String(l)]);
+  rows.push(['1/L [MeV]', pm(s.inv_l_mev, 1), l === null ? '–' : `≈ ${Math.round(1000 / l)}`]);
+  rows.push(['λ', pm(s.lambda, 5), lambda === null ? '–' : String(lambda)]);
+  rows.push(['loss', pm(s.loss, 4), '–']);
   return rows;
 }
 
@@ -249,7 +291,8 @@ function updateEnsemble(force) {
     drawEnsemble();
     const s = ensemble.report.summary;
     const tbody = $('ens-table').querySelector('tbody');
-    tbody.replaceChildren(...(s.kept ? tableRows(s) : []).map((cells) => {
+    $('ens-ref-head').textContent = ensemble.report.reference.label;
+    tbody.replaceChildren(...(s.kept ? tableRows(s, ensemble.report.reference) : []).map((cells) => {
       const tr = document.createElement('tr');
       for (const c of cells) {
         const td = document.createElement('td');
@@ -360,6 +403,60 @@ function resetRun() {
   forceDraw = true;
 }
 
+// Dragging a blue point of the metric chart (systems whose metric is the user's): the chart
+// reports where it put its axes, so a pointer position maps to (η, h).
+function bindMetricDrag() {
+  const canvas = $('chart-metric');
+  let dragging = null;
+  const toData = (e) => {
+    const g = app.metric_geometry();
+    if (!g) return null;
+    const r = canvas.getBoundingClientRect();
+    const px = ((e.clientX - r.left) * canvas.width) / r.width;
+    const py = ((e.clientY - r.top) * canvas.height) / r.height;
+    const eta = g.x[0] + ((px - g.px_x[0]) / (g.px_x[1] - g.px_x[0])) * (g.x[1] - g.x[0]);
+    const h = g.y[1] - ((py - g.px_y[0]) / (g.px_y[1] - g.px_y[0])) * (g.y[1] - g.y[0]);
+    return { eta, h, px, py, g };
+  };
+  canvas.addEventListener('pointerdown', (e) => {
+    if (!state().metric_editable) return;
+    const d = toData(e);
+    if (!d) return;
+    // The nearest layer point within 24 CSS pixels of the pointer.
+    const scale = canvas.width / canvas.getBoundingClientRect().width;
+    let best = null;
+    app.reference_points().forEach(([eta, h], k) => {
+      const x = d.g.px_x[0] + ((eta - d.g.x[0]) / (d.g.x[1] - d.g.x[0])) * (d.g.px_x[1] - d.g.px_x[0]);
+      const y = d.g.px_y[0] + ((d.g.y[1] - h) / (d.g.y[1] - d.g.y[0])) * (d.g.px_y[1] - d.g.px_y[0]);
+      const dist = Math.hypot(x - d.px, y - d.py) / scale;
+      if (dist < 24 && (!best || dist < best.dist)) best = { k, dist };
+    });
+    if (!best) return;
+    dragging = best.k;
+    canvas.setPointerCapture(e.pointerId);
+    e.preventDefault();
+  });
+  canvas.addEventListener('pointermove', (e) => {
+    if (dragging === null) return;
+    const d = toData(e);
+    if (!d) return;
+    try {
+      app.set_metric_point(dragging, d.h);
+      forceDraw = true;
+    } catch (err) {
+      say(`That metric is not used: ${err.message || err}`);
+    }
+  });
+  const end = () => {
+    if (dragging === null) return;
+    dragging = null;
+    syncControls();
+    writeUrl();
+  };
+  canvas.addEventListener('pointerup', end);
+  canvas.addEventListener('pointercancel', end);
+}
+
 function bind() {
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('step').addEventListener('click', stepOnce);
@@ -448,6 +545,25 @@ function bind() {
       msg.textContent = `Not used — the current run and data are unchanged. ${err.message || err}`;
     }
   });
+  $('metric-file').addEventListener('change', async (e) => {
+    const file = e.target.files[0];
+    if (file) $('metric-text').value = await file.text();
+    e.target.value = '';
+  });
+  $('metric-use').addEventListener('click', () => {
+    const msg = $('metric-msg');
+    msg.hidden = false;
+    try {
+      app.use_metric($('metric-text').value);
+      syncControls();
+      writeUrl();
+      forceDraw = true;
+      msg.textContent = 'Training on data made from your metric: watch the red weights find the blue points.';
+    } catch (err) {
+      msg.textContent = `Not used — the current run is unchanged. ${err.message || err}`;
+    }
+  });
+  bindMetricDrag();
   $('data-reset').addEventListener('click', () => {
     app.clear_data();
     syncControls();
@@ -498,7 +614,7 @@ async function main() {
     fatal(`The network could not be started: ${e.message || e}`);
     return;
   }
-  showNotices(JSON.parse(app.notices()));
+  showNotices(app.notices());
   const restored = restoreSaved();
   syncControls();
   bind();
@@ -519,7 +635,8 @@ async function main() {
     save,
     run: (steps) => app.run(steps, 1e9),
     memoryBytes: () => App.memory_bytes(),
-    observables: () => JSON.parse(app.observables()),
+    observables: () => app.observables(),
+    referencePoints: () => app.reference_points(),
     ensemble: () => ensemble.report,
   };
   requestAnimationFrame(frame);

@@ -7,12 +7,12 @@ let target = 0;
 let running = false;
 
 function report(done) {
-  postMessage({ type: 'progress', status: JSON.parse(app.status()), model: app.export_model(), done });
+  postMessage({ type: 'progress', status: app.status(), model: app.export_model(), done });
 }
 
 function loop() {
   if (!running) return;
-  const s = JSON.parse(app.status());
+  const s = app.status();
   const done = s.epoch >= target || s.paused_reason !== null;
   if (done) {
     running = false;

@@ -1,12 +1,15 @@
 //! `adsdl`: the engine headless — train, evaluate, ensembles, benchmarks and charts.
 
 use adsdl::model_file::ModelFile;
-use adsdl::physics::{t_of_f, Network, Params, PresetId, Regularizer, Sample, Workspace};
-use adsdl::points::{parse_csv, parse_measurements, Units};
-use adsdl::train::ensemble::{inv_l_mev, summarize, train_member, RunResult, Summary};
-use adsdl::train::{TrainConfig, Trainer};
+use adsdl::physics::{t_of_f, Network, Params, Regularizer, Sample, Workspace};
+use adsdl::points::{parse_csv, parse_measurements, Measured, Units};
+use adsdl::settings::{self, Kind, OnResume, SETTINGS};
+use adsdl::systems::custom::parse_metric_csv;
+use adsdl::systems::{System, SystemId};
+use adsdl::train::ensemble::{summarize, train_member, RunResult, Summary};
+use adsdl::train::{bench_config, TrainConfig, Trainer};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
-use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::str::FromStr;
@@ -23,80 +26,137 @@ fn out_raw(s: &str) {
     let _ = std::io::stdout().write_all(s.as_bytes());
 }
 
-const USAGE: &str = "\
-adsdl — the holographic deep-learning network of arXiv:1802.08313 / arXiv:1809.10536
-
-USAGE:
-  adsdl train    --preset qcd|ads-schwarzschild [--seed S] [--epochs E] [--batch B] [--lr X]
-                 [--reg paper|einstein|curvature] [--reg-c C] [--substeps S] [--recipe restart|paper] [--optimizer adam|sgd]
-                 [--per-class N] [--out model.json] [--resume model.json]
-                 [--data points.csv [--units gev|lattice --inv-a 0.829]]   (qcd: your own m_q,condensate[,error])
-  adsdl eval     --model model.json [--data points.csv | --train-set] [--json]
-  adsdl ensemble --preset qcd [--runs 8] [--threads T] [--max-loss 0.1] [--seed FIRST]
-                 [--epochs E] [--lr X] [--recipe restart|paper] [--json]
-  adsdl bench    [--epochs 30]
-  adsdl charts   --model model.json --out-dir DIR
-  adsdl observables --model model.json [--placement p2|network] [--g exp|cosh]
-                 [--horizon-match end|p2|ETA] [--out-dir DIR] [--json]
-  adsdl serve    [--dir dist] [--port 8000] [--host 127.0.0.1] [--prefix /]
-  adsdl help
-";
-
-/// Command-line flags: `--name value` pairs and bare `--switch`es.
-struct Flags {
-    map: BTreeMap<String, Option<String>>,
+/// The command line: subcommands and flags, the run flags generated from the settings schema.
+fn cli() -> Command {
+    let value = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .help(help)
+            .allow_hyphen_values(true)
+            .num_args(1)
+    };
+    let switch = |name: &'static str, help: &'static str| {
+        Arg::new(name)
+            .long(name)
+            .help(help)
+            .action(ArgAction::SetTrue)
+    };
+    let run_args = || {
+        let mut args: Vec<Arg> = SETTINGS
+            .iter()
+            .filter_map(|s| s.flag.map(|f| value(f, s.help)))
+            .collect();
+        args.push(value(
+            "units",
+            "units of --data: gev (GeV, GeV³) or lattice (with --inv-a)",
+        ));
+        args.push(value(
+            "inv-a",
+            "1/a in GeV for --units lattice (e.g. 0.829)",
+        ));
+        args.push(switch("quiet", "no progress output"));
+        args
+    };
+    Command::new("adsdl")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("The holographic deep-learning network of arXiv:1802.08313 / arXiv:1809.10536")
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommand(
+            Command::new("train")
+                .about("train one network and print its metric")
+                .args(run_args())
+                .arg(value("out", "write the model file here"))
+                .arg(value(
+                    "resume",
+                    "continue a model file for --epochs more (run-changing flags are refused)",
+                )),
+        )
+        .subcommand(
+            Command::new("eval")
+                .about("loss, gradient and outputs of a model on points")
+                .arg(value("model", "the model file").required(true))
+                .arg(value(
+                    "data",
+                    "CSV points (the system's two inputs[,label])",
+                ))
+                .arg(switch("train-set", "the run's own training set"))
+                .arg(switch("json", "print JSON")),
+        )
+        .subcommand(
+            Command::new("ensemble")
+                .about("train many seeds and summarise them as P2 Table II")
+                .args(run_args())
+                .arg(value("runs", "number of seeds (default 8)"))
+                .arg(value("threads", "threads (default: all cores)"))
+                .arg(value(
+                    "max-loss",
+                    "keep runs with loss ≤ this (default 0.1)",
+                ))
+                .arg(switch("json", "print JSON")),
+        )
+        .subcommand(
+            Command::new("bench")
+                .about("milliseconds per epoch of the benchmark run")
+                .arg(value("epochs", "epochs to time (default 30)")),
+        )
+        .subcommand(
+            Command::new("charts")
+                .about("the page's charts of a model as SVG")
+                .arg(value("model", "the model file").required(true))
+                .arg(value("out-dir", "folder for the SVG files").required(true)),
+        )
+        .subcommand(
+            Command::new("observables")
+                .about("f, g and the quark–antiquark potential of a model with physical units")
+                .arg(value("model", "the model file").required(true))
+                .arg(value("placement", "p2 (default) or network"))
+                .arg(value("g", "exp (default) or cosh"))
+                .arg(value("horizon-match", "end (default), p2 or an η"))
+                .arg(value("out-dir", "write fg.svg and potential.svg here"))
+                .arg(switch("json", "print JSON")),
+        )
+        .subcommand(
+            Command::new("serve")
+                .about("serve a folder (the built page) over HTTP")
+                .arg(value("dir", "folder (default dist)"))
+                .arg(value("port", "port (default 8000)"))
+                .arg(value("host", "address (default 127.0.0.1)"))
+                .arg(value("prefix", "URL prefix (default /)")),
+        )
+        .subcommand(
+            Command::new("settings")
+                .about("the settings table (URL keys, CLI flags, defaults, ranges)")
+                .arg(switch("markdown", "as the README's Markdown table")),
+        )
 }
 
-const SWITCHES: [&str; 3] = ["json", "train-set", "quiet"];
+/// The flags of one subcommand, read as the types the commands want.
+struct Flags<'a> {
+    m: &'a ArgMatches,
+}
 
-impl Flags {
-    fn parse(args: &[String]) -> Result<Flags, String> {
-        let mut map = BTreeMap::new();
-        let mut i = 0;
-        while i < args.len() {
-            let a = &args[i];
-            let name = a
-                .strip_prefix("--")
-                .ok_or_else(|| format!("unexpected argument '{a}' (options start with --)"))?;
-            if SWITCHES.contains(&name) {
-                map.insert(name.to_string(), None);
-                i += 1;
-            } else {
-                let v = args
-                    .get(i + 1)
-                    .ok_or_else(|| format!("--{name} needs a value"))?;
-                map.insert(name.to_string(), Some(v.clone()));
-                i += 2;
-            }
-        }
-        Ok(Flags { map })
-    }
-
-    /// Fail on flags the command does not know.
-    fn only(&self, known: &[&str]) -> Result<(), String> {
-        match self.map.keys().find(|k| !known.contains(&k.as_str())) {
-            Some(k) => Err(format!(
-                "unknown option --{k} for this command (see 'adsdl help')"
-            )),
-            None => Ok(()),
-        }
-    }
-
+impl Flags<'_> {
     fn get<T: FromStr>(&self, name: &str) -> Result<Option<T>, String>
     where
         T::Err: std::fmt::Display,
     {
-        match self.map.get(name) {
-            Some(Some(v)) => v
+        match self.m.get_one::<String>(name) {
+            Some(v) => v
                 .parse()
                 .map(Some)
                 .map_err(|e| format!("--{name} '{v}': {e}")),
-            _ => Ok(None),
+            None => Ok(None),
         }
     }
 
     fn has(&self, name: &str) -> bool {
-        self.map.contains_key(name)
+        self.m.get_flag(name)
+    }
+
+    /// The flag was given on the command line.
+    fn given(&self, name: &str) -> bool {
+        self.m.contains_id(name)
     }
 }
 
@@ -108,40 +168,111 @@ fn write_file(path: &str, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write '{path}': {e}"))
 }
 
-/// A configuration from the flags common to `train` and `ensemble`.
-fn config_from(flags: &Flags, preset: PresetId) -> Result<TrainConfig, String> {
-    let mut c = TrainConfig::new(preset);
-    if let Some(r) = flags.get("reg")? {
-        c.reg = r;
-        c.reg_c = adsdl::train::config::default_reg_c(preset, r);
-    }
-    macro_rules! set {
-        ($($flag:literal => $field:ident),*) => { $( if let Some(v) = flags.get($flag)? { c.$field = v; } )* };
-    }
-    if let Some(path) = flags.get::<String>("data")? {
-        let units = match flags.get::<String>("units")?.as_deref() {
-            None | Some("gev") => Units::Physical,
-            Some("lattice") => Units::Lattice {
-                inv_a_gev: flags
-                    .get("inv-a")?
-                    .ok_or("--units lattice needs --inv-a (1/a in GeV, e.g. 0.829)")?,
-            },
-            Some(u) => return Err(format!("--units '{u}': expected 'gev' or 'lattice'")),
+/// Measurements from `--data FILE` with `--units` and `--inv-a`.
+fn read_measurements(flags: &Flags, path: &str) -> Result<Vec<Measured>, String> {
+    let units = match flags.get::<String>("units")?.as_deref() {
+        None | Some("gev") => Units::Physical,
+        Some("lattice") => Units::Lattice {
+            inv_a_gev: flags
+                .get("inv-a")?
+                .ok_or("--units lattice needs --inv-a (1/a in GeV, e.g. 0.829)")?,
+        },
+        Some(u) => return Err(format!("--units '{u}': expected 'gev' or 'lattice'")),
+    };
+    parse_measurements(&read_file(path)?, units).map_err(|e| format!("{path}: {e}"))
+}
+
+/// The run settings given on the command line, parsed by the settings schema for `preset`
+/// (the system itself excluded).
+fn run_values(
+    flags: &Flags,
+    preset: SystemId,
+) -> Result<Vec<(&'static settings::Setting, serde_json::Value)>, String> {
+    let mut values = Vec::new();
+    for s in SETTINGS.iter().filter(|s| !matches!(s.kind, Kind::System)) {
+        let Some(flag) = s.flag else { continue };
+        let Some(raw) = flags.get::<String>(flag)? else {
+            continue;
         };
-        c.data = Some(
-            parse_measurements(&read_file(&path)?, units).map_err(|e| format!("{path}: {e}"))?,
-        );
+        if !s.applies_to(preset) {
+            return Err(format!("--{flag} is not used by {preset}"));
+        }
+        let v = match s.kind {
+            Kind::Measurements => {
+                serde_json::to_value(read_measurements(flags, &raw)?).expect("json")
+            }
+            Kind::Metric => serde_json::to_value(
+                parse_metric_csv(&read_file(&raw)?).map_err(|e| format!("{raw}: {e}"))?,
+            )
+            .expect("json"),
+            _ => {
+                s.parse(preset, &raw, true)
+                    .map_err(|e| format!("--{flag}: {e}"))?
+                    .0
+            }
+        };
+        values.push((s, v));
     }
-    set!("seed" => seed, "epochs" => epochs, "batch" => batch, "lr" => lr, "reg-c" => reg_c,
-         "recipe" => recipe, "optimizer" => optimizer, "per-class" => per_class, "substeps" => substeps);
+    Ok(values)
+}
+
+/// A configuration from the run flags common to `train` and `ensemble`.
+fn config_from(flags: &Flags, preset: SystemId) -> Result<TrainConfig, String> {
+    let c = settings::state_from(preset, &run_values(flags, preset)?)?.config;
     c.validate()?;
     Ok(c)
 }
 
-fn preset_flag(flags: &Flags) -> Result<PresetId, String> {
+fn preset_flag(flags: &Flags) -> Result<SystemId, String> {
     flags
         .get("preset")?
-        .ok_or_else(|| "--preset is required (qcd or ads-schwarzschild)".into())
+        .ok_or_else(|| format!("--preset is required ({})", SystemId::names().join(", ")))
+}
+
+/// `train --resume`: continue the model's run. Flags that would make it another run (system,
+/// seed, data, …) are refused when they differ from the model's; the others apply, and
+/// `--epochs` counts epochs more.
+fn resume_from(flags: &Flags, path: &str) -> Result<Trainer, String> {
+    let m = ModelFile::from_json(&read_file(path)?).map_err(|e| format!("{path}: {e}"))?;
+    let old = m.config();
+    if let Some(p) = flags
+        .get::<SystemId>("preset")?
+        .filter(|p| *p != old.preset)
+    {
+        return Err(format!(
+            "--preset {p} conflicts with {path} (a {} model): --resume continues that run",
+            old.preset
+        ));
+    }
+    let given = run_values(flags, old.preset)?;
+    let mut v = json!({ "config": &old });
+    for (s, x) in &given {
+        let had = settings::get(&v, s.path);
+        if s.on_resume == OnResume::Refuse && had != x {
+            return Err(format!(
+                "--{} conflicts with {path}, whose run has {} = {had}: --resume continues that run; train anew to change it",
+                s.flag.unwrap_or(s.key),
+                s.key
+            ));
+        }
+    }
+    for (s, x) in &given {
+        settings::set(&mut v, s.path, x.clone());
+    }
+    let mut c: TrainConfig =
+        serde_json::from_value(v["config"].take()).map_err(|e| e.to_string())?;
+    // A new regulariser family without a strength takes the family's default.
+    if flags.given("reg") && !flags.given("reg-c") {
+        c.reg_c = c.preset.system().default_reg_c(c.reg);
+    }
+    if flags.given("epochs") {
+        c.epochs += m.epochs;
+    }
+    c.validate()?;
+    let mut t = Trainer::new(c)?;
+    t.set_params(m.params())?;
+    t.set_epoch(m.epochs);
+    Ok(t)
 }
 
 /// Progress: a bar redrawn in place on a terminal, a plain line every 10 % otherwise.
@@ -167,7 +298,7 @@ impl Progress {
         let e = t.epoch();
         let loss = t.last_epoch_loss().unwrap_or(f64::NAN);
         let p = t.params();
-        let extra = if t.config().preset == PresetId::Qcd {
+        let extra = if t.system().train_couplings() {
             format!("  L {:.3} GeV⁻¹  λ {:+.4}", p.ads_radius, p.lambda)
         } else {
             String::new()
@@ -193,39 +324,8 @@ impl Progress {
 }
 
 fn cmd_train(flags: &Flags) -> Result<(), String> {
-    flags.only(&[
-        "data",
-        "units",
-        "inv-a",
-        "substeps",
-        "preset",
-        "seed",
-        "epochs",
-        "batch",
-        "lr",
-        "reg",
-        "reg-c",
-        "recipe",
-        "optimizer",
-        "per-class",
-        "out",
-        "resume",
-        "quiet",
-    ])?;
     let mut t = match flags.get::<String>("resume")? {
-        Some(path) => {
-            let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
-            let mut t = m.resume()?;
-            if let Some(e) = flags.get::<usize>("epochs")? {
-                // Resuming trains `--epochs` more.
-                let mut c = t.config().clone();
-                c.epochs = t.epoch() + e;
-                t = Trainer::new(c)?;
-                t.set_params(m.params())?;
-                t.set_epoch(m.epochs);
-            }
-            t
-        }
+        Some(path) => resume_from(flags, &path)?,
         None => Trainer::new(config_from(flags, preset_flag(flags)?)?)?,
     };
     let target = t.config().epochs.max(t.epoch());
@@ -274,7 +374,7 @@ fn print_summary(t: &Trainer, secs: f64) {
         loss.data,
         loss.reg
     );
-    let truth = t.preset().true_params();
+    let truth = t.system().truth(c, t.network());
     out!(
         "{:>3} {:>8} {:>10} {}",
         "k",
@@ -297,41 +397,23 @@ fn print_summary(t: &Trainer, secs: f64) {
             None => out!("{k:>3} {eta:>8.4} {h:>10.4}"),
         }
     }
-    if c.preset == PresetId::Qcd {
-        out!(
-            "L = {:.4} GeV⁻¹   1/L = {:.1} MeV   λ = {:.5}",
-            p.ads_radius,
-            inv_l_mev(p.ads_radius),
-            p.lambda
-        );
+    if let Some(line) = t.system().couplings_line(p) {
+        out!("{line}");
     }
 }
 
 fn cmd_eval(flags: &Flags) -> Result<(), String> {
-    flags.only(&["model", "data", "train-set", "json"])?;
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    let sys = m.preset.system();
     let points: Vec<Sample> = if let Some(csv) = flags.get::<String>("data")? {
-        parse_csv(&read_file(&csv)?, m.preset).map_err(|e| format!("{csv}: {e}"))?
+        parse_csv(&read_file(&csv)?, sys.input_columns()).map_err(|e| format!("{csv}: {e}"))?
     } else if flags.has("train-set") {
         Trainer::new(m.config())?.data().to_vec()
-    } else if let Some(own) = m.config().data {
-        own.iter()
-            .map(|p| Sample {
-                x: [p.m_q, p.condensate],
-                y: 0.0,
-            })
-            .collect()
     } else {
-        adsdl::physics::Preset::get(m.preset).bundled_points()
+        sys.bundled_points(&m.config())
     };
-    let report = evaluate(
-        &m.network(),
-        &m.params(),
-        &m.regularizer(),
-        &points,
-        m.preset == PresetId::Qcd,
-    );
+    let report = evaluate(&m.network(), &m.params(), &m.regularizer(), &points, sys);
     if flags.has("json") {
         out!("{}", serde_json::to_string_pretty(&report).expect("json"));
     } else {
@@ -355,18 +437,14 @@ fn evaluate(
     p: &Params,
     reg: &Regularizer,
     points: &[Sample],
-    qcd: bool,
+    sys: &dyn System,
 ) -> serde_json::Value {
     let mut g = p.zeros_like();
     let data = net
         .batch_loss_grad(p, points, &mut g, &mut Workspace::default())
         .data_loss;
     let r = reg.loss_grad(&net.bulk, p, Some(&mut g));
-    let names = adsdl::points::input_columns(if qcd {
-        PresetId::Qcd
-    } else {
-        PresetId::AdsSchwarzschild
-    });
+    let names = sys.input_columns();
     let pts: Vec<_> = points
         .iter()
         .map(|s| {
@@ -374,7 +452,7 @@ fn evaluate(
             json!({ names[0]: s.x[0], names[1]: s.x[1], "label": s.y, "phi_fin": phi, "pi_fin": pi, "t": t_of_f(pi) })
         })
         .collect();
-    let grad = if qcd {
+    let grad = if sys.train_couplings() {
         json!({ "h": g.h, "lambda": g.lambda, "ads_radius": g.ads_radius })
     } else {
         json!({ "h": g.h })
@@ -383,10 +461,6 @@ fn evaluate(
 }
 
 fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
-    flags.only(&[
-        "preset", "runs", "threads", "max-loss", "seed", "epochs", "lr", "recipe", "reg", "reg-c",
-        "batch", "json", "quiet", "data", "units", "inv-a", "substeps",
-    ])?;
     let base = config_from(flags, preset_flag(flags)?)?;
     let runs: usize = flags.get("runs")?.unwrap_or(8);
     let threads: usize = flags
@@ -400,9 +474,10 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     let start = Instant::now();
     let results = run_parallel(&base, runs, threads, flags.has("quiet"))?;
     let secs = start.elapsed().as_secs_f64();
-    let s = summarize(&results, max_loss);
+    let s = summarize(base.preset, &results, max_loss);
+    let sys = base.preset.system();
     // Wall and V(d) of the kept runs, with the horizon continued as P2 did (see README).
-    let obs = (base.preset == PresetId::Qcd).then(|| {
+    let obs = sys.physical_scale().then(|| {
         let kept: Vec<&adsdl::physics::Params> = results
             .iter()
             .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
@@ -413,7 +488,8 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
             tips: 200,
             ..Default::default()
         };
-        adsdl::observables::ensemble_observables(&kept, opt)
+        let bulk = sys.network().bulk;
+        adsdl::observables::ensemble_observables(&kept, &bulk.etas(), bulk.d as f64, opt)
     });
     if flags.has("json") {
         out!(
@@ -525,50 +601,37 @@ fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: 
     if s.kept == 0 {
         return;
     }
-    let table2 = adsdl::physics::presets::TABLE_II_H;
-    out!(
-        "{:>3} {:>18} {:>18}",
-        "k",
-        "h_k (this)",
-        if base.preset == PresetId::Qcd {
-            "P2 Table II"
-        } else {
-            ""
-        }
-    );
+    let sys = base.preset.system();
+    let r = sys.reference(base, &sys.network());
+    out!("{:>3} {:>18} {:>18}", "k", "h_k (this)", r.label);
     for (k, m) in s.h.iter().enumerate() {
-        let pub_ = if base.preset == PresetId::Qcd {
-            format!("{:.4}({:.4})", table2[k].0, table2[k].1)
-        } else {
-            String::new()
-        };
+        let band = r.band.as_ref().map_or(String::new(), |b| {
+            format!("({:.4})", (b[k].2 - b[k].1) / 6.0)
+        });
         out!(
-            "{k:>3} {:>18} {pub_:>18}",
-            format!("{:.4} ± {:.4}", m.mean, m.sd)
+            "{k:>3} {:>18} {:>18}",
+            format!("{:.4} ± {:.4}", m.mean, m.sd),
+            format!("{:.4}{band}", r.at_layers[k])
         );
     }
-    if base.preset == PresetId::Qcd {
+    if sys.train_couplings() {
+        let published = sys.published_couplings();
+        let l = published.map_or(String::new(), |p| format!("   (published: {})", p.0));
+        let lam = published.map_or(String::new(), |p| format!("   (published: {})", p.1));
         out!(
-            "L   = {:.3} ± {:.3} GeV⁻¹   (P2: 3.460 ± 0.021)",
+            "L   = {:.3} ± {:.3} GeV⁻¹{l}",
             s.ads_radius.mean,
             s.ads_radius.sd
         );
         out!("1/L = {:.1} ± {:.1} MeV", s.inv_l_mev.mean, s.inv_l_mev.sd);
-        out!(
-            "λ   = {:.5} ± {:.5}   (P2: 0.01243 ± 0.00060)",
-            s.lambda.mean,
-            s.lambda.sd
-        );
+        out!("λ   = {:.5} ± {:.5}{lam}", s.lambda.mean, s.lambda.sd);
     }
     out!("loss = {:.4} ± {:.4}", s.loss.mean, s.loss.sd);
 }
 
 fn cmd_bench(flags: &Flags) -> Result<(), String> {
-    flags.only(&["epochs"])?;
     let epochs: usize = flags.get("epochs")?.unwrap_or(30);
-    let mut c = TrainConfig::new(PresetId::Qcd);
-    c.recipe = adsdl::train::Recipe::Paper;
-    let mut t = Trainer::new(c)?;
+    let mut t = Trainer::new(bench_config())?;
     let layers = t.network().bulk.layers as f64;
     let samples = t.data().len() as f64;
     t.epoch_step().map_err(|d| d.message)?; // warm-up
@@ -581,7 +644,8 @@ fn cmd_bench(flags: &Flags) -> Result<(), String> {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     out!(
-        "QCD epoch (paper protocol: {} samples, batch {}, Adam, float64, one thread):",
+        "{} epoch (paper protocol: {} samples, batch {}, Adam, float64, one thread):",
+        t.system().short_title(),
         samples,
         t.config().batch
     );
@@ -599,7 +663,6 @@ fn cmd_bench(flags: &Flags) -> Result<(), String> {
 }
 
 fn cmd_charts(flags: &Flags) -> Result<(), String> {
-    flags.only(&["model", "out-dir"])?;
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let dir: String = flags.get("out-dir")?.ok_or("--out-dir is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
@@ -616,20 +679,13 @@ fn cmd_charts(flags: &Flags) -> Result<(), String> {
 fn cmd_observables(flags: &Flags) -> Result<(), String> {
     use adsdl::observables::reconstruct::{GChoice, Placement};
     use adsdl::observables::{observe, Options, P2_HORIZON_MATCH};
-    flags.only(&[
-        "model",
-        "json",
-        "placement",
-        "g",
-        "horizon-match",
-        "out-dir",
-    ])?;
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
-    if m.preset != PresetId::Qcd {
-        return Err(
-            "observables need a qcd model (L in GeV⁻¹ and T = 207 MeV fix the scale)".into(),
-        );
+    if !m.preset.system().physical_scale() {
+        return Err(format!(
+            "observables need a model whose L has physical units (T = 207 MeV fixes the scale); {} has none",
+            m.preset
+        ));
     }
     let opt =
         Options {
@@ -719,7 +775,6 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
 }
 
 fn cmd_serve(flags: &Flags) -> Result<(), String> {
-    flags.only(&["dir", "port", "host", "prefix"])?;
     let dir: String = flags.get("dir")?.unwrap_or_else(|| "dist".into());
     let port: u16 = flags.get("port")?.unwrap_or(8000);
     let host: String = flags.get("host")?.unwrap_or_else(|| "127.0.0.1".into());
@@ -731,10 +786,25 @@ fn cmd_serve(flags: &Flags) -> Result<(), String> {
     )
 }
 
-fn run(args: &[String]) -> Result<(), String> {
-    let (cmd, rest) = args.split_first().ok_or(USAGE)?;
-    let flags = Flags::parse(rest)?;
-    match cmd.as_str() {
+fn cmd_settings(flags: &Flags) -> Result<(), String> {
+    if flags.has("markdown") {
+        out_raw(&settings::markdown_table());
+        return Ok(());
+    }
+    for s in SETTINGS {
+        out!(
+            "{:<8} {:<14} {}",
+            s.key,
+            s.flag.map_or("—".into(), |f| format!("--{f}")),
+            s.help
+        );
+    }
+    Ok(())
+}
+
+fn run(name: &str, m: &ArgMatches) -> Result<(), String> {
+    let flags = Flags { m };
+    match name {
         "train" => cmd_train(&flags),
         "eval" => cmd_eval(&flags),
         "ensemble" => cmd_ensemble(&flags),
@@ -742,17 +812,15 @@ fn run(args: &[String]) -> Result<(), String> {
         "charts" => cmd_charts(&flags),
         "serve" => cmd_serve(&flags),
         "observables" => cmd_observables(&flags),
-        "help" | "--help" | "-h" => {
-            out_raw(USAGE);
-            Ok(())
-        }
-        other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+        "settings" => cmd_settings(&flags),
+        other => unreachable!("clap knows every subcommand, not '{other}'"),
     }
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let matches = cli().get_matches();
+    let (name, sub) = matches.subcommand().expect("a subcommand is required");
+    match run(name, sub) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("adsdl: {e}");

@@ -1,13 +1,94 @@
 //! Charts, generic over plotters' `DrawingBackend`: the page draws them on canvases, the CLI
 //! writes the same figures as SVG.
 
-use crate::physics::presets::{ADS_BOX, TABLE_II_H};
-use crate::physics::{t_of_f, PresetId};
-use crate::points::{qcd_box, table_i, Measured};
-use crate::train::Trainer;
+use crate::physics::t_of_f;
+use crate::train::{TrainConfig, Trainer};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+
+/// The charts of the page and the CLI. A system lists the ones it shows
+/// ([`crate::systems::System::charts`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// The learned metric against its reference.
+    Metric,
+    /// The data plane with the accepted region.
+    Data,
+    /// Loss per epoch.
+    Loss,
+    /// Histories of L and λ.
+    Couplings,
+    /// Reconstructed f and g.
+    Fg,
+    /// The quark–antiquark potential.
+    Potential,
+}
+
+impl ChartKind {
+    /// Every chart.
+    pub const ALL: [ChartKind; 6] = [
+        ChartKind::Metric,
+        ChartKind::Data,
+        ChartKind::Loss,
+        ChartKind::Couplings,
+        ChartKind::Fg,
+        ChartKind::Potential,
+    ];
+
+    /// Its name (element ids `chart-NAME`, file names).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartKind::Metric => "metric",
+            ChartKind::Data => "data",
+            ChartKind::Loss => "loss",
+            ChartKind::Couplings => "couplings",
+            ChartKind::Fg => "fg",
+            ChartKind::Potential => "potential",
+        }
+    }
+
+    /// Minimum milliseconds between redraws while training: the data plane and the observables
+    /// are dear, the rest cheap.
+    pub fn redraw_ms(self) -> f64 {
+        match self {
+            ChartKind::Metric => 100.0,
+            ChartKind::Loss | ChartKind::Couplings => 200.0,
+            ChartKind::Data => 400.0,
+            ChartKind::Fg | ChartKind::Potential => 1500.0,
+        }
+    }
+
+    /// Whether it is drawn from the reconstructed metric (f, g, V(d)) rather than the trainer.
+    pub fn is_observable(self) -> bool {
+        matches!(self, ChartKind::Fg | ChartKind::Potential)
+    }
+}
+
+impl std::str::FromStr for ChartKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        ChartKind::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| format!("unknown chart '{s}'"))
+    }
+}
+
+/// Where a chart put its plotting area: pixel ranges on the backend and the data ranges they show
+/// (y pixels grow downward: `px_y.0` shows `y.1`). The page maps pointer positions with it.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct MetricGeometry {
+    /// Left and right pixel of the plotting area.
+    pub px_x: (i32, i32),
+    /// Top and bottom pixel.
+    pub px_y: (i32, i32),
+    /// Data range along x (η).
+    pub x: (f64, f64),
+    /// Data range along y (h).
+    pub y: (f64, f64),
+}
 
 /// Colours of a chart: light or dark mode.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -164,72 +245,53 @@ pub fn draw_metric<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     t: &Trainer,
     th: &Theme,
-) -> DrawResult<DB> {
+) -> Result<MetricGeometry, DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&th.bg)?;
     let bulk = &t.network().bulk;
     let etas = bulk.etas();
     let h = &t.params().h;
-    let qcd = t.config().preset == PresetId::Qcd;
-    let truth = t.preset().true_params();
-    let reference: Vec<(f64, f64)> = if qcd {
-        etas.iter()
-            .zip(TABLE_II_H)
-            .map(|(&e, (m, _))| (e, m))
-            .collect()
-    } else {
-        let tr = |e: f64| 3.0 / libm::tanh(3.0 * e);
-        (0..=60)
-            .map(|i| bulk.eta_fin + (bulk.eta_ini - bulk.eta_fin) * i as f64 / 60.0)
-            .map(|e| (e, tr(e)))
-            .collect()
-    };
+    let sys = t.system();
+    let r = sys.reference(t.config(), t.network());
+    let reference = &r.curve;
     let (lo, hi) = finite_range(
         h.iter().copied().chain(reference.iter().map(|p| p.1)),
         (0.0, 10.0),
     );
-    let (lo, hi) = (lo.max(-30.0), hi.min(if qcd { 80.0 } else { 20.0 }));
+    let (lo, hi) = (lo.max(-30.0), hi.min(r.h_max));
     let x = (bulk.eta_fin - 0.03)..(bulk.eta_ini + 0.03);
-    let title = if qcd {
-        "emergent metric h(η) — lattice QCD"
-    } else {
-        "emergent metric h(η) — AdS-Schwarzschild"
+    let title = format!("emergent metric h(η) — {}", sys.short_title());
+    let mut chart = builder(root, th, &title).build_cartesian_2d(x.clone(), lo..hi)?;
+    let (px_x, px_y) = chart.plotting_area().get_pixel_range();
+    let geometry = MetricGeometry {
+        px_x: (px_x.start, px_x.end),
+        px_y: (px_y.start, px_y.end),
+        x: (x.start, x.end),
+        y: (lo, hi),
     };
-    let mut chart = builder(root, th, title).build_cartesian_2d(x, lo..hi)?;
     mesh(&mut chart, th, "η (boundary →)", "h(η)", false)?;
-    if qcd {
-        let band: Vec<(f64, f64)> = etas
+    if let Some(b) = &r.band {
+        let band: Vec<(f64, f64)> = b
             .iter()
-            .zip(TABLE_II_H)
-            .map(|(&e, (m, s))| (e, m + 3.0 * s))
-            .chain(
-                etas.iter()
-                    .zip(TABLE_II_H)
-                    .rev()
-                    .map(|(&e, (m, s))| (e, m - 3.0 * s)),
-            )
+            .map(|&(e, _, hi)| (e, hi))
+            .chain(b.iter().rev().map(|&(e, lo, _)| (e, lo)))
             .collect();
         chart.draw_series(std::iter::once(Polygon::new(
             band,
             th.reference.mix(0.25).filled(),
         )))?;
     }
-    let label = if qcd {
-        "P2 Table II (8 runs)"
-    } else {
-        "true 3 coth 3η"
-    };
     let rc = th.reference;
     chart
         .draw_series(LineSeries::new(
             reference.clone(),
             rc.stroke_width(th.px(2.0)),
         ))?
-        .label(label)
+        .label(r.label)
         .legend(line_key(rc));
-    if let Some(tr) = truth {
+    if r.mark_layers {
         chart.draw_series(
             etas.iter()
-                .zip(&tr.h)
+                .zip(&r.at_layers)
                 .map(|(&e, &v)| Circle::new((e, v), th.px(3.0), th.reference.filled())),
         )?;
     }
@@ -252,7 +314,8 @@ pub fn draw_metric<DB: DrawingBackend>(
             .iter()
             .map(|&p| Circle::new(p, th.px(4.0), ac.filled())),
     )?;
-    legend(&mut chart, th, SeriesLabelPosition::UpperRight)
+    legend(&mut chart, th, SeriesLabelPosition::UpperRight)?;
+    Ok(geometry)
 }
 
 /// The data plane: training samples, the bundled points (QCD: lattice data with error bars)
@@ -263,26 +326,8 @@ pub fn draw_data<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
-    let qcd = t.config().preset == PresetId::Qcd;
-    let (xr, yr) = if qcd {
-        let b = qcd_box(t.config().data.as_deref());
-        ((0.0, b[0]), (0.0, b[1]))
-    } else {
-        (ADS_BOX[0].into(), ADS_BOX[1].into())
-    };
-    let (xd, yd, title) = if qcd {
-        (
-            "quark mass m_q [GeV]",
-            "⟨q̄q⟩ [GeV³]",
-            if t.config().data.is_some() {
-                "data: your chiral condensate"
-            } else {
-                "data: chiral condensate (lattice, T = 207 MeV)"
-            },
-        )
-    } else {
-        ("φ(η_ini)", "π(η_ini)", "data: boundary field values")
-    };
+    let plane = t.system().data_plane(t.config());
+    let (xr, yr, xd, yd, title) = (plane.x, plane.y, plane.x_desc, plane.y_desc, plane.title);
     let mut chart = builder(root, th, title).build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
     // Accepted region: a grid of cells whose centre the network maps into the band, merged into
     // vertical strips so that no seams show between neighbouring cells.
@@ -336,36 +381,28 @@ pub fn draw_data<DB: DrawingBackend>(
         .label("positive data")
         .legend(move |(x, y)| Circle::new((x + 8, y), 3, ac.filled()));
     let rc = th.reference;
-    if qcd {
-        let own = t.config().data.as_deref();
-        let measured = own.map_or_else(table_i, <[Measured]>::to_vec);
-        // Error bars at least a few pixels tall, so that tiny errors still read as measurements.
-        let min_bar = 0.006 * (yr.1 - yr.0);
-        chart
-            .draw_series(measured.iter().map(|l| {
-                let (m, c, e) = (l.m_q, l.condensate, l.error.max(min_bar));
-                ErrorBar::new_vertical(m, c - e, c, c + e, rc.stroke_width(th.px(2.0)), th.px(8.0))
-            }))?
-            .label(if own.is_some() {
-                "your data"
-            } else {
-                "lattice QCD (P2 Table I)"
-            })
-            .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
-        chart.draw_series(
-            measured
-                .iter()
-                .map(|l| Circle::new((l.m_q, l.condensate), th.px(4.0), rc.filled())),
-        )?;
-    } else {
+    // Error bars at least a few pixels tall, so that tiny errors still read as measurements.
+    let min_bar = 0.006 * (yr.1 - yr.0);
+    chart.draw_series(plane.marks.iter().filter_map(|m| {
+        let e = m.error?.max(min_bar);
+        Some(ErrorBar::new_vertical(
+            m.x,
+            m.y - e,
+            m.y,
+            m.y + e,
+            rc.stroke_width(th.px(2.0)),
+            th.px(8.0),
+        ))
+    }))?;
+    if !plane.marks.is_empty() {
         chart
             .draw_series(
-                t.preset()
-                    .bundled_points()
+                plane
+                    .marks
                     .iter()
-                    .map(|s| Circle::new((s.x[0], s.x[1]), th.px(4.0), rc.filled())),
+                    .map(|m| Circle::new((m.x, m.y), th.px(4.0), rc.filled())),
             )?
-            .label("band centre (true metric)")
+            .label(plane.marks_label)
             .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
     }
     let acc = th.accept;
@@ -422,9 +459,14 @@ pub fn draw_couplings<DB: DrawingBackend>(
     let hist = t.history();
     let xmax = (hist.loss.len() as f64).max(10.0);
     let parts = root.split_evenly((2, 1));
+    let published = t.system().published_couplings();
     let series = [
-        ("AdS radius L [GeV⁻¹]", &hist.ads_radius, Some(3.460)),
-        ("coupling λ", &hist.lambda, Some(0.01243)),
+        (
+            "AdS radius L [GeV⁻¹]",
+            &hist.ads_radius,
+            published.map(|p| p.0),
+        ),
+        ("coupling λ", &hist.lambda, published.map(|p| p.1)),
     ];
     for (area, (name, vals, published)) in parts.iter().zip(series) {
         let pts: Vec<(f64, f64)> = vals
@@ -452,44 +494,43 @@ pub fn draw_couplings<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The chart names, in page order, for a preset.
-pub fn chart_names(preset: PresetId) -> &'static [&'static str] {
-    match preset {
-        PresetId::Qcd => &["metric", "data", "loss", "couplings"],
-        PresetId::AdsSchwarzschild => &["metric", "data", "loss"],
-    }
-}
-
-/// Draw chart `name` on any backend.
-pub fn draw_named<DB: DrawingBackend>(
-    name: &str,
+/// Draw a chart of the trainer (not an observable: those need a [`crate::observables::Report`])
+/// on any backend. The metric chart returns where it put its axes.
+pub fn draw_chart<DB: DrawingBackend>(
+    kind: ChartKind,
     root: &DrawingArea<DB, Shift>,
     t: &Trainer,
     th: &Theme,
-) -> Result<(), String> {
-    let r = match name {
-        "metric" => draw_metric(root, t, th),
-        "data" => draw_data(root, t, th),
-        "loss" => draw_loss(root, t, th),
-        "couplings" => draw_couplings(root, t, th),
-        other => return Err(format!("unknown chart '{other}'")),
+) -> Result<Option<MetricGeometry>, String> {
+    let r = match kind {
+        ChartKind::Metric => draw_metric(root, t, th).map(Some),
+        ChartKind::Data => draw_data(root, t, th).map(|_| None),
+        ChartKind::Loss => draw_loss(root, t, th).map(|_| None),
+        ChartKind::Couplings => draw_couplings(root, t, th).map(|_| None),
+        ChartKind::Fg | ChartKind::Potential => {
+            return Err(format!("'{}' is drawn from observables", kind.name()))
+        }
     };
-    r.map_err(|e| format!("drawing '{name}': {e:?}"))?;
+    let name = kind.name();
+    let geometry = r.map_err(|e| format!("drawing '{name}': {e:?}"))?;
     root.present()
-        .map_err(|e| format!("drawing '{name}': {e:?}"))
+        .map_err(|e| format!("drawing '{name}': {e:?}"))?;
+    Ok(geometry)
 }
 
-/// Every chart of the trainer's preset as SVG text, 800×500.
+/// Every trainer chart of the trainer's system as SVG text, 800×500.
 pub fn all_svgs(t: &Trainer, th: &Theme) -> Result<Vec<(String, String)>, String> {
-    chart_names(t.config().preset)
+    t.system()
+        .charts()
         .iter()
-        .map(|&name| {
+        .filter(|k| !k.is_observable())
+        .map(|&kind| {
             let mut buf = String::new();
             {
                 let root = SVGBackend::with_string(&mut buf, (800, 500)).into_drawing_area();
-                draw_named(name, &root, t, th)?;
+                draw_chart(kind, &root, t, th)?;
             }
-            Ok((name.to_string(), buf))
+            Ok((kind.name().to_string(), buf))
         })
         .collect()
 }
@@ -602,26 +643,26 @@ pub fn draw_message<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Mean ± sd of an ensemble's metric against P2 Table II (QCD).
+/// Mean ± sd of an ensemble's metric against its system's reference.
 pub fn draw_ensemble_metric<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     s: &crate::train::ensemble::Summary,
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
-    let etas = crate::physics::Preset::get(PresetId::Qcd)
-        .network
-        .bulk
-        .etas();
+    let sys = s.preset.system();
+    let network = sys.network();
+    let etas = network.bulk.etas();
+    let r = sys.reference(&TrainConfig::new(s.preset), &network);
     let (lo, hi) = finite_range(
         s.h.iter()
             .flat_map(|m| [m.mean - m.sd, m.mean + m.sd])
-            .chain(TABLE_II_H.iter().map(|p| p.0)),
+            .chain(r.at_layers.iter().copied()),
         (-2.0, 50.0),
     );
     let title = format!("ensemble of {} seeds: h(η), mean ± sd", s.kept);
-    let mut chart =
-        builder(root, th, &title).build_cartesian_2d((etas[14] - 0.03)..1.03, lo..hi)?;
+    let x = (network.bulk.eta_fin - 0.03)..(network.bulk.eta_ini + 0.03);
+    let mut chart = builder(root, th, &title).build_cartesian_2d(x, lo..hi)?;
     mesh(&mut chart, th, "η (boundary →)", "h(η)", false)?;
     let band = |pts: Vec<(f64, f64, f64)>| -> Vec<(f64, f64)> {
         pts.iter()
@@ -630,21 +671,22 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
             .collect()
     };
     let (ac, rc) = (th.accent, th.reference);
-    let published: Vec<(f64, f64, f64)> = etas
-        .iter()
-        .zip(TABLE_II_H)
-        .map(|(&e, (m, sd))| (e, m, sd))
-        .collect();
-    chart.draw_series(std::iter::once(Polygon::new(
-        band(published.clone()),
-        rc.mix(0.3).filled(),
-    )))?;
+    if let Some(b) = &r.band {
+        let published: Vec<(f64, f64, f64)> = b
+            .iter()
+            .map(|&(e, lo, hi)| (e, 0.5 * (lo + hi), (hi - lo) / 6.0))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(
+            band(published),
+            rc.mix(0.3).filled(),
+        )))?;
+    }
     chart
         .draw_series(LineSeries::new(
-            published.iter().map(|p| (p.0, p.1)),
+            etas.iter().zip(&r.at_layers).map(|(&e, &v)| (e, v)),
             rc.stroke_width(th.px(2.0)),
         ))?
-        .label("P2 Table II (8 runs)")
+        .label(r.label)
         .legend(line_key(rc));
     let ours: Vec<(f64, f64, f64)> = etas
         .iter()

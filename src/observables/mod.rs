@@ -5,7 +5,9 @@
 pub mod reconstruct;
 pub mod wilson;
 
-use crate::physics::lattice::{HBAR_C_GEV_FM, TEMPERATURE_GEV};
+use crate::physics::HBAR_C_GEV_FM;
+use crate::stats::MeanSd;
+use crate::systems::qcd::lattice::TEMPERATURE_GEV;
 use reconstruct::{GChoice, Placement, Reconstruction};
 use serde::Serialize;
 use wilson::Potential;
@@ -134,16 +136,15 @@ pub const P2_HORIZON_MATCH: f64 = 0.0867;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::physics::presets::{TABLE_II_H, TABLE_II_L};
-    use crate::physics::{Preset, PresetId};
+    use crate::systems::qcd::{self, TABLE_II_H, TABLE_II_L};
 
     fn table_ii(opt: Options) -> Report {
         let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
-        let grid = Preset::get(PresetId::Qcd).network.bulk.etas();
+        let grid = qcd::ID.system().network().bulk.etas();
         observe(&h, &grid, 4.0, TABLE_II_L.0, opt).unwrap().2
     }
 
-    /// PHYSICS.md §5: with P2's placement and the horizon form matched where P2's constants come
+    /// docs/physics.md §5: with P2's placement and the horizon form matched where P2's constants come
     /// back (c₁ ≈ 0.023, c₂ ≈ 25), c₅ = 43.29, the wall peaks at η′ = 0.364 with f = 7.3·10³, and
     /// V(d) is linear for d ≈ 0.07–0.27 L and screened beyond (P2 Fig. 11).
     #[test]
@@ -211,13 +212,13 @@ pub struct EnsembleObservables {
     /// Runs with a reconstructible metric.
     pub runs: usize,
     /// η′ of the maximum of f.
-    pub wall: crate::train::ensemble::MeanSd,
+    pub wall: MeanSd,
     /// Start of the linear region [L].
-    pub d_linear: crate::train::ensemble::MeanSd,
+    pub d_linear: MeanSd,
     /// Screening distance [L].
-    pub d_screen: crate::train::ensemble::MeanSd,
+    pub d_screen: MeanSd,
     /// Screening distance [fm].
-    pub d_screen_fm: crate::train::ensemble::MeanSd,
+    pub d_screen_fm: MeanSd,
     /// Medians of the linear-region start and the screening distance [L]: robust against a member
     /// whose boundary continuation is ill-conditioned (a nearly flat h at η = 1 gives c₄ → 0).
     pub median_d_linear: f64,
@@ -227,20 +228,18 @@ pub struct EnsembleObservables {
     pub potential_band: Vec<[f64; 3]>,
 }
 
-/// Observables of each QCD parameter set (its own L), summarised, and the band of V(d):
-/// (d [L], mean, sd) of 2πα′V on a common grid (0 beyond each member's screening distance).
+/// Observables of each parameter set (its own L) of a network with layers at `grid` and boundary
+/// dimension `d`, summarised, and the band of V(d): (d [L], mean, sd) of 2πα′V on a common grid
+/// (0 beyond each member's screening distance).
 pub fn ensemble_observables(
     params: &[&crate::physics::Params],
+    grid: &[f64],
+    d: f64,
     opt: Options,
 ) -> EnsembleObservables {
-    use crate::train::ensemble::MeanSd;
-    let grid = crate::physics::Preset::get(crate::physics::PresetId::Qcd)
-        .network
-        .bulk
-        .etas();
     let reports: Vec<Report> = params
         .iter()
-        .filter_map(|p| observe(&p.h, &grid, 4.0, p.ads_radius, opt).map(|x| x.2))
+        .filter_map(|p| observe(&p.h, grid, d, p.ads_radius, opt).map(|x| x.2))
         .collect();
     let d_top = 1.3 * reports.iter().fold(0.0f64, |a, r| a.max(r.d_screen));
     let potential_band: Vec<[f64; 3]> = (1..=60)

@@ -1,4 +1,4 @@
-//! From the learned layers h_k to a smooth metric: h(η) on (0, ∞), then f and g (PHYSICS.md §5;
+//! From the learned layers h_k to a smooth metric: h(η) on (0, ∞), then f and g (docs/physics.md §5;
 //! P2 Sec. IV.C).
 //!
 //! 1. Place the N values on a grid — P2's placement η = 1 − k/N (spanning [1/N, 1]; only this
@@ -10,11 +10,11 @@
 //! 3. With H ≡ h − d coth dη′ (integrable at both ends), f g^{d−1} = exp 2∫h, and for
 //!    g = c₅ e^{2η′} (case i), with T L the temperature in units of 1/L:
 //!    c₅ = (πTL/d)² exp(2∫₀^∞ H dη′),  f = c₅ e^{2η′} exp(−2∫_{η′}^∞ (h − d) dη).
-//!    (d = 4: c₅ = (πTL/4)² exp(2∫H), PHYSICS.md §5.) Case ii, g ∝ cosh 2η′, keeps f g³ and the
+//!    (d = 4: c₅ = (πTL/4)² exp(2∫H), docs/physics.md §5.) Case ii, g ∝ cosh 2η′, keeps f g³ and the
 //!    boundary normalisation: g = 2c₅ cosh 2η′.
 
 use super::wilson::{gauss_legendre, Background};
-use crate::physics::lattice::{polyfit, polyval};
+use crate::physics::poly::{polyfit, polyval};
 
 /// Where the N learned values are placed before the fit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

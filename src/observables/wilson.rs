@@ -1,4 +1,4 @@
-//! The quark–antiquark potential from a Nambu–Goto string hanging into the bulk (PHYSICS.md §5;
+//! The quark–antiquark potential from a Nambu–Goto string hanging into the bulk (docs/physics.md §5;
 //! P2 Sec. IV.C, Eqs. 36–37 with the typo of Eq. 37 corrected).
 //!
 //! For ds² = −f dt² + dη² + g dx², a string whose endpoints sit a distance d apart on the boundary
@@ -21,7 +21,7 @@ pub trait Background {
     /// g(η).
     fn g(&self, eta: f64) -> f64;
     /// ∫ √f dη from the horizon (or the far interior) up to η₀: the two straight strings'
-    /// subtraction in V. The default integrates from η = 0, the horizon of PHYSICS.md.
+    /// subtraction in V. The default integrates from η = 0, the horizon of docs/physics.md.
     fn sqrt_f_below(&self, eta0: f64) -> f64 {
         gauss_legendre(|e| self.f(e).max(0.0).sqrt(), 0.0, eta0, 32)
     }
@@ -215,7 +215,7 @@ impl Background for PureAds {
 }
 
 /// AdS₅-Schwarzschild with its horizon at η = 0: f = sinh²2η / cosh 2η, g = cosh 2η
-/// (so that h = ∂_η log √(f g³) = 4 coth 4η, PHYSICS.md §5).
+/// (so that h = ∂_η log √(f g³) = 4 coth 4η, docs/physics.md §5).
 pub struct AdsSchwarzschild5;
 
 impl Background for AdsSchwarzschild5 {

@@ -1,11 +1,12 @@
-//! The bulk network and everything it is made of: grid, layer map and its adjoint, boundary map,
-//! regularisers, presets and data. Nothing here knows that a browser exists.
+//! The bulk network and what it is made of: grid, layer map and its adjoint, boundary maps,
+//! regularisers. Nothing here knows which system it models, nor that a browser exists.
 
-pub mod lattice;
 pub mod network;
-pub mod presets;
+pub mod poly;
 pub mod regularizer;
 
 pub use network::{t_of_f, Boundary, Bulk, Network, Params, Sample, Workspace};
-pub use presets::{Preset, PresetId, RegChoice};
-pub use regularizer::Regularizer;
+pub use regularizer::{RegChoice, Regularizer};
+
+/// ħc in GeV·fm, to turn lengths in GeV⁻¹ into fm.
+pub const HBAR_C_GEV_FM: f64 = 0.197_326_98;

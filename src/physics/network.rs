@@ -1,9 +1,9 @@
 //! The bulk network: the discretised radial evolution of a scalar field and its exact adjoint.
 //!
 //! # The network is a spacetime
-//! The field equation ∂_η π + h(η) π − m² φ − λ φ³ = 0 (PHYSICS.md §1; P1 Eq. 5), integrated
+//! The field equation ∂_η π + h(η) π − m² φ − λ φ³ = 0 (docs/physics.md §1; P1 Eq. 5), integrated
 //! from the boundary cut-off η_ini toward the horizon by explicit Euler on N layers, is a deep
-//! network whose weights are the metric function h_k = h(η_k) (PHYSICS.md §2; P1 Eq. 8 with the
+//! network whose weights are the metric function h_k = h(η_k) (docs/physics.md §2; P1 Eq. 8 with the
 //! nonlinearity on the layer's INPUT φ, as in the authors' code). The output is F = π(η_fin),
 //! which a regular horizon forces to zero.
 //!
@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Number of colours in the QCD boundary map (PHYSICS.md §4).
+/// Number of colours in the QCD boundary map (docs/physics.md §4).
 pub const N_C: f64 = 3.0;
 
 /// The fixed geometry of the network: dimension, mass, grid.
@@ -55,7 +55,7 @@ pub enum Boundary {
     /// The data are (φ, π) at η_ini themselves (preset A).
     Field,
     /// The data are (m_q [GeV], ⟨q̄q⟩ [GeV³]), mapped through the near-boundary solution of
-    /// PHYSICS.md §4 (P2 Eqs. 13–15) with the AdS radius L [GeV⁻¹] and λ.
+    /// docs/physics.md §4 (P2 Eqs. 13–15) with the AdS radius L [GeV⁻¹] and λ.
     Qcd,
 }
 
@@ -105,7 +105,7 @@ pub struct Sample {
     pub y: f64,
 }
 
-/// The label function t(F) = [tanh(100(F − 0.1)) − tanh(100(F + 0.1)) + 2]/2 (PHYSICS.md §2):
+/// The label function t(F) = [tanh(100(F − 0.1)) − tanh(100(F + 0.1)) + 2]/2 (docs/physics.md §2):
 /// ≈ 0 inside the band |F| < 0.1, ≈ 1 outside.
 pub fn t_of_f(f: f64) -> f64 {
     t_and_slope(f).0
@@ -119,7 +119,7 @@ pub fn t_and_slope(f: f64) -> (f64, f64) {
     ((a - b + 2.0) / 2.0, 50.0 * (b * b - a * a))
 }
 
-/// Field (φ, π) at η = η_ini for a QCD data point (PHYSICS.md §4; P2 Eqs. 13–15):
+/// Field (φ, π) at η = η_ini for a QCD data point (docs/physics.md §4; P2 Eqs. 13–15):
 /// α = (√N_c/2π) m_q L, β = (π/√N_c) ⟨q̄q⟩ L³,
 /// φ = α e^{−η} + β e^{−3η} − (λα³/2) η e^{−3η}, π = ∂_η φ.
 pub fn qcd_boundary(m_q: f64, cond: f64, lambda: f64, l: f64, eta: f64) -> [f64; 2] {
@@ -184,7 +184,7 @@ pub struct Network {
     pub boundary: Boundary,
     /// Euler sub-steps per layer (1 = the papers' network). With S > 1 each layer integrates its
     /// Δη in S steps of Δη/S with the same h_k: the same weights, a finer integrator
-    /// (PHYSICS.md §6), so that less discretisation error hides in the learned metric.
+    /// (docs/physics.md §6), so that less discretisation error hides in the learned metric.
     #[serde(default = "one")]
     pub substeps: usize,
 }
@@ -221,7 +221,7 @@ impl Network {
         }
     }
 
-    /// One layer (PHYSICS.md §2): φ ← φ + Δη π, π ← π − Δη (h_k π − m² φ − λ φ³), both on the old state.
+    /// One layer (docs/physics.md §2): φ ← φ + Δη π, π ← π − Δη (h_k π − m² φ − λ φ³), both on the old state.
     #[inline(always)]
     fn layer(&self, s: [f64; 2], h: f64, lambda: f64, deta: f64) -> [f64; 2] {
         let [phi, pi] = s;
@@ -249,22 +249,7 @@ impl Network {
         (sub, self.bulk.deta() / sub as f64)
     }
 
-    /// The state at η_ini and after every layer (N + 1 entries), for drawing φ(η), π(η).
-    pub fn trajectory(&self, p: &Params, x: [f64; 2]) -> Vec<[f64; 2]> {
-        let (sub, step) = self.step();
-        let mut out = Vec::with_capacity(p.h.len() + 1);
-        let mut s = self.input(p, x);
-        out.push(s);
-        for &h in &p.h {
-            for _ in 0..sub {
-                s = self.layer(s, h, p.lambda, step);
-            }
-            out.push(s);
-        }
-        out
-    }
-
-    /// Data loss E_data = (mean_B |t(F_i) − y_i|)² of a batch (PHYSICS.md §2), without gradients.
+    /// Data loss E_data = (mean_B |t(F_i) − y_i|)² of a batch (docs/physics.md §2), without gradients.
     pub fn batch_loss(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
         let sum: f64 = batch
             .iter()
@@ -278,8 +263,9 @@ impl Network {
     }
 
     /// Data loss of a batch and its exact gradient, ADDED to `grad` (reverse mode through the
-    /// layers and the boundary map). `train_boundary` says whether λ and L get gradients through
-    /// the boundary map (QCD); λ always gets its in-layer gradient.
+    /// layers and the boundary map). λ always gets its in-layer gradient, and with the QCD
+    /// boundary map λ and L also get theirs through (4.1); whether they are trained is the
+    /// trainer's mask, not this function's business.
     pub fn batch_loss_grad(
         &self,
         p: &Params,

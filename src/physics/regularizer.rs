@@ -3,20 +3,58 @@
 
 use super::network::{Bulk, Params};
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// Which regulariser family to train with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegChoice {
+    /// The papers' E_smooth (+ E_bdry for QCD) with their c.
+    Paper,
+    /// The exact-on-the-grid Einstein condition (vacuum metrics only; it would forbid a wall).
+    Einstein,
+    /// Second differences (η⁴-weighted like the paper's first differences).
+    Curvature,
+}
+
+impl RegChoice {
+    /// Name on the command line and in URLs.
+    pub fn name(self) -> &'static str {
+        match self {
+            RegChoice::Paper => "paper",
+            RegChoice::Einstein => "einstein",
+            RegChoice::Curvature => "curvature",
+        }
+    }
+}
+
+impl FromStr for RegChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "paper" => Ok(RegChoice::Paper),
+            "einstein" => Ok(RegChoice::Einstein),
+            "curvature" => Ok(RegChoice::Curvature),
+            _ => Err(format!(
+                "unknown regulariser '{s}' (expected 'paper', 'einstein' or 'curvature')"
+            )),
+        }
+    }
+}
 
 /// Strengths of the regularisers (0 switches a term off). Added to the data loss.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Regularizer {
-    /// c of E_smooth = Σ_{i=1}^{N−1} c η_{i−1}⁴ (h_i − h_{i−1})² (PHYSICS.md §2; P1 Eq. 12).
+    /// c of E_smooth = Σ_{i=1}^{N−1} c η_{i−1}⁴ (h_i − h_{i−1})² (docs/physics.md §2; P1 Eq. 12).
     pub smooth: f64,
-    /// c of E_bdry = c (d − h_0)² (PHYSICS.md §2; P2: AdS asymptotics at the cut-off).
+    /// c of E_bdry = c (d − h_0)² (docs/physics.md §2; P2: AdS asymptotics at the cut-off).
     pub boundary: f64,
     /// c of E_einstein = c Σ_{i=1}^{N−1} R_i², R_i the exact one-step residual of the
     /// pure-gravity Einstein condition h′ + h² = d² (L = 1; P1 supplement), see [`einstein_residual`].
     pub einstein: f64,
     /// c of E_curv = c Σ_{i=1}^{N−2} η_i⁴ (h_{i+1} − 2h_i + h_{i−1})²: second differences, which
-    /// leave straight lines free where E_smooth pulls h toward a constant (PHYSICS.md §6).
+    /// leave straight lines free where E_smooth pulls h toward a constant (docs/physics.md §6).
     pub curvature: f64,
 }
 

@@ -4,20 +4,13 @@
 
 use super::{TrainConfig, Trainer};
 use crate::physics::Params;
+pub use crate::stats::MeanSd;
+use crate::systems::SystemId;
 use serde::{Deserialize, Serialize};
 
-/// ħc = 0.19733 GeV·fm; 1/L in MeV is 1000/L[GeV⁻¹].
+/// 1/L in MeV is 1000/L[GeV⁻¹].
 pub fn inv_l_mev(l_gev_inv: f64) -> f64 {
     1000.0 / l_gev_inv
-}
-
-/// Whether a QCD metric has the published shape (PHYSICS.md §4, issue targets): h_0 ≈ 3.1
-/// (within ±0.5), a negative minimum between layers 4 and 8, and h_14 > 30.
-pub fn has_published_shape(h: &[f64]) -> bool {
-    h.len() == 15
-        && (h[0] - 3.1).abs() < 0.5
-        && h[4..=8].iter().cloned().fold(f64::INFINITY, f64::min) < 0.0
-        && h[14] > 30.0
 }
 
 /// The outcome of one ensemble member.
@@ -33,7 +26,7 @@ pub struct RunResult {
     pub epochs: usize,
     /// Restarts the recipe made.
     pub restarts: u32,
-    /// First epoch at which the metric had the published shape (QCD), if ever.
+    /// First epoch at which the metric had the published shape (systems that have one), if ever.
     pub shape_epoch: Option<usize>,
     /// Whether the run ended in a divergence (paper recipe).
     pub diverged: bool,
@@ -48,6 +41,7 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
     let seed = config.seed;
     let epochs = config.epochs;
     let mut t = Trainer::new(config)?;
+    let sys = t.system();
     let mut shape_epoch = None;
     let mut diverged = false;
     while t.epoch() < epochs {
@@ -56,7 +50,7 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
             break;
         }
         if shape_epoch.is_none()
-            && has_published_shape(&t.params().h)
+            && sys.published_shape(&t.params().h) == Some(true)
             && t.last_epoch_loss().is_some_and(|l| l <= 0.1)
         {
             shape_epoch = Some(t.epoch());
@@ -74,40 +68,11 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
     })
 }
 
-/// Mean and sample standard deviation.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MeanSd {
-    /// Mean.
-    #[serde(deserialize_with = "nan_if_null")]
-    pub mean: f64,
-    /// Sample standard deviation (0 for one value).
-    #[serde(deserialize_with = "nan_if_null")]
-    pub sd: f64,
-}
-
-/// JSON has no NaN: serde_json writes it as null, and this reads null back as NaN (an empty
-/// ensemble's mean).
-fn nan_if_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
-}
-
-impl MeanSd {
-    /// Of a set of values (NaN for none).
-    pub fn of(v: &[f64]) -> MeanSd {
-        let n = v.len() as f64;
-        let mean = v.iter().sum::<f64>() / n;
-        let sd = if v.len() > 1 {
-            (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0)).sqrt()
-        } else {
-            0.0
-        };
-        MeanSd { mean, sd }
-    }
-}
-
 /// Table II of an ensemble: statistics over the runs whose final loss ≤ `max_loss`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
+    /// The system of the runs.
+    pub preset: SystemId,
     /// Runs trained.
     pub runs: usize,
     /// Runs kept (finite, loss ≤ max_loss).
@@ -128,8 +93,8 @@ pub struct Summary {
     pub loss: MeanSd,
 }
 
-/// Summarise runs as P2 does: keep those with loss ≤ `max_loss`.
-pub fn summarize(results: &[RunResult], max_loss: f64) -> Summary {
+/// Summarise runs of `system` as P2 does: keep those with loss ≤ `max_loss`.
+pub fn summarize(system: SystemId, results: &[RunResult], max_loss: f64) -> Summary {
     let kept: Vec<&RunResult> = results
         .iter()
         .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
@@ -138,11 +103,12 @@ pub fn summarize(results: &[RunResult], max_loss: f64) -> Summary {
         |f: &dyn Fn(&RunResult) -> f64| MeanSd::of(&kept.iter().map(|r| f(r)).collect::<Vec<_>>());
     let n = results.first().map_or(0, |r| r.params.h.len());
     Summary {
+        preset: system,
         runs: results.len(),
         kept: kept.len(),
         with_shape: kept
             .iter()
-            .filter(|r| has_published_shape(&r.params.h))
+            .filter(|r| system.system().published_shape(&r.params.h) == Some(true))
             .count(),
         max_loss,
         h: (0..n).map(|k| col(&|r| r.params.h[k])).collect(),
@@ -156,18 +122,11 @@ pub fn summarize(results: &[RunResult], max_loss: f64) -> Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::physics::presets::TABLE_II_H;
-
-    #[test]
-    fn table_ii_has_the_published_shape_and_a_flat_metric_does_not() {
-        let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
-        assert!(has_published_shape(&h));
-        assert!(!has_published_shape(&[4.0; 15]));
-    }
+    use crate::systems::qcd;
 
     #[test]
     fn an_empty_summary_round_trips_through_json() {
-        let s = summarize(&[], 0.1);
+        let s = summarize(qcd::ID, &[], 0.1);
         let back: Summary = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
         assert!(back.lambda.mean.is_nan() && back.kept == 0);
     }
@@ -189,6 +148,7 @@ mod tests {
             seconds: 0.0,
         };
         let s = summarize(
+            qcd::ID,
             &[
                 mk(0.05, 3.0),
                 mk(0.07, 4.0),

@@ -2,11 +2,10 @@
 
 use super::config::TrainConfig;
 use super::optim::Optimizer;
-use super::recipe::{qcd_failure, Recipe};
-use crate::physics::presets::{qcd_training_data, QCD_BOX, QCD_NU_SD};
-use crate::physics::{Network, Params, Preset, PresetId, Regularizer, Sample, Workspace};
-use crate::points::qcd_box;
+use super::recipe::Recipe;
+use crate::physics::{Network, Params, Regularizer, Sample, Workspace};
 use crate::rng::Rng;
+use crate::systems::System;
 use serde::{Deserialize, Serialize};
 
 /// Independent random streams of one seed.
@@ -73,7 +72,8 @@ impl LossParts {
 #[derive(Clone, Debug)]
 pub struct Trainer {
     config: TrainConfig,
-    preset: Preset,
+    system: &'static dyn System,
+    network: Network,
     reg: Regularizer,
     params: Params,
     data: Vec<Sample>,
@@ -134,35 +134,30 @@ pub struct Session {
     pub attempt: u32,
 }
 
-/// The preset with the configuration's integrator.
-fn preset_for(config: &TrainConfig) -> Preset {
-    let mut p = Preset::get(config.preset);
-    p.network.substeps = config.substeps;
-    p
+/// The system's network with the configuration's integrator.
+pub fn network_for(config: &TrainConfig) -> Network {
+    let mut n = config.preset.system().network();
+    n.substeps = config.substeps;
+    n
 }
 
 /// Initial parameters of restart `attempt` (0 = the first start) of `seed`.
-pub fn initial_params(preset: &Preset, seed: u64, attempt: u32) -> Params {
-    preset.init_params(&mut Rng::new(seed, stream::INIT + ((attempt as u64) << 8)))
+pub fn initial_params(system: &dyn System, network: &Network, seed: u64, attempt: u32) -> Params {
+    system.init_params(
+        network,
+        &mut Rng::new(seed, stream::INIT + ((attempt as u64) << 8)),
+    )
 }
 
 impl Trainer {
     /// A fresh run: data and initial weights from the seed.
     pub fn new(config: TrainConfig) -> Result<Trainer, String> {
         config.validate()?;
-        let preset = preset_for(&config);
-        let mut rng = Rng::new(config.seed, stream::DATA);
-        let data = match &config.data {
-            None => preset.training_data(config.per_class, &mut rng),
-            Some(pts) => {
-                // The band half-width ν scales with the condensate range (P2: 0.004 of 0.11 GeV³).
-                let bx = qcd_box(Some(pts));
-                let nu_sd = QCD_NU_SD * bx[1] / QCD_BOX[1];
-                let xy: Vec<[f64; 2]> = pts.iter().map(|p| [p.m_q, p.condensate]).collect();
-                qcd_training_data(&xy, bx, nu_sd, config.per_class, &mut rng)
-                    .ok_or("data: no cubic fits these points inside the sampling box")?
-            }
-        };
+        let data = config.preset.system().training_data(
+            &config,
+            &network_for(&config),
+            &mut Rng::new(config.seed, stream::DATA),
+        )?;
         Trainer::with_data(config, data)
     }
 
@@ -172,12 +167,13 @@ impl Trainer {
         if data.is_empty() {
             return Err("the training set is empty".into());
         }
-        let preset = preset_for(&config);
-        let params = initial_params(&preset, config.seed, 0);
+        let system = config.preset.system();
+        let network = network_for(&config);
+        let params = initial_params(system, &network, config.seed, 0);
         let n = params.h.len();
         let mut mask = vec![true; n + 2];
-        mask[n] = preset.train_couplings;
-        mask[n + 1] = preset.train_couplings;
+        mask[n] = system.train_couplings();
+        mask[n + 1] = system.train_couplings();
         let grad = params.zeros_like();
         Ok(Trainer {
             reg: config.regularizer(),
@@ -205,7 +201,8 @@ impl Trainer {
             flat_grad: vec![0.0; n + 2],
             params,
             data,
-            preset,
+            system,
+            network,
             config,
         })
     }
@@ -214,13 +211,13 @@ impl Trainer {
     pub fn config(&self) -> &TrainConfig {
         &self.config
     }
-    /// The preset.
-    pub fn preset(&self) -> &Preset {
-        &self.preset
+    /// The system.
+    pub fn system(&self) -> &'static dyn System {
+        self.system
     }
     /// The network.
     pub fn network(&self) -> &Network {
-        &self.preset.network
+        &self.network
     }
     /// Current parameters.
     pub fn params(&self) -> &Params {
@@ -344,14 +341,8 @@ impl Trainer {
     /// Loss over a set of points evaluated as ONE batch, and E_reg.
     pub fn loss_on(&self, points: &[Sample]) -> LossParts {
         LossParts {
-            data: self
-                .preset
-                .network
-                .batch_loss(&self.params, points)
-                .data_loss,
-            reg: self
-                .reg
-                .loss_grad(&self.preset.network.bulk, &self.params, None),
+            data: self.network.batch_loss(&self.params, points).data_loss,
+            reg: self.reg.loss_grad(&self.network.bulk, &self.params, None),
         }
     }
 
@@ -386,7 +377,7 @@ impl Trainer {
         self.batch_buf
             .extend(self.order[self.cursor..end].iter().map(|&i| self.data[i]));
         self.grad.clear();
-        let net = &self.preset.network;
+        let net = &self.network;
         let data_loss = net
             .batch_loss_grad(&self.params, &self.batch_buf, &mut self.grad, &mut self.ws)
             .data_loss;
@@ -464,8 +455,11 @@ impl Trainer {
         self.history.loss.push(mean);
         self.history.lambda.push(self.params.lambda);
         self.history.ads_radius.push(self.params.ads_radius);
-        if self.config.recipe == Recipe::Restart && self.config.preset == PresetId::Qcd {
-            if let Some(why) = qcd_failure(self.epochs_since_start, &self.params, mean) {
+        if self.config.recipe == Recipe::Restart {
+            if let Some(why) = self
+                .system
+                .failure(self.epochs_since_start, &self.params, mean)
+            {
                 self.restart(&why);
             }
         }
@@ -474,7 +468,7 @@ impl Trainer {
     /// Start again from the next random initialisation (same data, same seed family).
     pub fn restart(&mut self, why: &str) {
         self.attempt += 1;
-        self.params = initial_params(&self.preset, self.config.seed, self.attempt);
+        self.params = initial_params(self.system, &self.network, self.config.seed, self.attempt);
         self.opt.reset();
         self.epochs_since_start = 0;
         self.steps_since_start = 0;
@@ -499,8 +493,9 @@ impl Trainer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::systems::{ads_schwarzschild, qcd, SystemId};
 
-    fn small(preset: PresetId) -> TrainConfig {
+    fn small(preset: SystemId) -> TrainConfig {
         let mut c = TrainConfig::new(preset);
         c.per_class = 200;
         c.batch = 20;
@@ -510,7 +505,7 @@ mod tests {
     #[test]
     fn same_seed_gives_a_bit_identical_run() {
         let run = |seed| {
-            let mut c = small(PresetId::Qcd);
+            let mut c = small(qcd::ID);
             c.seed = seed;
             let mut t = Trainer::new(c).unwrap();
             for _ in 0..3 {
@@ -524,7 +519,7 @@ mod tests {
 
     #[test]
     fn a_step_that_would_diverge_is_rolled_back() {
-        let mut c = small(PresetId::Qcd);
+        let mut c = small(qcd::ID);
         c.recipe = Recipe::Paper;
         let mut t = Trainer::new(c).unwrap();
         let mut p = t.params().clone();
@@ -538,7 +533,7 @@ mod tests {
 
     #[test]
     fn an_absurd_learning_rate_is_caught_rolled_back_and_recoverable() {
-        for preset in [PresetId::AdsSchwarzschild, PresetId::Qcd] {
+        for preset in [ads_schwarzschild::ID, qcd::ID] {
             let mut c = small(preset);
             c.lr = 10.0;
             let mut t = Trainer::new(c).unwrap();
@@ -558,13 +553,13 @@ mod tests {
                     .expect("training continues after lowering the rate");
             }
             assert_eq!(t.steps(), bad_steps + 50);
-            assert!(t.full_loss().total().is_finite() || preset == PresetId::Qcd);
+            assert!(t.full_loss().total().is_finite() || preset == qcd::ID);
         }
     }
 
     #[test]
     fn a_session_round_trips_through_json() {
-        let mut t = Trainer::new(small(PresetId::Qcd)).unwrap();
+        let mut t = Trainer::new(small(qcd::ID)).unwrap();
         for _ in 0..2 {
             t.epoch_step().unwrap();
         }
@@ -582,7 +577,7 @@ mod tests {
 
     #[test]
     fn the_learning_rate_changes_without_resetting() {
-        let mut t = Trainer::new(small(PresetId::AdsSchwarzschild)).unwrap();
+        let mut t = Trainer::new(small(ads_schwarzschild::ID)).unwrap();
         t.step().unwrap();
         let p = t.params().clone();
         t.set_lr(0.5).unwrap();
@@ -594,7 +589,7 @@ mod tests {
 
     #[test]
     fn training_lowers_the_loss_on_ads() {
-        let mut c = small(PresetId::AdsSchwarzschild);
+        let mut c = small(ads_schwarzschild::ID);
         c.per_class = 300;
         c.batch = 10;
         let mut t = Trainer::new(c).unwrap();

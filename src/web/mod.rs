@@ -1,20 +1,24 @@
 //! The thin WebAssembly boundary: wraps the [`Trainer`], turns every error into a JS exception,
 //! draws the charts on canvases. No physics here beyond calling the engine.
 
-use crate::charts::{chart_names, draw_named, Theme};
+use crate::charts::{draw_chart, ChartKind, MetricGeometry, Theme};
 use crate::model_file::ModelFile;
 use crate::observables::{
     ensemble_observables, observe, EnsembleObservables, Options, Report, P2_HORIZON_MATCH,
 };
-use crate::physics::PresetId;
+use crate::physics::HBAR_C_GEV_FM;
 use crate::points::{parse_measurements, Units};
+use crate::settings::{controls, MAX_METRIC_IN_LINK};
+use crate::systems::custom::{parse_metric_csv, MetricPoint, MAX_ABS_H};
+use crate::systems::{SystemId, REGISTRY};
 use crate::train::ensemble::{summarize, RunResult, Summary};
 use crate::train::trainer::Session;
-use crate::train::{Recipe, TrainConfig, Trainer};
+use crate::train::{bench_config, Trainer};
 use crate::url_state::{parse_query, to_query, PageState, MAX_DATA_IN_LINK, SPEEDS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use serde::Serialize;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -30,6 +34,16 @@ fn canvas_and_theme(
     let mut theme = if dark { Theme::dark() } else { Theme::light() };
     theme.scale = scale.clamp(0.5, 6.0);
     Ok((backend.into_drawing_area(), theme))
+}
+
+/// A Rust value as a plain JavaScript object (maps as objects, so JS reads fields by name).
+fn to_js<T: Serialize>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("plain data serialises")
+}
+
+fn js_err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
 }
 
 fn now_ms() -> f64 {
@@ -56,6 +70,8 @@ pub struct App {
     observed: Option<(u64, bool, Option<Report>)>,
     /// Continue the horizon where P2's constants come back (else at the fit's end).
     p2_match: bool,
+    /// Where the metric chart last put its axes, for dragging points of a user metric.
+    metric_geometry: Option<MetricGeometry>,
 }
 
 impl App {
@@ -86,25 +102,51 @@ impl App {
 
     fn draw_observable(
         &mut self,
-        name: &str,
-        canvas: HtmlCanvasElement,
-        dark: bool,
-        scale: f64,
+        kind: ChartKind,
+        root: &DrawingArea<CanvasBackend, Shift>,
+        theme: &Theme,
     ) -> Result<(), JsError> {
-        let (root, theme) = canvas_and_theme(canvas, dark, scale)?;
-        let res = match (self.observe(), name) {
-            (Some(r), "fg") => crate::charts::draw_fg(&root, r, &theme),
-            (Some(r), _) => crate::charts::draw_potential(&root, r, &theme),
-            (None, _) => crate::charts::draw_message(
-                &root,
-                if name == "fg" { "reconstructed metric f, g" } else { "quark–antiquark potential" },
-                "No horizon yet: the metric must rise toward the horizon and approach 4 at the boundary. Keep training.",
-                &theme,
+        let title = if kind == ChartKind::Fg {
+            "reconstructed metric f, g"
+        } else {
+            "quark–antiquark potential"
+        };
+        let res = match self.observe() {
+            Some(r) if kind == ChartKind::Fg => crate::charts::draw_fg(root, r, theme),
+            Some(r) => crate::charts::draw_potential(root, r, theme),
+            None => crate::charts::draw_message(
+                root,
+                title,
+                "No horizon yet: the metric must rise toward the horizon and approach d at the boundary. Keep training.",
+                theme,
             ),
         };
-        res.map_err(|e| JsError::new(&format!("drawing {name}: {e:?}")))?;
+        res.map_err(|e| JsError::new(&format!("drawing {}: {e:?}", kind.name())))?;
         root.present()
-            .map_err(|e| JsError::new(&format!("drawing {name}: {e:?}")))
+            .map_err(|e| JsError::new(&format!("drawing {}: {e:?}", kind.name())))
+    }
+
+    /// Start a new run of `state` (validated first: a rejected one changes nothing).
+    fn start(&mut self, state: PageState) -> Result<(), JsError> {
+        let trainer = Trainer::new(state.config.clone()).map_err(js_err)?;
+        self.install(state, trainer);
+        Ok(())
+    }
+
+    /// The user metric of the run resampled at the layers (η increasing), for editing by points.
+    fn metric_at_layers(&self) -> Vec<MetricPoint> {
+        let t = &self.trainer;
+        let current = t.system().reference(t.config(), t.network());
+        let mut pts: Vec<MetricPoint> = t
+            .network()
+            .bulk
+            .etas()
+            .into_iter()
+            .zip(current.at_layers)
+            .map(|(eta, h)| MetricPoint { eta, h })
+            .collect();
+        pts.reverse();
+        pts
     }
 
     /// Switch to a new run (only after everything about it has been validated).
@@ -123,7 +165,7 @@ impl App {
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str) -> Result<App, JsError> {
         let (state, notices) = parse_query(query);
-        let trainer = Trainer::new(state.config.clone()).map_err(|e| JsError::new(&e))?;
+        let trainer = Trainer::new(state.config.clone()).map_err(js_err)?;
         Ok(App {
             state,
             trainer,
@@ -132,12 +174,13 @@ impl App {
             steps_window: Vec::new(),
             observed: None,
             p2_match: true,
+            metric_geometry: None,
         })
     }
 
-    /// Notices from parsing the URL, as a JSON array of strings (to be shown as text).
-    pub fn notices(&self) -> String {
-        serde_json::to_string(&self.notices).expect("json")
+    /// Notices from parsing the URL: an array of strings (to be shown as text).
+    pub fn notices(&self) -> JsValue {
+        to_js(&self.notices)
     }
 
     /// Train up to `max_steps` mini-batches or until `budget_ms` have passed, whichever first.
@@ -171,9 +214,9 @@ impl App {
         done
     }
 
-    /// Counters and parameters as JSON: epoch, steps, batches_per_second, loss (last epoch mean),
-    /// lambda, ads_radius, inv_l_mev, attempt, events, paused_reason, preset.
-    pub fn status(&self) -> String {
+    /// Counters and parameters: epoch, steps, batches_per_second, loss (last epoch mean),
+    /// lambda, ads_radius, inv_l_mev, attempt, events, paused_reason, preset, learns_couplings.
+    pub fn status(&self) -> JsValue {
         let t = &self.trainer;
         let p = t.params();
         let rate = match (self.steps_window.first(), self.steps_window.last()) {
@@ -181,7 +224,7 @@ impl App {
             _ => 0.0,
         };
         let finite = |v: f64| if v.is_finite() { json!(v) } else { json!(null) };
-        json!({
+        let status = json!({
             "preset": t.config().preset.name(),
             "epoch": t.epoch(),
             "steps": t.steps(),
@@ -195,8 +238,9 @@ impl App {
             "events": t.events(),
             "paused_reason": self.paused_reason,
             "lr": t.config().lr,
-        })
-        .to_string()
+            "learns_couplings": t.system().train_couplings(),
+        });
+        to_js(&status)
     }
 
     /// Loss over the whole training set evaluated as one batch (what `adsdl eval --train-set` prints).
@@ -204,9 +248,8 @@ impl App {
         self.trainer.full_loss().total()
     }
 
-    /// Draw chart `name` ("metric", "data", "loss", "couplings", and for QCD "fg", "potential") on a
-    /// canvas whose size is already in device pixels; `scale` enlarges text and markers
-    /// (devicePixelRatio × presentation).
+    /// Draw chart `name` (one of [`App::charts`]) on a canvas whose size is already in device
+    /// pixels; `scale` enlarges text and markers (devicePixelRatio × presentation).
     pub fn draw(
         &mut self,
         name: &str,
@@ -214,20 +257,128 @@ impl App {
         dark: bool,
         scale: f64,
     ) -> Result<(), JsError> {
-        if name == "fg" || name == "potential" {
-            return self.draw_observable(name, canvas, dark, scale);
+        let kind: ChartKind = name.parse().map_err(js_err)?;
+        if !self.trainer.system().charts().contains(&kind) {
+            return Err(js_err(format!(
+                "chart '{name}' is not shown for {}",
+                self.trainer.config().preset
+            )));
         }
         let (root, theme) = canvas_and_theme(canvas, dark, scale)?;
-        draw_named(name, &root, &self.trainer, &theme).map_err(|e| JsError::new(&e))
+        if kind.is_observable() {
+            return self.draw_observable(kind, &root, &theme);
+        }
+        let geometry = draw_chart(kind, &root, &self.trainer, &theme).map_err(js_err)?;
+        if kind == ChartKind::Metric {
+            self.metric_geometry = geometry;
+        }
+        Ok(())
     }
 
-    /// The chart names for the current preset, comma-separated.
-    pub fn charts(&self) -> String {
-        let mut names = chart_names(self.trainer.config().preset).to_vec();
-        if self.trainer.config().preset == PresetId::Qcd {
-            names.extend(["fg", "potential"]);
+    /// The charts of the current system, in page order, each with its minimum redraw interval:
+    /// an array of `{name, redraw_ms}`.
+    pub fn charts(&self) -> JsValue {
+        let list: Vec<_> = self
+            .trainer
+            .system()
+            .charts()
+            .iter()
+            .map(|k| json!({ "name": k.name(), "redraw_ms": k.redraw_ms() }))
+            .collect();
+        to_js(&list)
+    }
+
+    /// The systems of the registry, `{name, title}`, in menu order.
+    pub fn systems() -> JsValue {
+        let list: Vec<_> = REGISTRY
+            .iter()
+            .map(|s| json!({ "name": s.id().name(), "title": s.title() }))
+            .collect();
+        to_js(&list)
+    }
+
+    /// The page's settings controls for the current system, generated from the settings schema:
+    /// an array of `{key, label, help, input, min, max, step, options, scope, value}`.
+    pub fn controls(&self) -> JsValue {
+        to_js(&controls(&self.state))
+    }
+
+    /// Where the metric chart put its axes when last drawn (device pixels and data ranges), or
+    /// null before it was drawn: `{px_x, px_y, x, y}`.
+    pub fn metric_geometry(&self) -> JsValue {
+        to_js(&self.metric_geometry)
+    }
+
+    /// The reference values at the layers, `[[η_k, h_k], …]` (the points a user metric is edited by).
+    pub fn reference_points(&self) -> JsValue {
+        let t = &self.trainer;
+        let r = t.system().reference(t.config(), t.network());
+        let pts: Vec<[f64; 2]> = t
+            .network()
+            .bulk
+            .etas()
+            .into_iter()
+            .zip(r.at_layers)
+            .map(|(e, h)| [e, h])
+            .collect();
+        to_js(&pts)
+    }
+
+    /// Whether the system takes a user metric (its points can be dragged).
+    pub fn metric_editable(&self) -> bool {
+        self.trainer.system().accepts_metric()
+    }
+
+    /// Move the user metric's value at layer `k` to `h` (clamped to the accepted magnitude) and
+    /// start a new run on data made from it. A metric the system rejects changes nothing.
+    pub fn set_metric_point(&mut self, k: usize, h: f64) -> Result<(), JsError> {
+        if !self.metric_editable() {
+            return Err(js_err("this system's metric is not editable"));
         }
-        names.join(",")
+        let mut pts = self.metric_at_layers();
+        let n = pts.len();
+        if k >= n || !h.is_finite() {
+            return Err(js_err(format!("layer {k} with h = {h}: no such point")));
+        }
+        // Points are stored with η increasing, layers count from the boundary (largest η).
+        pts[n - 1 - k].h = h.clamp(-MAX_ABS_H, MAX_ABS_H);
+        let mut st = self.state.clone();
+        st.config.metric = Some(pts);
+        self.start(st)
+    }
+
+    /// Train on a metric given as CSV text `eta,h` (switches to a system that takes one). A
+    /// rejected table changes nothing; the error names the line and the reason.
+    pub fn use_metric(&mut self, csv: &str) -> Result<(), JsError> {
+        let pts = parse_metric_csv(csv).map_err(js_err)?;
+        let mut st = self.state.clone();
+        if !st.config.preset.system().accepts_metric() {
+            let sys = REGISTRY
+                .iter()
+                .find(|s| s.accepts_metric())
+                .expect("a registered system takes a metric");
+            st = PageState {
+                config: crate::train::TrainConfig::new(sys.id()),
+                ..st
+            };
+        }
+        st.config.metric = Some(pts);
+        self.start(st)
+    }
+
+    /// The current user metric as CSV text `eta,h` (for editing and download).
+    pub fn metric_points_csv(&self) -> String {
+        let pts = self
+            .state
+            .config
+            .metric
+            .clone()
+            .unwrap_or_else(|| self.metric_at_layers());
+        let mut s = String::from("eta,h\n");
+        for p in pts {
+            s += &format!("{},{}\n", p.eta, p.h);
+        }
+        s
     }
 
     /// Choose the horizon continuation of the reconstruction: where P2's constants come back
@@ -237,54 +388,61 @@ impl App {
         self.observed = None;
     }
 
-    /// The observables of the current metric as JSON (null before a horizon has formed):
-    /// wall position and height, linear region and screening distance in L and fm.
-    pub fn observables(&mut self) -> String {
+    /// The observables of the current metric (null before a horizon has formed): wall position
+    /// and height, linear region and screening distance in L and fm.
+    pub fn observables(&mut self) -> JsValue {
         match self.observe() {
-            Some(r) => json!({
+            Some(r) => to_js(&json!({
                 "f_peak": r.f_peak, "d_linear": r.d_linear, "d_screen": r.d_screen,
+                "f_peak_fm": r.f_peak.map(|p| p.0 * r.ads_radius * HBAR_C_GEV_FM),
                 "d_linear_fm": r.d_linear_fm, "d_screen_fm": r.d_screen_fm, "c5": r.c5,
-            })
-            .to_string(),
-            None => "null".into(),
+            })),
+            None => JsValue::NULL,
         }
     }
 
     /// Start again from the same seed: same data, same initial weights.
     pub fn reset(&mut self) -> Result<(), JsError> {
-        let trainer = Trainer::new(self.state.config.clone()).map_err(|e| JsError::new(&e))?;
-        self.install(self.state.clone(), trainer);
-        Ok(())
+        self.start(self.state.clone())
     }
 
     /// Apply a new query (from the controls). The run restarts unless only the learning rate,
-    /// speed or display flags changed. Returns the notices as a JSON array.
-    pub fn apply(&mut self, query: &str) -> Result<String, JsError> {
+    /// speed or display flags changed. Returns the notices, an array of strings.
+    pub fn apply(&mut self, query: &str) -> Result<JsValue, JsError> {
         let (mut new, notices) = parse_query(query);
-        // Own data too large for the link stay with the run while other settings change.
-        if new.config.data.is_none() && !self.data_in_link() && new.config.preset == PresetId::Qcd {
-            new.config.data = self.state.config.data.clone();
+        // Own data and metrics too large for the link stay with the run while other settings
+        // change (on the same system).
+        if new.config.preset == self.state.config.preset {
+            let old = &self.state.config;
+            if new.config.data.is_none() && !self.data_in_link() {
+                new.config.data = old.data.clone();
+            }
+            if new.config.metric.is_none()
+                && old
+                    .metric
+                    .as_ref()
+                    .is_some_and(|m| m.len() > MAX_METRIC_IN_LINK)
+            {
+                new.config.metric = old.metric.clone();
+            }
         }
         let mut same_run = new.config.clone();
         same_run.lr = self.state.config.lr;
         let restart = same_run != self.state.config;
         if restart {
-            let trainer = Trainer::new(new.config.clone()).map_err(|e| JsError::new(&e))?;
-            self.install(new, trainer);
-            return Ok(serde_json::to_string(&notices).expect("json"));
+            self.start(new)?;
+            return Ok(to_js(&notices));
         } else if new.config.lr != self.trainer.config().lr {
-            self.trainer
-                .set_lr(new.config.lr)
-                .map_err(|e| JsError::new(&e))?;
+            self.trainer.set_lr(new.config.lr).map_err(js_err)?;
             self.paused_reason = None;
         }
         self.state = new;
-        Ok(serde_json::to_string(&notices).expect("json"))
+        Ok(to_js(&notices))
     }
 
     /// Change the learning rate without touching the run; clears a divergence pause.
     pub fn set_lr(&mut self, lr: f64) -> Result<(), JsError> {
-        self.trainer.set_lr(lr).map_err(|e| JsError::new(&e))?;
+        self.trainer.set_lr(lr).map_err(js_err)?;
         self.state.config.lr = lr;
         self.paused_reason = None;
         Ok(())
@@ -295,9 +453,10 @@ impl App {
         to_query(&self.state)
     }
 
-    /// The state as JSON for the controls: the config plus speed, embed, present, autoplay.
-    pub fn state(&self) -> String {
-        json!({
+    /// The state for the controls: the config plus speed, embed, present, autoplay.
+    pub fn state(&self) -> JsValue {
+        let sys = self.trainer.system();
+        to_js(&json!({
             "config": self.state.config,
             "speed": self.state.speed,
             "speeds": SPEEDS.len(),
@@ -305,8 +464,13 @@ impl App {
             "embed": self.state.embed,
             "present": self.state.present,
             "autoplay": self.state.autoplay,
-        })
-        .to_string()
+            "learns_couplings": sys.train_couplings(),
+            "has_restart_recipe": sys.has_restart_recipe(),
+            "accepts_measurements": sys.accepts_measurements(),
+            "metric_editable": sys.accepts_metric(),
+            "reference_caption": sys.reference_caption(),
+            "max_speed": SPEEDS.len() - 1,
+        }))
     }
 
     /// The model file (same format as the CLI's `--out`).
@@ -316,8 +480,8 @@ impl App {
 
     /// Resume from a model file. A rejected file leaves the current run untouched.
     pub fn import_model(&mut self, text: &str) -> Result<(), JsError> {
-        let m = ModelFile::from_json(text).map_err(|e| JsError::new(&e))?;
-        let trainer = m.resume().map_err(|e| JsError::new(&e))?;
+        let m = ModelFile::from_json(text).map_err(js_err)?;
+        let trainer = m.resume().map_err(js_err)?;
         let st = PageState {
             config: trainer.config().clone(),
             ..self.state.clone()
@@ -326,32 +490,22 @@ impl App {
         Ok(())
     }
 
-    /// The learned metric as CSV: k, eta, h (and the reference column of the preset).
+    /// The learned metric as CSV: k, eta, h and the system's reference column.
     pub fn metric_csv(&self) -> String {
         let t = &self.trainer;
         let bulk = &t.network().bulk;
-        let truth = t.preset().true_params();
-        let mut s = String::from(if truth.is_some() {
-            "k,eta,h,h_true\n"
-        } else {
-            "k,eta,h,h_table_ii\n"
-        });
-        for (k, h) in t.params().h.iter().enumerate() {
-            let reference = match &truth {
-                Some(tr) => tr.h[k],
-                None => crate::physics::presets::TABLE_II_H[k].0,
-            };
+        let r = t.system().reference(t.config(), t.network());
+        let mut s = format!("k,eta,h,{}\n", r.csv_column);
+        for (k, (h, reference)) in t.params().h.iter().zip(&r.at_layers).enumerate() {
             s += &format!("{k},{},{h},{reference}\n", bulk.eta(k));
         }
         s
     }
 
-    /// Milliseconds per QCD epoch of the paper protocol (20 000 samples, batch 100, Adam), timed
-    /// over `epochs` epochs after one warm-up — the native `adsdl bench` measurement, in the page.
+    /// Milliseconds per epoch of the benchmark run ([`bench_config`]), timed over `epochs`
+    /// epochs after one warm-up — the native `adsdl bench` measurement, in the page.
     pub fn bench(epochs: u32) -> Result<f64, JsError> {
-        let mut c = TrainConfig::new(PresetId::Qcd);
-        c.recipe = Recipe::Paper;
-        let mut t = Trainer::new(c).map_err(|e| JsError::new(&e))?;
+        let mut t = Trainer::new(bench_config()).map_err(js_err)?;
         let run = |t: &mut Trainer| t.epoch_step().map_err(|d| JsError::new(&d.message));
         run(&mut t)?;
         let t0 = perf_ms();
@@ -362,35 +516,36 @@ impl App {
     }
 
     /// Train on the user's own measurements (CSV text: `m_q,condensate[,error]`; `lattice` true
-    /// for lattice units converted with `inv_a_gev`). Switches to the QCD preset and starts a new
-    /// run. A rejected table changes nothing; the error names the line, the column and the reason.
+    /// for lattice units converted with `inv_a_gev`). Switches to a system that takes measurements
+    /// and starts a new run. A rejected table changes nothing; the error names the line, the
+    /// column and the reason.
     pub fn use_data(&mut self, csv: &str, lattice: bool, inv_a_gev: f64) -> Result<(), JsError> {
         let units = if lattice {
             Units::Lattice { inv_a_gev }
         } else {
             Units::Physical
         };
-        let pts = parse_measurements(csv, units).map_err(|e| JsError::new(&e))?;
+        let pts = parse_measurements(csv, units).map_err(js_err)?;
         let mut st = self.state.clone();
-        if st.config.preset != PresetId::Qcd {
+        if !st.config.preset.system().accepts_measurements() {
+            let sys = REGISTRY
+                .iter()
+                .find(|s| s.accepts_measurements())
+                .expect("a registered system takes measurements");
             st = PageState {
-                config: TrainConfig::new(PresetId::Qcd),
+                config: crate::train::TrainConfig::new(sys.id()),
                 ..st
             };
         }
         st.config.data = Some(pts);
-        let trainer = Trainer::new(st.config.clone()).map_err(|e| JsError::new(&e))?;
-        self.install(st, trainer);
-        Ok(())
+        self.start(st)
     }
 
-    /// Back to the bundled data of the preset (a new run).
+    /// Back to the system's own data (a new run).
     pub fn clear_data(&mut self) -> Result<(), JsError> {
         let mut st = self.state.clone();
         st.config.data = None;
-        let trainer = Trainer::new(st.config.clone()).map_err(|e| JsError::new(&e))?;
-        self.install(st, trainer);
-        Ok(())
+        self.start(st)
     }
 
     /// Whether the run's own data are small enough to travel in the link.
@@ -411,7 +566,7 @@ impl App {
     pub fn restore(&mut self, text: &str) -> Result<(), JsError> {
         let s: Session =
             serde_json::from_str(text).map_err(|e| JsError::new(&format!("session: {e}")))?;
-        let trainer = Trainer::from_session(s).map_err(|e| JsError::new(&e))?;
+        let trainer = Trainer::from_session(s).map_err(js_err)?;
         let st = PageState {
             config: trainer.config().clone(),
             ..self.state.clone()
@@ -440,15 +595,17 @@ pub fn start() {
 }
 
 /// Table II of an in-page ensemble: `models` is a JSON array of model files (one per seed, as the
-/// workers export them). Returns JSON `{summary, observables}`; runs with loss > 0.1 are left out,
-/// as P2 did.
+/// workers export them). Returns JSON `{summary, observables}` (kept as text: it is handed back
+/// to [`draw_ensemble`]); runs with loss > 0.1 are left out, as P2 did.
 #[wasm_bindgen]
 pub fn ensemble_report(models: &str) -> Result<String, JsError> {
     let files: Vec<serde_json::Value> =
         serde_json::from_str(models).map_err(|e| JsError::new(&format!("ensemble: {e}")))?;
     let mut results = Vec::new();
+    let mut system = SystemId::default_system();
     for f in files {
-        let m = ModelFile::from_json(&f.to_string()).map_err(|e| JsError::new(&e))?;
+        let m = ModelFile::from_json(&f.to_string()).map_err(js_err)?;
+        system = m.preset;
         results.push(RunResult {
             seed: m.seed.unwrap_or(0),
             params: m.params(),
@@ -460,7 +617,7 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
             seconds: 0.0,
         });
     }
-    let summary = summarize(&results, 0.1);
+    let summary = summarize(system, &results, 0.1);
     let kept: Vec<&crate::physics::Params> = results
         .iter()
         .filter(|r| r.loss.is_finite() && r.loss <= 0.1)
@@ -471,8 +628,22 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
         tips: 120,
         ..Options::default()
     };
-    let observables = (!kept.is_empty()).then(|| ensemble_observables(&kept, opt));
-    Ok(json!({ "summary": summary, "observables": observables }).to_string())
+    let net = system.system().network();
+    let observables = (!kept.is_empty() && system.system().physical_scale())
+        .then(|| ensemble_observables(&kept, &net.bulk.etas(), net.bulk.d as f64, opt));
+    let r = system
+        .system()
+        .reference(&crate::train::TrainConfig::new(system), &net);
+    let reference = json!({
+        "label": r.label,
+        "h": r.at_layers,
+        "sd": r.band.map(|b| b.iter().map(|x| (x.2 - x.1) / 6.0).collect::<Vec<_>>()),
+        "couplings": system.system().published_couplings(),
+    });
+    Ok(
+        json!({ "summary": summary, "observables": observables, "reference": reference })
+            .to_string(),
+    )
 }
 
 /// Draw an ensemble chart ("ensemble-metric" or "ensemble-potential") from [`ensemble_report`]'s JSON.

@@ -1,0 +1,802 @@
+//! Every setting, declared once: its URL key, CLI flag, place in the page state and model file,
+//! label, help, type and range. The URL parser and writer, the CLI's flags, the page's controls,
+//! configuration checks and the README's parameter table all follow from [`SETTINGS`].
+
+use crate::physics::RegChoice;
+use crate::points::{validate_measurements, Measured};
+use crate::systems::custom::{validate_metric, MetricPoint};
+use crate::systems::{SystemId, REGISTRY};
+use crate::url_state::PageState;
+use serde::Serialize;
+use serde_json::Value;
+
+/// The kind of value a setting holds.
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    /// A registered system.
+    System,
+    /// An unsigned 64-bit integer (seeds).
+    Seed,
+    /// A real number in [min, max].
+    Float {
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
+    /// A whole number in [min, max].
+    Int {
+        /// Smallest allowed value.
+        min: u64,
+        /// Largest allowed value.
+        max: u64,
+    },
+    /// One of named options (value, label), which may depend on the system.
+    Choice(fn(SystemId) -> Vec<(&'static str, &'static str)>),
+    /// Measured condensates (URL: `m_q_condensate_error*…`; CLI: a CSV file).
+    Measurements,
+    /// A user metric (URL: `eta_h*…`; CLI: a CSV file `eta,h`).
+    Metric,
+    /// On or off (URL: 1 or 0).
+    Flag,
+}
+
+/// When a change takes effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// It defines the run: changing it starts a new one.
+    Run,
+    /// It changes the running training without restarting it.
+    Live,
+    /// Display only.
+    Page,
+}
+
+/// What `adsdl train --resume` does with the flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnResume {
+    /// Applied to the continued run.
+    Apply,
+    /// Refused when it differs from the model's value: it would be another run.
+    Refuse,
+}
+
+/// One setting.
+#[derive(Debug)]
+pub struct Setting {
+    /// Key in the URL query.
+    pub key: &'static str,
+    /// Long flag on the command line (`None`: page only).
+    pub flag: Option<&'static str>,
+    /// Where the value lives in the page state's JSON; `config.X` is key X of the model file's
+    /// `training` object.
+    pub path: &'static str,
+    /// Label of the page's control (`""`: no generated control).
+    pub label: &'static str,
+    /// One line of help (CLI `--help`, the page's tooltip, the README).
+    pub help: &'static str,
+    /// Type and range.
+    pub kind: Kind,
+    /// When a change takes effect.
+    pub scope: Scope,
+    /// What `--resume` does with it.
+    pub on_resume: OnResume,
+}
+
+fn reg_options(s: SystemId) -> Vec<(&'static str, &'static str)> {
+    s.system()
+        .reg_choices()
+        .iter()
+        .map(|r| {
+            (
+                r.name(),
+                match r {
+                    RegChoice::Paper => "paper (smoothness)",
+                    RegChoice::Einstein => "Einstein condition",
+                    RegChoice::Curvature => "second differences",
+                },
+            )
+        })
+        .collect()
+}
+
+fn recipe_options(s: SystemId) -> Vec<(&'static str, &'static str)> {
+    let restart = if s.system().has_restart_recipe() {
+        "restart failing runs"
+    } else {
+        "restart (no failure detector here: as paper)"
+    };
+    vec![("restart", restart), ("paper", "paper (raw)")]
+}
+
+fn optimizer_options(_: SystemId) -> Vec<(&'static str, &'static str)> {
+    vec![("adam", "Adam"), ("sgd", "plain SGD")]
+}
+
+/// Speed steps of the page: mini-batches per frame; the last one means "as many as fit".
+pub const SPEEDS: [u32; 9] = [1, 2, 5, 10, 20, 50, 100, 200, u32::MAX];
+/// Own data with at most this many points travel in the link; larger sets go in a model file.
+pub const MAX_DATA_IN_LINK: usize = 24;
+/// A user metric with at most this many points travels in the link.
+pub const MAX_METRIC_IN_LINK: usize = 64;
+
+/// Every setting, in the order of links and tables.
+pub const SETTINGS: &[Setting] = &[
+    Setting {
+        key: "preset",
+        flag: Some("preset"),
+        path: "config.preset",
+        label: "System",
+        help: "the physical system",
+        kind: Kind::System,
+        scope: Scope::Run,
+        on_resume: OnResume::Refuse,
+    },
+    Setting {
+        key: "seed",
+        flag: Some("seed"),
+        path: "config.seed",
+        label: "Seed",
+        help: "seed of data, initial weights and shuffling",
+        kind: Kind::Seed,
+        scope: Scope::Run,
+        on_resume: OnResume::Refuse,
+    },
+    Setting {
+        key: "lr",
+        flag: Some("lr"),
+        path: "config.lr",
+        label: "Learning rate",
+        help: "learning rate (changing it does not reset the run)",
+        kind: Kind::Float {
+            min: 1e-6,
+            max: 10.0,
+        },
+        scope: Scope::Live,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "batch",
+        flag: Some("batch"),
+        path: "config.batch",
+        label: "Batch",
+        help: "mini-batch size",
+        kind: Kind::Int {
+            min: 1,
+            max: 10_000,
+        },
+        scope: Scope::Run,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "epochs",
+        flag: Some("epochs"),
+        path: "config.epochs",
+        label: "",
+        help: "epochs to train (with --resume: epochs more; the page trains until paused)",
+        kind: Kind::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        scope: Scope::Run,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "sub",
+        flag: Some("substeps"),
+        path: "config.substeps",
+        label: "Sub-steps",
+        help: "Euler sub-steps per layer (1: the papers' network)",
+        kind: Kind::Int { min: 1, max: 64 },
+        scope: Scope::Run,
+        on_resume: OnResume::Refuse,
+    },
+    Setting {
+        key: "n",
+        flag: Some("per-class"),
+        path: "config.per_class",
+        label: "Points",
+        help: "positive and negative training points each",
+        kind: Kind::Int {
+            min: 10,
+            max: 200_000,
+        },
+        scope: Scope::Run,
+        on_resume: OnResume::Refuse,
+    },
+    Setting {
+        key: "reg",
+        flag: Some("reg"),
+        path: "config.reg",
+        label: "Regulariser",
+        help: "regulariser family: paper, curvature, or einstein (vacuum systems)",
+        kind: Kind::Choice(reg_options),
+        scope: Scope::Run,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "c",
+        flag: Some("reg-c"),
+        path: "config.reg_c",
+        label: "strength c",
+        help: "regulariser strength c (default: the family's)",
+        kind: Kind::Float { min: 0.0, max: 1e4 },
+        scope: Scope::Run,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "opt",
+        flag: Some("optimizer"),
+        path: "config.optimizer",
+        label: "Optimiser",
+        help: "optimiser: adam or sgd",
+        kind: Kind::Choice(optimizer_options),
+        scope: Scope::Run,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "recipe",
+        flag: Some("recipe"),
+        path: "config.recipe",
+        label: "Recipe",
+        help: "restart (detect failing runs and restart them; QCD) or paper (raw)",
+        kind: Kind::Choice(recipe_options),
+        scope: Scope::Run,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "data",
+        flag: Some("data"),
+        path: "config.data",
+        label: "",
+        help: "own measurements m_q,condensate[,error] (GeV, GeV³; QCD only)",
+        kind: Kind::Measurements,
+        scope: Scope::Run,
+        on_resume: OnResume::Refuse,
+    },
+    Setting {
+        key: "metric",
+        flag: Some("metric"),
+        path: "config.metric",
+        label: "",
+        help: "your own metric as points eta,h (custom only)",
+        kind: Kind::Metric,
+        scope: Scope::Run,
+        on_resume: OnResume::Refuse,
+    },
+    Setting {
+        key: "speed",
+        flag: None,
+        path: "speed",
+        label: "",
+        help: "0…8: 1, 2, 5, 10, 20, 50, 100, 200 mini-batches per frame, max",
+        kind: Kind::Int { min: 0, max: 8 },
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "embed",
+        flag: None,
+        path: "embed",
+        label: "",
+        help: "1: only controls and charts, for iframes",
+        kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "present",
+        flag: None,
+        path: "present",
+        label: "",
+        help: "1: presentation mode",
+        kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "play",
+        flag: None,
+        path: "autoplay",
+        label: "",
+        help: "0: start paused",
+        kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+];
+
+/// The setting with this URL key.
+pub fn by_key(key: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
+
+/// The setting with this CLI flag.
+pub fn by_flag(flag: &str) -> Option<&'static Setting> {
+    SETTINGS.iter().find(|s| s.flag == Some(flag))
+}
+
+/// Shorten and strip a user value before echoing it in a message (shown as text, never markup).
+pub fn shown(v: &str) -> String {
+    let s: String = v.chars().filter(|c| !c.is_control()).take(40).collect();
+    if v.chars().count() > 40 {
+        format!("{s}…")
+    } else {
+        s
+    }
+}
+
+/// A number as the shortest text that reads back to it.
+fn num_text(v: &Value) -> String {
+    match v.as_f64() {
+        Some(x) if v.is_f64() => format!("{x}"),
+        _ => v.to_string(),
+    }
+}
+
+/// The value at a dotted path of a JSON object.
+pub fn get<'a>(v: &'a Value, path: &str) -> &'a Value {
+    path.split('.').fold(v, |v, k| &v[k])
+}
+
+/// Set the value at a dotted path of a JSON object.
+pub fn set(v: &mut Value, path: &str, x: Value) {
+    let mut cur = v;
+    for k in path.split('.') {
+        cur = &mut cur[k];
+    }
+    *cur = x;
+}
+
+/// `a_b_c*a_b_c*…`: points as URL-safe text.
+fn points_text<const N: usize>(rows: impl Iterator<Item = [f64; N]>) -> String {
+    rows.map(|r| r.map(|x| format!("{x}")).join("_"))
+        .collect::<Vec<_>>()
+        .join("*")
+}
+
+/// Parse `a_b[_c]*…` into rows of `min..=N` numbers (missing trailing ones are 0).
+fn parse_points<const N: usize>(v: &str, min: usize) -> Result<Vec<[f64; N]>, String> {
+    v.split('*')
+        .enumerate()
+        .map(|(k, p)| {
+            let f: Vec<f64> = p
+                .split('_')
+                .map(|x| x.parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| format!("point {} is not a list of numbers", k + 1))?;
+            if f.len() < min || f.len() > N {
+                return Err(format!("point {} is not {min} to {N} numbers", k + 1));
+            }
+            let mut row = [0.0; N];
+            row[..f.len()].copy_from_slice(&f);
+            Ok(row)
+        })
+        .collect()
+}
+
+/// A setting's verdict on a raw value: the value to use and, when it was changed, why.
+pub type Parsed = (Value, Option<String>);
+
+impl Setting {
+    /// Parse a raw value for `system`. `strict` (the CLI) refuses out-of-range numbers;
+    /// otherwise (links) they are clamped with a notice. `Err` says why the value is unusable.
+    pub fn parse(&self, system: SystemId, raw: &str, strict: bool) -> Result<Parsed, String> {
+        let key = self.key;
+        let range_err = |lo: String, hi: String| {
+            format!(
+                "{key} = {} is out of range (allowed {lo} … {hi})",
+                shown(raw)
+            )
+        };
+        match self.kind {
+            Kind::System => raw
+                .parse::<SystemId>()
+                .map(|s| (Value::from(s.name()), None)),
+            Kind::Seed => raw
+                .parse::<u64>()
+                .map(|s| (Value::from(s), None))
+                .map_err(|_| format!("{key} = '{}' is not a valid number", shown(raw))),
+            Kind::Float { min, max } => match raw.parse::<f64>() {
+                Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok((Value::from(x), None)),
+                Ok(x) if x.is_finite() && strict => {
+                    Err(range_err(min.to_string(), max.to_string()))
+                }
+                Ok(x) if x < min => Ok((
+                    Value::from(min),
+                    Some(format!(
+                        "{key} = {} is below the minimum; using {min}",
+                        shown(raw)
+                    )),
+                )),
+                Ok(x) if x > max => Ok((
+                    Value::from(max),
+                    Some(format!(
+                        "{key} = {} is above the maximum; using {max}",
+                        shown(raw)
+                    )),
+                )),
+                _ => Err(format!("{key} = '{}' is not a valid number", shown(raw))),
+            },
+            Kind::Int { min, max } => match raw.parse::<u64>() {
+                Ok(x) if (min..=max).contains(&x) => Ok((Value::from(x), None)),
+                Ok(_) if strict => Err(range_err(min.to_string(), max.to_string())),
+                Ok(x) if x < min => Ok((
+                    Value::from(min),
+                    Some(format!(
+                        "{key} = {} is below the minimum; using {min}",
+                        shown(raw)
+                    )),
+                )),
+                Ok(_) => Ok((
+                    Value::from(max),
+                    Some(format!(
+                        "{key} = {} is above the maximum; using {max}",
+                        shown(raw)
+                    )),
+                )),
+                Err(_) => Err(format!("{key} = '{}' is not a valid number", shown(raw))),
+            },
+            Kind::Choice(options) => {
+                let opts = options(system);
+                if opts.iter().any(|(v, _)| *v == raw) {
+                    Ok((Value::from(raw), None))
+                } else {
+                    Err(format!(
+                        "{key} = '{}' is not offered for {system} (expected {})",
+                        shown(raw),
+                        opts.iter().map(|o| o.0).collect::<Vec<_>>().join(" or ")
+                    ))
+                }
+            }
+            Kind::Measurements => {
+                if !system.system().accepts_measurements() {
+                    return Err(format!("{key} is not used by {system}"));
+                }
+                let pts: Vec<Measured> = parse_points::<3>(raw, 2)?
+                    .into_iter()
+                    .map(|[m_q, condensate, error]| Measured {
+                        m_q,
+                        condensate,
+                        error,
+                    })
+                    .collect();
+                validate_measurements(&pts)?;
+                Ok((serde_json::to_value(pts).expect("json"), None))
+            }
+            Kind::Metric => {
+                if !system.system().accepts_metric() {
+                    return Err(format!("{key} is not used by {system}"));
+                }
+                let pts: Vec<MetricPoint> = parse_points::<2>(raw, 2)?
+                    .into_iter()
+                    .map(|[eta, h]| MetricPoint { eta, h })
+                    .collect();
+                validate_metric(&pts, &|k| format!("point {}", k + 1))?;
+                Ok((serde_json::to_value(pts).expect("json"), None))
+            }
+            Kind::Flag => match raw {
+                "1" | "true" => Ok((Value::from(true), None)),
+                "0" | "false" => Ok((Value::from(false), None)),
+                _ => Err(format!("{key} = '{}' should be 0 or 1", shown(raw))),
+            },
+        }
+    }
+
+    /// The value as URL text; `None` when it does not travel in links (too many points).
+    pub fn encode(&self, v: &Value) -> Option<String> {
+        match self.kind {
+            Kind::Float { .. } | Kind::Int { .. } | Kind::Seed => Some(num_text(v)),
+            Kind::System | Kind::Choice(_) => v.as_str().map(str::to_string),
+            Kind::Flag => Some(if v.as_bool() == Some(true) { "1" } else { "0" }.into()),
+            Kind::Measurements => {
+                let pts: Vec<Measured> = serde_json::from_value(v.clone()).ok()?;
+                (pts.len() <= MAX_DATA_IN_LINK)
+                    .then(|| points_text(pts.iter().map(|p| [p.m_q, p.condensate, p.error])))
+            }
+            Kind::Metric => {
+                let pts: Vec<MetricPoint> = serde_json::from_value(v.clone()).ok()?;
+                (pts.len() <= MAX_METRIC_IN_LINK)
+                    .then(|| points_text(pts.iter().map(|p| [p.eta, p.h])))
+            }
+        }
+    }
+
+    /// Whether the setting applies to a system (own data and metrics only where accepted).
+    pub fn applies_to(&self, system: SystemId) -> bool {
+        match self.kind {
+            Kind::Measurements => system.system().accepts_measurements(),
+            Kind::Metric => system.system().accepts_metric(),
+            Kind::Choice(options) => options(system).len() > 1,
+            _ => true,
+        }
+    }
+
+    /// The range text of the README table.
+    fn range_text(&self) -> String {
+        match self.kind {
+            Kind::System => SystemId::names()
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Kind::Seed => "0 … 2⁶⁴−1".into(),
+            Kind::Float { min, max } => format!("{min:e} … {max:e}").replace("e0", ""),
+            Kind::Int { min, max } => format!("{min} … {max}"),
+            Kind::Choice(options) => {
+                let mut all: Vec<&str> = REGISTRY
+                    .iter()
+                    .flat_map(|s| options(s.id()))
+                    .map(|o| o.0)
+                    .collect();
+                all.dedup();
+                let mut uniq = Vec::new();
+                for a in all {
+                    if !uniq.contains(&a) {
+                        uniq.push(a);
+                    }
+                }
+                uniq.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+            Kind::Measurements => format!("4 … {MAX_DATA_IN_LINK} points in a link"),
+            Kind::Metric => format!("3 … {MAX_METRIC_IN_LINK} points in a link"),
+            Kind::Flag => "0, 1".into(),
+        }
+    }
+}
+
+/// Check every range-bound setting present in `state` (a page state, or `{"config": …}`); the
+/// message names the setting.
+pub fn check_ranges(state: &Value) -> Result<(), String> {
+    for s in SETTINGS {
+        let top = s.path.split('.').next().unwrap_or(s.path);
+        if state.get(top).is_none() {
+            continue;
+        }
+        let v = get(state, s.path);
+        let bad = match s.kind {
+            Kind::Float { min, max } => !v.as_f64().is_some_and(|x| (min..=max).contains(&x)),
+            Kind::Int { min, max } => !v.as_u64().is_some_and(|x| (min..=max).contains(&x)),
+            _ => false,
+        };
+        if bad {
+            let range = match s.kind {
+                Kind::Float { min, max } => format!("{min} … {max}"),
+                Kind::Int { min, max } => format!("{min} … {max}"),
+                _ => unreachable!("only ranges are checked"),
+            };
+            return Err(if v.is_number() {
+                format!(
+                    "{} = {} is out of range (allowed {range})",
+                    field(s),
+                    num_text(v)
+                )
+            } else {
+                format!("{} must be a finite number", field(s))
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The name of a setting's field in the configuration (`config.reg_c` → `reg_c`).
+fn field(s: &Setting) -> &'static str {
+    s.path.rsplit('.').next().unwrap_or(s.path)
+}
+
+/// Paths of the regulariser family and its strength, whose default follows the family.
+const REG: &str = "config.reg";
+const REG_C: &str = "config.reg_c";
+
+/// The defaults for `system` with regulariser `reg` (c follows the family).
+fn defaults_for(system: SystemId, reg: Option<&Value>) -> PageState {
+    let mut d = PageState::new(system);
+    if let Some(r) = reg.and_then(|r| serde_json::from_value::<RegChoice>(r.clone()).ok()) {
+        d.config.reg = r;
+        d.config.reg_c = system.system().default_reg_c(r);
+    }
+    d
+}
+
+/// Apply parsed values (by setting) to the defaults of `system`: the regulariser's strength
+/// follows its family unless it was given too. Fails only when the result does not deserialise.
+pub fn state_from(system: SystemId, values: &[(&Setting, Value)]) -> Result<PageState, String> {
+    let reg = values.iter().find(|(s, _)| s.path == REG).map(|(_, v)| v);
+    let mut v = serde_json::to_value(defaults_for(system, reg)).expect("json");
+    for (s, x) in values {
+        if !matches!(s.kind, Kind::System) {
+            set(&mut v, s.path, x.clone());
+        }
+    }
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// The URL query of a state: preset and seed always, everything else where it differs from the
+/// system's defaults, so links stay short.
+pub fn query_of(st: &PageState) -> String {
+    let v = serde_json::to_value(st).expect("json");
+    let sys = st.config.preset;
+    let plain = serde_json::to_value(PageState::new(sys)).expect("json");
+    // The regulariser's strength defaults to its family's.
+    let with_reg = serde_json::to_value(defaults_for(sys, Some(get(&v, REG)))).expect("json");
+    let default = |s: &Setting| get(if s.path == REG_C { &with_reg } else { &plain }, s.path);
+    SETTINGS
+        .iter()
+        .filter(|s| s.applies_to(sys) || matches!(s.kind, Kind::Choice(_)))
+        .filter(|s| matches!(s.kind, Kind::System | Kind::Seed) || get(&v, s.path) != default(s))
+        .filter(|s| !get(&v, s.path).is_null())
+        .filter_map(|s| s.encode(get(&v, s.path)).map(|t| format!("{}={t}", s.key)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// One control of the page, generated from a setting for the current system.
+#[derive(Clone, Debug, Serialize)]
+pub struct Control {
+    /// URL key, also the element id.
+    pub key: &'static str,
+    /// Label.
+    pub label: &'static str,
+    /// Tooltip.
+    pub help: &'static str,
+    /// `number` or `select`.
+    pub input: &'static str,
+    /// Range of a number.
+    pub min: Option<f64>,
+    /// Range of a number.
+    pub max: Option<f64>,
+    /// Step of a number (`any` for reals).
+    pub step: &'static str,
+    /// Options of a select: (value, label).
+    pub options: Vec<(&'static str, &'static str)>,
+    /// Whether it changes the run or acts live.
+    pub scope: Scope,
+    /// Current value as text.
+    pub value: String,
+}
+
+/// The page's settings controls for a state, in table order (the system menu included).
+pub fn controls(st: &PageState) -> Vec<Control> {
+    let v = serde_json::to_value(st).expect("json");
+    let sys = st.config.preset;
+    SETTINGS
+        .iter()
+        .filter(|s| !s.label.is_empty() && s.applies_to(sys))
+        .map(|s| {
+            let (input, min, max, step, options) = match s.kind {
+                Kind::System => (
+                    "select",
+                    None,
+                    None,
+                    "",
+                    REGISTRY
+                        .iter()
+                        .map(|x| (x.id().name(), x.title()))
+                        .collect(),
+                ),
+                Kind::Choice(o) => ("select", None, None, "", o(sys)),
+                Kind::Float { min, max } => ("number", Some(min), Some(max), "any", vec![]),
+                Kind::Int { min, max } => {
+                    ("number", Some(min as f64), Some(max as f64), "1", vec![])
+                }
+                _ => ("number", Some(0.0), None, "1", vec![]),
+            };
+            Control {
+                key: s.key,
+                label: s.label,
+                help: s.help,
+                input,
+                min,
+                max,
+                step,
+                options,
+                scope: s.scope,
+                value: s.encode(get(&v, s.path)).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The README's table of URL parameters and CLI flags, generated (a test keeps README equal).
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| URL key | CLI flag | meaning | default | range |\n|---|---|---|---|---|\n");
+    for s in SETTINGS {
+        let defaults: Vec<String> = REGISTRY
+            .iter()
+            .map(|sys| {
+                let v = serde_json::to_value(PageState::new(sys.id())).expect("json");
+                let x = get(&v, s.path);
+                if x.is_null() {
+                    "none".into()
+                } else {
+                    s.encode(x).unwrap_or_default()
+                }
+            })
+            .collect();
+        let default = if defaults.iter().all(|d| d == &defaults[0]) {
+            defaults[0].clone()
+        } else {
+            defaults.join(" / ")
+        };
+        out += &format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            s.key,
+            s.flag.map_or("—".into(), |f| format!("`--{f}`")),
+            s.help,
+            default,
+            s.range_text()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model_file::ModelFile;
+    use crate::train::Trainer;
+
+    #[test]
+    fn every_setting_has_a_place_in_the_state_and_config_ones_in_the_model_file() {
+        for sys in REGISTRY {
+            let st = PageState::new(sys.id());
+            let v = serde_json::to_value(&st).unwrap();
+            let mut c = st.config.clone();
+            c.per_class = 50;
+            let t = Trainer::new(c).unwrap();
+            let m = serde_json::to_value(ModelFile::from_trainer(&t)).unwrap();
+            for s in SETTINGS {
+                let (head, rest) = s.path.split_once('.').unwrap_or(("", s.path));
+                assert!(
+                    v.as_object()
+                        .unwrap()
+                        .contains_key(if head.is_empty() { rest } else { head }),
+                    "{} has no place in the page state",
+                    s.key
+                );
+                if head == "config" {
+                    let training = m["training"].as_object().unwrap();
+                    let optional = matches!(s.kind, Kind::Measurements | Kind::Metric);
+                    assert!(
+                        optional || training.contains_key(rest),
+                        "{}: model file has no training.{rest}",
+                        s.key
+                    );
+                    assert!(
+                        s.flag.is_some(),
+                        "{}: a run setting needs a CLI flag",
+                        s.key
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_and_flags_are_unique() {
+        for (i, s) in SETTINGS.iter().enumerate() {
+            assert!(SETTINGS[..i].iter().all(|o| o.key != s.key), "{}", s.key);
+            assert!(
+                s.flag.is_none() || SETTINGS[..i].iter().all(|o| o.flag != s.flag),
+                "{}",
+                s.key
+            );
+        }
+    }
+
+    #[test]
+    fn ranges_are_checked_by_name() {
+        let mut v = serde_json::to_value(PageState::new(SystemId::default_system())).unwrap();
+        check_ranges(&v).unwrap();
+        set(&mut v, "config.lr", Value::from(20.0));
+        assert!(check_ranges(&v).unwrap_err().contains("lr = 20"));
+        set(&mut v, "config.lr", Value::from(0.1));
+        set(&mut v, "config.batch", Value::from(0));
+        assert!(check_ranges(&v).unwrap_err().contains("batch = 0"));
+    }
+}

@@ -1,0 +1,312 @@
+//! Your own spacetime (docs/physics.md §7): the user gives h(η) as points (a CSV `eta,h`, the link,
+//! or by dragging the metric chart); data are made from it by the true forward pass, exactly as
+//! P1 does for AdS-Schwarzschild, and the network learns the metric back.
+
+use super::ads_schwarzschild::{field_init, field_network, field_plane, true_h, FIELD_BOX};
+use super::{field_data, DataPlane, Defaults, Reference, System, SystemId};
+use crate::charts::ChartKind;
+use crate::physics::{Network, Params, RegChoice, Sample};
+use crate::points::Table;
+use crate::rng::Rng;
+use crate::train::{Recipe, TrainConfig};
+use serde::{Deserialize, Serialize};
+
+/// The system's identifier.
+pub const ID: SystemId = SystemId::new("custom");
+
+/// Largest |h| accepted: beyond, one Euler step (|Δη| = 0.09) amplifies by more than 9 per layer
+/// and the metric is surely a typo.
+pub const MAX_ABS_H: f64 = 100.0;
+/// At most this many points (interpolated onto 10 layers, more add nothing).
+pub const MAX_POINTS: usize = 1000;
+
+/// One point of a user metric.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MetricPoint {
+    /// η.
+    pub eta: f64,
+    /// h(η).
+    pub h: f64,
+}
+
+/// The metric a new custom run starts from: 3 coth 3η with a dip in the middle, so that it is
+/// visibly not AdS-Schwarzschild, sampled at the layers.
+pub fn default_metric() -> Vec<MetricPoint> {
+    let mut pts: Vec<MetricPoint> = field_network()
+        .bulk
+        .etas()
+        .into_iter()
+        .map(|eta| MetricPoint {
+            eta,
+            h: true_h(eta) - 1.5 * libm::exp(-((eta - 0.55) / 0.15).powi(2)),
+        })
+        .collect();
+    pts.reverse();
+    pts
+}
+
+/// The rules every user metric obeys, wherever it came from. `names` says how to name a point in a
+/// message (a CSV line number, or "point k").
+pub fn validate_metric(pts: &[MetricPoint], name: &dyn Fn(usize) -> String) -> Result<(), String> {
+    if pts.len() < 3 {
+        return Err(format!(
+            "{} points: a metric needs at least 3 (η, h) points",
+            pts.len()
+        ));
+    }
+    if pts.len() > MAX_POINTS {
+        return Err(format!("{} points: at most {MAX_POINTS}", pts.len()));
+    }
+    for (k, p) in pts.iter().enumerate() {
+        if !(p.eta.is_finite() && p.h.is_finite()) {
+            return Err(format!("{}: η and h must be finite numbers", name(k)));
+        }
+        if p.h.abs() > MAX_ABS_H {
+            return Err(format!(
+                "{}: h = {} is an absurd magnitude (|h| ≤ {MAX_ABS_H})",
+                name(k),
+                p.h
+            ));
+        }
+        if k > 0 && p.eta <= pts[k - 1].eta {
+            return Err(format!(
+                "{}: η = {} is not larger than the η = {} before it (η must increase, without repeats)",
+                name(k),
+                p.eta,
+                pts[k - 1].eta
+            ));
+        }
+    }
+    let grid = field_network().bulk.etas();
+    let (lo, hi) = (grid[grid.len() - 1], grid[0]);
+    if pts[0].eta > lo + 1e-9 || pts[pts.len() - 1].eta < hi - 1e-9 {
+        return Err(format!(
+            "the points span η from {} to {}; they must cover the layers, η = {lo:.2} … {hi}",
+            pts[0].eta,
+            pts[pts.len() - 1].eta
+        ));
+    }
+    Ok(())
+}
+
+/// Parse a metric from CSV text: a header naming `eta` and `h`, then one point per line, η
+/// increasing. Every rejection names the line (and column) and the reason.
+pub fn parse_metric_csv(text: &str) -> Result<Vec<MetricPoint>, String> {
+    let t = Table::read(
+        text,
+        "CSV: empty (expected a header 'eta,h' and at least 3 points)",
+    )?;
+    let (ie, ih) = match (t.col("eta"), t.col("h")) {
+        (Some(a), Some(b)) => (a, b),
+        _ => {
+            return Err(format!(
+                "CSV line {}: the header must name the columns eta and h, got '{}'",
+                t.header_line,
+                t.header.trim()
+            ))
+        }
+    };
+    let mut pts = Vec::with_capacity(t.rows.len());
+    let mut lines = Vec::with_capacity(t.rows.len());
+    for (line_no, fields) in &t.rows {
+        pts.push(MetricPoint {
+            eta: t.num(*line_no, fields, ie)?,
+            h: t.num(*line_no, fields, ih)?,
+        });
+        lines.push(*line_no);
+    }
+    validate_metric(&pts, &|k| format!("CSV line {}", lines[k]))?;
+    Ok(pts)
+}
+
+/// Piecewise-linear interpolation of a validated metric at η.
+pub fn interpolate(pts: &[MetricPoint], eta: f64) -> f64 {
+    let i = pts
+        .windows(2)
+        .position(|w| eta <= w[1].eta)
+        .unwrap_or(pts.len() - 2);
+    let (a, b) = (pts[i], pts[i + 1]);
+    a.h + (b.h - a.h) * (eta - a.eta) / (b.eta - a.eta)
+}
+
+/// The run's metric: the configured one or the default.
+fn metric_of(config: &TrainConfig) -> Vec<MetricPoint> {
+    config.metric.clone().unwrap_or_else(default_metric)
+}
+
+/// Your own spacetime.
+#[derive(Debug)]
+pub struct Custom;
+
+impl System for Custom {
+    fn id(&self) -> SystemId {
+        ID
+    }
+    fn title(&self) -> &'static str {
+        "Your own spacetime (drag the metric)"
+    }
+    fn short_title(&self) -> &'static str {
+        "your spacetime"
+    }
+    fn network(&self) -> Network {
+        field_network()
+    }
+    fn defaults(&self) -> Defaults {
+        Defaults {
+            lr: 0.003,
+            batch: 10,
+            epochs: 500,
+            per_class: 1000,
+            // The Einstein condition holds only in vacuum: a user metric need not obey it.
+            reg: RegChoice::Paper,
+            recipe: Recipe::Paper,
+        }
+    }
+    fn reg_choices(&self) -> &'static [RegChoice] {
+        &[RegChoice::Paper, RegChoice::Curvature, RegChoice::Einstein]
+    }
+    fn default_reg_c(&self, reg: RegChoice) -> f64 {
+        match reg {
+            RegChoice::Einstein => 100.0,
+            RegChoice::Paper | RegChoice::Curvature => 3e-3,
+        }
+    }
+    fn init_params(&self, network: &Network, rng: &mut Rng) -> Params {
+        field_init(network, rng)
+    }
+    fn training_data(
+        &self,
+        config: &TrainConfig,
+        network: &Network,
+        rng: &mut Rng,
+    ) -> Result<Vec<Sample>, String> {
+        let truth = self.truth(config, network).expect("a metric is always set");
+        field_data(network, &truth, FIELD_BOX, config.per_class, rng).ok_or_else(|| {
+            "metric: too few points of the box [0, 1.5] × [−0.2, 0.2] end in the band |F| < 0.1 — \
+             this metric sends almost every boundary value away from a regular horizon"
+                .into()
+        })
+    }
+    fn truth(&self, config: &TrainConfig, network: &Network) -> Option<Params> {
+        let pts = metric_of(config);
+        Some(Params {
+            h: network
+                .bulk
+                .etas()
+                .into_iter()
+                .map(|e| interpolate(&pts, e))
+                .collect(),
+            lambda: 1.0,
+            ads_radius: 1.0,
+        })
+    }
+    fn reference_caption(&self) -> &'static str {
+        "your metric — drag its points to change it"
+    }
+    fn reference(&self, config: &TrainConfig, network: &Network) -> Reference {
+        let b = &network.bulk;
+        let pts = metric_of(config);
+        let curve = pts
+            .iter()
+            .filter(|p| p.eta >= b.eta_fin - 0.03 && p.eta <= b.eta_ini + 0.03)
+            .map(|p| (p.eta, p.h))
+            .collect();
+        Reference {
+            label: "your metric",
+            csv_column: "h_true",
+            at_layers: self.truth(config, network).expect("set").h,
+            curve,
+            band: None,
+            mark_layers: true,
+            h_max: 2.0 * MAX_ABS_H,
+        }
+    }
+    fn bundled_points(&self, _config: &TrainConfig) -> Vec<Sample> {
+        Vec::new()
+    }
+    fn input_columns(&self) -> [&'static str; 2] {
+        ["phi", "pi"]
+    }
+    fn data_plane(&self, _config: &TrainConfig) -> DataPlane {
+        field_plane("data: boundary field values (your metric)", Vec::new(), "")
+    }
+    fn charts(&self) -> &'static [ChartKind] {
+        &[ChartKind::Metric, ChartKind::Data, ChartKind::Loss]
+    }
+    fn accepts_metric(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_metric_is_interpolated_onto_the_layers() {
+        let csv = "eta,h\n0.1,1\n0.5,3\n1.0,8\n";
+        let pts = parse_metric_csv(csv).unwrap();
+        assert_eq!(interpolate(&pts, 0.3), 2.0);
+        assert_eq!(interpolate(&pts, 1.0), 8.0);
+        assert!((interpolate(&pts, 0.75) - 5.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_metrics_are_refused_with_the_line() {
+        let cases = [
+            ("eta,h\n0.1,1\n0.5,3\n", "at least 3"),
+            ("eta,h\n0.1,1\n0.5,x\n1.0,3\n", "line 3, column 2 (h)"),
+            ("eta,h\n0.1,1\n0.5,3\n0.4,3\n1.0,3\n", "CSV line 4: η = 0.4"),
+            ("eta,h\n0.1,1\n0.5,3\n0.5,3\n1.0,3\n", "CSV line 4"),
+            (
+                "eta,h\n0.1,1\n0.5,300\n1.0,3\n",
+                "CSV line 3: h = 300 is an absurd",
+            ),
+            ("eta,h\n0.1,1\n0.5,inf\n1.0,3\n", "line 3, column 2"),
+            ("eta,h\n0.3,1\n0.5,3\n1.0,3\n", "must cover the layers"),
+            ("x,y\n1,2\n", "must name the columns eta and h"),
+        ];
+        for (csv, want) in cases {
+            let e = parse_metric_csv(csv).unwrap_err();
+            assert!(e.contains(want), "{csv:?}: {e:?} should contain {want:?}");
+        }
+    }
+
+    #[test]
+    fn the_default_metric_is_valid_and_makes_data() {
+        let pts = default_metric();
+        validate_metric(&pts, &|k| format!("point {}", k + 1)).unwrap();
+        let c = TrainConfig {
+            per_class: 200,
+            ..TrainConfig::new(ID)
+        };
+        let d = Custom
+            .training_data(&c, &field_network(), &mut Rng::new(1, 0))
+            .unwrap();
+        assert_eq!(d.len(), 400);
+    }
+
+    #[test]
+    fn the_truth_of_3coth3eta_given_on_the_layers_is_the_ads_schwarzschild_truth() {
+        let net = field_network();
+        let mut pts: Vec<MetricPoint> = net
+            .bulk
+            .etas()
+            .into_iter()
+            .map(|eta| MetricPoint {
+                eta,
+                h: true_h(eta),
+            })
+            .collect();
+        pts.reverse();
+        let c = TrainConfig {
+            metric: Some(pts),
+            ..TrainConfig::new(ID)
+        };
+        let want: Vec<f64> = net.bulk.etas().into_iter().map(true_h).collect();
+        let got = Custom.truth(&c, &net).unwrap().h;
+        for (a, b) in got.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        }
+    }
+}

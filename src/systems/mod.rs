@@ -1,0 +1,384 @@
+//! Physical systems as plug-ins. A system supplies its network geometry, data (or data generator),
+//! initialisation, defaults, reference curves, charts, captions and names; the trainer, the charts,
+//! the page, the CLI and the model file only ever ask a `&dyn System` — never *which* system.
+//!
+//! Adding a system: a folder here with a type implementing [`System`], and one line in
+//! [`REGISTRY`].
+
+pub mod ads_schwarzschild;
+pub mod custom;
+pub mod qcd;
+
+use crate::charts::ChartKind;
+use crate::physics::{Network, Params, RegChoice, Regularizer, Sample};
+use crate::rng::Rng;
+use crate::train::{Recipe, TrainConfig};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// Every system, in menu order. The first is the default.
+pub static REGISTRY: [&dyn System; 3] = [
+    &qcd::Qcd,
+    &ads_schwarzschild::AdsSchwarzschild,
+    &custom::Custom,
+];
+
+/// A system's name on the command line, in URLs and in model files (`"qcd"`, …). Parsing
+/// looks the name up in [`REGISTRY`], so only registered systems can be named.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SystemId(&'static str);
+
+impl SystemId {
+    /// The identifier with this name; for a system's own `ID` constant.
+    pub const fn new(name: &'static str) -> SystemId {
+        SystemId(name)
+    }
+
+    /// The name used on the command line, in URLs and in model files.
+    pub fn name(self) -> &'static str {
+        self.0
+    }
+
+    /// The registered system behind this identifier.
+    pub fn system(self) -> &'static dyn System {
+        REGISTRY
+            .iter()
+            .copied()
+            .find(|s| s.id() == self)
+            .expect("a SystemId is only made by a registered system")
+    }
+
+    /// The default system (the first in the registry).
+    pub fn default_system() -> SystemId {
+        REGISTRY[0].id()
+    }
+
+    /// All names, for messages and menus.
+    pub fn names() -> Vec<&'static str> {
+        REGISTRY.iter().map(|s| s.id().name()).collect()
+    }
+}
+
+impl fmt::Display for SystemId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Debug for SystemId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SystemId({})", self.0)
+    }
+}
+
+impl FromStr for SystemId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        REGISTRY
+            .iter()
+            .map(|sys| sys.id())
+            .find(|id| id.0 == s)
+            .ok_or_else(|| {
+                format!(
+                    "unknown preset '{s}' (expected one of: {})",
+                    SystemId::names().join(", ")
+                )
+            })
+    }
+}
+
+impl Serialize for SystemId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SystemId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Training defaults of a system's protocol.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Defaults {
+    /// Learning rate.
+    pub lr: f64,
+    /// Mini-batch size.
+    pub batch: usize,
+    /// Epochs.
+    pub epochs: usize,
+    /// Positive and negative samples each.
+    pub per_class: usize,
+    /// Regulariser family.
+    pub reg: RegChoice,
+    /// Training recipe.
+    pub recipe: Recipe,
+}
+
+/// What the metric chart draws beside the learned h_k, and the CSV export's reference column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    /// Legend text.
+    pub label: &'static str,
+    /// Column name in the exported metric CSV.
+    pub csv_column: &'static str,
+    /// The reference value at each layer η_k.
+    pub at_layers: Vec<f64>,
+    /// The curve to draw (η, h).
+    pub curve: Vec<(f64, f64)>,
+    /// A band (η, low, high) to shade, if the reference has an uncertainty.
+    pub band: Option<Vec<(f64, f64, f64)>>,
+    /// Mark the reference's values at the layers (a known truth).
+    pub mark_layers: bool,
+    /// Upper limit of the chart's h axis (h toward the horizon may be large).
+    pub h_max: f64,
+}
+
+/// A point to mark on the data plane (measured data, band centres), with an optional error bar.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Mark {
+    /// First input.
+    pub x: f64,
+    /// Second input.
+    pub y: f64,
+    /// Error of y (drawn as a bar), if measured.
+    pub error: Option<f64>,
+}
+
+/// How the data plane of a system is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataPlane {
+    /// Range of the first input.
+    pub x: (f64, f64),
+    /// Range of the second input.
+    pub y: (f64, f64),
+    /// Axis titles.
+    pub x_desc: &'static str,
+    /// Axis titles.
+    pub y_desc: &'static str,
+    /// Chart title.
+    pub title: &'static str,
+    /// Points to mark on top of the samples.
+    pub marks: Vec<Mark>,
+    /// Legend of the marks.
+    pub marks_label: &'static str,
+}
+
+/// One physical system: everything that differs between QCD, AdS-Schwarzschild and the others.
+pub trait System: Sync + fmt::Debug {
+    /// Its identifier (the name in URLs, the CLI and model files).
+    fn id(&self) -> SystemId;
+    /// The name in the page's menu.
+    fn title(&self) -> &'static str;
+    /// Short name for chart titles.
+    fn short_title(&self) -> &'static str;
+    /// The network: geometry and boundary map (with one Euler step per layer).
+    fn network(&self) -> Network;
+    /// Whether λ and L are trained (else fixed at their initial values).
+    fn train_couplings(&self) -> bool {
+        false
+    }
+    /// The protocol's defaults.
+    fn defaults(&self) -> Defaults;
+    /// The regulariser families this system offers.
+    fn reg_choices(&self) -> &'static [RegChoice];
+    /// The default strength c of a regulariser family.
+    fn default_reg_c(&self, reg: RegChoice) -> f64;
+    /// The regulariser strengths of a family at strength c.
+    fn regularizer(&self, reg: RegChoice, c: f64) -> Regularizer {
+        match reg {
+            RegChoice::Paper => Regularizer {
+                smooth: c,
+                ..Default::default()
+            },
+            RegChoice::Einstein => Regularizer {
+                einstein: c,
+                ..Default::default()
+            },
+            RegChoice::Curvature => Regularizer {
+                curvature: c,
+                ..Default::default()
+            },
+        }
+    }
+    /// Random initial parameters.
+    fn init_params(&self, network: &Network, rng: &mut Rng) -> Params;
+    /// The training set of a run: `config.per_class` positive and negative samples.
+    fn training_data(
+        &self,
+        config: &TrainConfig,
+        network: &Network,
+        rng: &mut Rng,
+    ) -> Result<Vec<Sample>, String>;
+    /// The true parameters, where the answer is known.
+    fn truth(&self, _config: &TrainConfig, _network: &Network) -> Option<Params> {
+        None
+    }
+    /// What the reference curve is, for the metric chart's caption.
+    fn reference_caption(&self) -> &'static str;
+    /// The reference the metric chart and the CSV export show.
+    fn reference(&self, config: &TrainConfig, network: &Network) -> Reference;
+    /// Reference points of the system, labelled positive (`adsdl eval` without `--data`).
+    fn bundled_points(&self, config: &TrainConfig) -> Vec<Sample>;
+    /// CSV column names of the two inputs.
+    fn input_columns(&self) -> [&'static str; 2];
+    /// The data plane: ranges, axis titles, marked points.
+    fn data_plane(&self, config: &TrainConfig) -> DataPlane;
+    /// The restart recipe's failure detector: why the run (at `epochs` since its last start,
+    /// last epoch mean `loss`) is judged a dead end, or `None`. Systems without known failure
+    /// modes never restart.
+    fn failure(&self, _epochs: usize, _p: &Params, _loss: f64) -> Option<String> {
+        None
+    }
+    /// Whether the restart recipe does anything here.
+    fn has_restart_recipe(&self) -> bool {
+        false
+    }
+    /// Whether h has the published shape (`None`: nothing published to compare with).
+    fn published_shape(&self, _h: &[f64]) -> Option<bool> {
+        None
+    }
+    /// Published (L [GeV⁻¹], λ), drawn on the couplings chart.
+    fn published_couplings(&self) -> Option<(f64, f64)> {
+        None
+    }
+    /// Whether L carries physical units (GeV⁻¹): then f, g and V(d) can be computed.
+    fn physical_scale(&self) -> bool {
+        false
+    }
+    /// The charts of the page, in order.
+    fn charts(&self) -> &'static [ChartKind];
+    /// Whether own measurements (`TrainConfig::data`) are accepted.
+    fn accepts_measurements(&self) -> bool {
+        false
+    }
+    /// Whether a user metric (`TrainConfig::metric`) is accepted.
+    fn accepts_metric(&self) -> bool {
+        false
+    }
+    /// One line on the couplings for the CLI's summary, if they are learned.
+    fn couplings_line(&self, _p: &Params) -> Option<String> {
+        None
+    }
+}
+
+/// Checks of a configuration that depend on the system: regulariser family and inputs.
+pub fn validate_for_system(c: &TrainConfig) -> Result<(), String> {
+    let sys = c.preset.system();
+    if !sys.reg_choices().contains(&c.reg) {
+        return Err(format!(
+            "reg = {} is not offered for {} (choose {})",
+            c.reg.name(),
+            c.preset,
+            sys.reg_choices()
+                .iter()
+                .map(|r| r.name())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    let who = |f: fn(&dyn System) -> bool| {
+        REGISTRY
+            .iter()
+            .filter(|s| f(**s))
+            .map(|s| s.id().name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if c.data.is_some() && !sys.accepts_measurements() {
+        return Err(format!(
+            "own data are for the {} preset (m_q, condensate)",
+            who(|s| s.accepts_measurements())
+        ));
+    }
+    if c.metric.is_some() && !sys.accepts_metric() {
+        return Err(format!(
+            "a metric is given only to the {} preset",
+            who(|s| s.accepts_metric())
+        ));
+    }
+    Ok(())
+}
+
+/// Draw until both classes hold `per_class` points; positives first, then negatives
+/// (the trainer shuffles). `draw` returns a point and whether it is positive.
+/// `None` when a class stays too rare to fill (a curve or metric whose band leaves the box).
+pub fn collect_balanced(
+    per_class: usize,
+    mut draw: impl FnMut() -> ([f64; 2], bool),
+) -> Option<Vec<Sample>> {
+    let (mut pos, mut neg) = (Vec::with_capacity(per_class), Vec::with_capacity(per_class));
+    // P1's positives are ~2.5 % of draws, P2's ~10 %: a thousandfold margin.
+    let max_draws = 40_000 * per_class as u64 + 1_000_000;
+    let mut draws = 0u64;
+    while pos.len() < per_class || neg.len() < per_class {
+        draws += 1;
+        if draws > max_draws {
+            return None;
+        }
+        let (x, positive) = draw();
+        if positive && pos.len() < per_class {
+            pos.push(Sample { x, y: 0.0 });
+        } else if !positive && neg.len() < per_class {
+            neg.push(Sample { x, y: 1.0 });
+        }
+    }
+    pos.extend(neg);
+    Some(pos)
+}
+
+/// Data of a system whose inputs are the field (φ, π) at η_ini (docs/physics.md §3): uniform in
+/// `bx`, labelled positive when the forward pass through the true metric ends in the band.
+pub fn field_data(
+    network: &Network,
+    truth: &Params,
+    bx: [[f64; 2]; 2],
+    per_class: usize,
+    rng: &mut Rng,
+) -> Option<Vec<Sample>> {
+    collect_balanced(per_class, || {
+        let x = [rng.range(bx[0][0], bx[0][1]), rng.range(bx[1][0], bx[1][1])];
+        let f = network.forward(truth, x)[1];
+        (x, f.abs() < 0.1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_system_round_trips_its_name() {
+        for s in REGISTRY {
+            let id: SystemId = s.id().name().parse().unwrap();
+            assert_eq!(id, s.id());
+            assert_eq!(id.system().id(), s.id());
+            let json = serde_json::to_string(&id).unwrap();
+            assert_eq!(serde_json::from_str::<SystemId>(&json).unwrap(), id);
+        }
+        let e = "nope".parse::<SystemId>().unwrap_err();
+        for s in REGISTRY {
+            assert!(e.contains(s.id().name()), "{e}");
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_defaults_valid() {
+        let names = SystemId::names();
+        for (i, n) in names.iter().enumerate() {
+            assert!(!names[..i].contains(n), "{n} registered twice");
+        }
+        for s in REGISTRY {
+            let c = TrainConfig::new(s.id());
+            c.validate().unwrap_or_else(|e| panic!("{}: {e}", s.id()));
+            assert!(s.reg_choices().contains(&s.defaults().reg));
+            assert_eq!(
+                s.network().bulk.layers,
+                s.reference(&c, &s.network()).at_layers.len()
+            );
+        }
+    }
+}
