@@ -307,8 +307,10 @@ check('the run survives a reload; Start fresh forgets it', async () => {
 
 check('the wall and the potential of the Table II metric are drawn and read out', async () => {
   const p = await newPage('preset=qcd&play=0', { height: 2400 });
-  const h = [3.0818, 2.296, 1.464, 0.627, -0.141, -0.727, -0.974, -0.687, 0.374, 2.50, 6.03, 11.46, 19.47, 31.07, 46.70];
-  const model = { format: 'adsdl-model', version: 1, preset: 'qcd', d: 4, m2: -3, layers: 15, eta_ini: 1, eta_fin: 1 / 15, h, lambda: 0.01243, ads_radius: 3.46 };
+  // The published metric and couplings as the engine holds them (one place: src/systems/qcd).
+  const h = (await p.evaluate(() => window.adsdl.referencePoints())).map(([, v]) => v);
+  const [L, lambda] = await p.evaluate(() => window.adsdl.publishedCouplings());
+  const model = { format: 'adsdl-model', version: 1, preset: 'qcd', d: 4, m2: -3, layers: 15, eta_ini: 1, eta_fin: 1 / 15, h, lambda, ads_radius: L };
   await p.setInputFiles('#import-model', { name: 'table2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(model)) });
   await p.waitForFunction(() => document.getElementById('k-screen').textContent.includes('screened beyond'), null, { timeout: 10000 });
   const o = await p.evaluate(() => window.adsdl.observables());
@@ -318,6 +320,63 @@ check('the wall and the potential of the Table II metric are drawn and read out'
   assert(px['chart-fg'] > 2000 && px['chart-potential'] > 2000, JSON.stringify(px));
   await p.locator('#chart-fg').scrollIntoViewIfNeeded();
   await p.screenshot({ path: join(shots, 'observables.png'), fullPage: true });
+  await p.context().close();
+});
+
+check('registry, URL, CLI and page agree for every system', async () => {
+  const cliList = JSON.parse(execFileSync(cli, ['settings', '--json']).toString());
+  const p = await newPage('preset=qcd&play=0');
+  const menu = await p.evaluate(() => [...document.querySelectorAll('#preset option')].map((o) => o.value));
+  assert(JSON.stringify(menu) === JSON.stringify(cliList.systems.map((s) => s.name)), `menu ${menu}`);
+  const keys = new Set(cliList.settings.filter((s) => s.control).map((s) => s.key));
+  for (const sys of cliList.systems) {
+    await p.selectOption('#preset', sys.name);
+    assert(new URL(p.url()).searchParams.get('preset') === sys.name, p.url());
+    const shown = await p.evaluate(() => [...document.querySelectorAll('figure[data-chart]')].filter((f) => !f.hidden).map((f) => f.dataset.chart));
+    assert(JSON.stringify(shown) === JSON.stringify(sys.charts), `${sys.name}: charts ${shown} vs ${sys.charts}`);
+    const ids = await p.evaluate(() => [...document.querySelectorAll('#settings [id], #system-slot [id]')].map((e) => e.id));
+    for (const id of ids) assert(keys.has(id), `${sys.name}: control #${id} is not a declared setting`);
+    assert(ids.includes('lr') && ids.includes('seed'), `${sys.name}: controls ${ids}`);
+    await p.evaluate(() => window.adsdl.run(200));
+    const s = await status(p);
+    assert(s.preset === sys.name && s.steps === 200, JSON.stringify(s).slice(0, 200));
+  }
+  await p.context().close();
+});
+
+check('your own spacetime: drag a point of the metric, the run restarts on it; a bad table is refused', async () => {
+  const p = await newPage('preset=custom&play=0', { height: 1400 });
+  const before = await p.evaluate(() => window.adsdl.referencePoints());
+  // Layer 5 of the metric chart, in CSS pixels: from the chart's own axes.
+  const at = await p.evaluate(() => {
+    const c = document.getElementById('chart-metric');
+    const g = window.adsdl.metricGeometry();
+    const [eta, h] = window.adsdl.referencePoints()[5];
+    const r = c.getBoundingClientRect();
+    const s = r.width / c.width;
+    const x = g.px_x[0] + ((eta - g.x[0]) / (g.x[1] - g.x[0])) * (g.px_x[1] - g.px_x[0]);
+    const y = g.px_y[0] + ((g.y[1] - h) / (g.y[1] - g.y[0])) * (g.px_y[1] - g.px_y[0]);
+    return { x: r.left + x * s, y: r.top + y * s };
+  });
+  await p.mouse.move(at.x, at.y);
+  await p.mouse.down();
+  await p.mouse.move(at.x, at.y - 40, { steps: 4 });
+  await p.mouse.up();
+  const after = await p.evaluate(() => window.adsdl.referencePoints());
+  assert(after[5][1] > before[5][1] + 0.1, `layer 5: ${before[5][1]} → ${after[5][1]}`);
+  assert(after[0][1] === before[0][1], 'other layers stay');
+  assert(p.url().includes('metric='), p.url());
+  await p.click('.metric-panel summary');
+  const q = p.url();
+  await p.fill('#metric-text', 'eta,h\n0.1,5\n0.6,3\n0.5,3\n1.0,3');
+  await p.click('#metric-use');
+  const msg = await p.textContent('#metric-msg');
+  assert(msg.includes('line 4') && msg.includes('unchanged'), msg);
+  assert(p.url() === q, 'a refused metric changes nothing');
+  await p.click('#play');
+  await waitEpochs(p, 20);
+  await p.click('#play');
+  await p.screenshot({ path: join(shots, 'custom.png') });
   await p.context().close();
 });
 

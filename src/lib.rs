@@ -16,6 +16,7 @@
 //! - [`train`]: configuration, optimisers, recipes, the trainer, ensembles.
 //! - [`observables`]: f, g from a learned metric and the quark–antiquark potential V(d).
 //! - [`stats`]: mean ± sd over runs.
+//! - [`error`]: rejected inputs with their place (line and column, point, key) as data.
 //! - [`points`]: CSV readers for points and measurements.
 //! - [`model_file`]: the versioned JSON model format shared by the page and the CLI.
 //! - [`url_state`]: the page's state as a link.
@@ -25,6 +26,7 @@
 //! - `web` (wasm32 only): the thin `#[wasm_bindgen]` boundary.
 
 pub mod charts;
+pub mod error;
 pub mod model_file;
 pub mod observables;
 pub mod physics;

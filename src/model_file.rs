@@ -9,6 +9,7 @@
 //! ```
 //! Only `format` … `lambda` (and `ads_radius` for QCD) are required; the rest default.
 
+use crate::error::Error;
 use crate::physics::{Network, Params, Regularizer};
 use crate::systems::SystemId;
 use crate::train::trainer::network_for;
@@ -90,9 +91,10 @@ impl ModelFile {
     }
 
     /// Parse and validate JSON text. Errors name the key (or line and column) and the reason.
-    pub fn from_json(text: &str) -> Result<ModelFile, String> {
-        let m: ModelFile = serde_json::from_str(text).map_err(|e| format!("model file: {e}"))?;
-        m.validate()?;
+    pub fn from_json(text: &str) -> Result<ModelFile, Error> {
+        let m: ModelFile =
+            serde_json::from_str(text).map_err(|e| Error::json(&e).of("model file"))?;
+        m.validate().map_err(|e| e.of("model file"))?;
         Ok(m)
     }
 
@@ -101,27 +103,34 @@ impl ModelFile {
         serde_json::to_string_pretty(self).expect("a model serialises")
     }
 
-    /// Check the file against this build: format, version, geometry of the preset, finiteness.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Check the file against this build: format, version, geometry of the system, finiteness.
+    /// The error names the key.
+    pub fn validate(&self) -> Result<(), Error> {
         if self.format != FORMAT {
-            return Err(format!(
-                "model file: \"format\" is \"{}\", expected \"{FORMAT}\"",
-                self.format
+            return Err(Error::key(
+                "format",
+                format!("is \"{}\", expected \"{FORMAT}\"", self.format),
             ));
         }
         if self.version != VERSION {
-            return Err(format!(
-                "model file: \"version\" {} is not supported (this build reads version {VERSION})",
-                self.version
+            return Err(Error::key(
+                "version",
+                format!(
+                    "{} is not supported (this build reads version {VERSION})",
+                    self.version
+                ),
             ));
         }
         let sys = self.preset.system();
         let bulk = &sys.network().bulk;
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
         if self.d != bulk.d {
-            return Err(format!(
-                "model file: \"d\" is {}, the {} preset has d = {}",
-                self.d, self.preset, bulk.d
+            return Err(Error::key(
+                "d",
+                format!(
+                    "is {}, the {} preset has d = {}",
+                    self.d, self.preset, bulk.d
+                ),
             ));
         }
         let reals = [
@@ -131,41 +140,48 @@ impl ModelFile {
         ];
         for (key, got, want) in reals {
             if !close(got, want) {
-                return Err(format!(
-                    "model file: \"{key}\" is {got}, the {} preset has {want}",
-                    self.preset
+                return Err(Error::key(
+                    key,
+                    format!("is {got}, the {} preset has {want}", self.preset),
                 ));
             }
         }
         if self.layers != bulk.layers {
-            return Err(format!(
-                "model file: \"layers\" is {}, the {} preset has {}",
-                self.layers, self.preset, bulk.layers
+            return Err(Error::key(
+                "layers",
+                format!(
+                    "is {}, the {} preset has {}",
+                    self.layers, self.preset, bulk.layers
+                ),
             ));
         }
         if self.h.len() != self.layers {
-            return Err(format!(
-                "model file: \"h\" has {} values but \"layers\" is {}",
-                self.h.len(),
-                self.layers
+            return Err(Error::key(
+                "h",
+                format!(
+                    "has {} values but \"layers\" is {}",
+                    self.h.len(),
+                    self.layers
+                ),
             ));
         }
         if let Some(k) = self.h.iter().position(|v| !v.is_finite()) {
-            return Err(format!("model file: \"h\"[{k}] is not a finite number"));
+            return Err(Error::key(format!("h[{k}]"), "is not a finite number"));
         }
         if !self.lambda.is_finite() {
-            return Err("model file: \"lambda\" is not a finite number".into());
+            return Err(Error::key("lambda", "is not a finite number"));
         }
         match (sys.train_couplings(), self.ads_radius) {
             (true, None) => {
-                return Err(format!(
-                    "model file: \"ads_radius\" (L in GeV⁻¹) is required for the {} preset",
-                    self.preset
+                return Err(Error::key(
+                    "ads_radius",
+                    format!("(L in GeV⁻¹) is required for the {} preset", self.preset),
                 ))
             }
             (_, Some(l)) if !(l.is_finite() && l > 0.0) => {
-                return Err(format!(
-                    "model file: \"ads_radius\" must be a positive number, got {l}"
+                return Err(Error::key(
+                    "ads_radius",
+                    format!("must be a positive number, got {l}"),
                 ))
             }
             _ => {}
@@ -178,15 +194,17 @@ impl ModelFile {
                 ("curvature", r.curvature),
             ] {
                 if !(v.is_finite() && v >= 0.0) {
-                    return Err(format!("model file: \"regularizer\".\"{key}\" must be a non-negative number, got {v}"));
+                    return Err(Error::key(
+                        format!("regularizer.{key}"),
+                        format!("must be a non-negative number, got {v}"),
+                    ));
                 }
             }
         }
         if let Some(c) = &self.training {
-            c.validate()
-                .map_err(|e| format!("model file: \"training\": {e}"))?;
+            c.validate().map_err(|e| Error::key("training", e))?;
             if c.preset != self.preset {
-                return Err("model file: \"training\".\"preset\" differs from \"preset\"".into());
+                return Err(Error::key("training.preset", "differs from \"preset\""));
             }
         }
         Ok(())
@@ -280,9 +298,14 @@ mod tests {
             ("{".to_string(), "line 1"),
         ];
         for (text, needle) in cases {
-            let e = ModelFile::from_json(&text).unwrap_err();
+            let e = ModelFile::from_json(&text).unwrap_err().to_string();
             assert!(e.contains(needle), "{e:?} should mention {needle}");
         }
+        let e = ModelFile::from_json(&minimal_qcd().replace("\"layers\":15", "\"layers\":14"))
+            .unwrap_err();
+        assert_eq!(e.place, crate::error::Place::Key("layers".into()));
+        let e = ModelFile::from_json("{\n  \"format\": x").unwrap_err();
+        assert_eq!(e.line(), Some(2));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! GeV³ for QCD, `phi,pi[,label]` for the field systems), and measured condensates. Every error
 //! names the line, the column and the reason.
 
+use crate::error::Error;
 use crate::physics::Sample;
 
 /// A CSV table: comment lines (`#`) and blank lines skipped, a header of lower-cased names, and
@@ -16,12 +17,12 @@ pub(crate) struct Table<'a> {
 
 impl<'a> Table<'a> {
     /// Split `text`; `empty` is the message for a text without a header.
-    pub(crate) fn read(text: &'a str, empty: &str) -> Result<Table<'a>, String> {
+    pub(crate) fn read(text: &'a str, empty: &str) -> Result<Table<'a>, Error> {
         let mut lines = text
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'));
-        let (hline, header) = lines.next().ok_or_else(|| empty.to_string())?;
+        let (hline, header) = lines.next().ok_or_else(|| Error::table(empty))?;
         let names: Vec<String> = header
             .split(',')
             .map(|s| s.trim().to_ascii_lowercase())
@@ -30,11 +31,10 @@ impl<'a> Table<'a> {
         for (ln, line) in lines {
             let fields: Vec<&str> = line.split(',').map(str::trim).collect();
             if fields.len() != names.len() {
-                return Err(format!(
-                    "CSV line {}: {} fields, the header has {}",
+                return Err(Error::csv(
                     ln + 1,
-                    fields.len(),
-                    names.len()
+                    None,
+                    format!("{} fields, the header has {}", fields.len(), names.len()),
                 ));
             }
             rows.push((ln + 1, fields));
@@ -53,33 +53,45 @@ impl<'a> Table<'a> {
     }
 
     /// Field `i` of a row as a finite number, or an error naming line, column and value.
-    pub(crate) fn num(&self, line_no: usize, fields: &[&str], i: usize) -> Result<f64, String> {
+    pub(crate) fn num(&self, line_no: usize, fields: &[&str], i: usize) -> Result<f64, Error> {
         match fields[i].parse::<f64>() {
             Ok(v) if v.is_finite() => Ok(v),
-            _ => Err(format!(
-                "CSV line {line_no}, column {} ({}): '{}' is not a number",
-                i + 1,
-                self.names[i],
-                fields[i].chars().take(30).collect::<String>()
+            _ => Err(self.at(
+                line_no,
+                i,
+                format!(
+                    "'{}' is not a number",
+                    fields[i].chars().take(30).collect::<String>()
+                ),
             )),
         }
+    }
+
+    /// An error at a line and column `i` (0-based) of this table.
+    pub(crate) fn at(&self, line_no: usize, i: usize, reason: impl Into<String>) -> Error {
+        Error::csv(line_no, Some((i + 1, &self.names[i])), reason)
+    }
+
+    /// An error about the header line.
+    pub(crate) fn header_error(&self, reason: impl Into<String>) -> Error {
+        Error::csv(self.header_line, None, reason)
     }
 }
 
 /// Parse CSV text with a header naming the system's two input columns `cols`
 /// ([`crate::systems::System::input_columns`]). A missing label means 0 (a positive, measured point).
-pub fn parse_csv(text: &str, cols: [&str; 2]) -> Result<Vec<Sample>, String> {
+pub fn parse_csv(text: &str, cols: [&str; 2]) -> Result<Vec<Sample>, Error> {
     let t = Table::read(
         text,
-        "CSV: no header line (expected e.g. 'm_q,condensate,label')",
+        "no header line (expected e.g. 'm_q,condensate,label')",
     )?;
     let mut idx = [0; 2];
     for (slot, c) in idx.iter_mut().zip(cols) {
         *slot = t.col(c).ok_or_else(|| {
-            format!(
-                "CSV line {}: header has no column '{c}' (expected {},{}[,label])",
-                t.header_line, cols[0], cols[1]
-            )
+            t.header_error(format!(
+                "header has no column '{c}' (expected {},{}[,label])",
+                cols[0], cols[1]
+            ))
         })?;
     }
     let label_idx = t.col("label");
@@ -89,10 +101,7 @@ pub fn parse_csv(text: &str, cols: [&str; 2]) -> Result<Vec<Sample>, String> {
             Some(i) => {
                 let v = t.num(*line_no, fields, i)?;
                 if v != 0.0 && v != 1.0 {
-                    return Err(format!(
-                        "CSV line {line_no}, column {} (label): {v} is not 0 or 1",
-                        i + 1
-                    ));
+                    return Err(t.at(*line_no, i, format!("{v} is not 0 or 1")));
                 }
                 v
             }
@@ -107,7 +116,7 @@ pub fn parse_csv(text: &str, cols: [&str; 2]) -> Result<Vec<Sample>, String> {
         });
     }
     if out.is_empty() {
-        return Err("CSV: no data rows after the header".into());
+        return Err(Error::table("no data rows after the header"));
     }
     Ok(out)
 }
@@ -137,16 +146,15 @@ mod tests {
             ["m_q", "condensate"],
         )
         .unwrap_err();
-        assert!(
-            e.contains("line 3") && e.contains("column 2") && e.contains("abc"),
-            "{e}"
-        );
+        assert_eq!((e.line(), e.column()), (Some(3), Some(2)), "{e}");
+        assert!(e.to_string().contains("abc"), "{e}");
         let e = parse_csv("x,y\n1,2\n", ["m_q", "condensate"]).unwrap_err();
-        assert!(e.contains("m_q"), "{e}");
+        assert!(e.to_string().contains("m_q"), "{e}");
         let e = parse_csv("m_q,condensate,label\n1,2,5\n", ["m_q", "condensate"]).unwrap_err();
-        assert!(e.contains("label"), "{e}");
+        assert_eq!((e.line(), e.column()), (Some(2), Some(3)), "{e}");
+        assert!(e.to_string().contains("label"), "{e}");
         let e = parse_csv("m_q,condensate\n1,2,3\n", ["m_q", "condensate"]).unwrap_err();
-        assert!(e.contains("line 2"), "{e}");
+        assert_eq!((e.line(), e.column()), (Some(2), None), "{e}");
         assert!(parse_csv("", ["m_q", "condensate"]).is_err());
         assert!(parse_csv("m_q,condensate\n", ["m_q", "condensate"]).is_err());
     }
@@ -195,7 +203,7 @@ pub fn table_i() -> Vec<Measured> {
 
 /// Parse a table of measurements: a header with `m_q` and `condensate` (and optionally `error`),
 /// then one point per line. Every rejection names the line, the column and the reason.
-pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, String> {
+pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Error> {
     let scale = match units {
         Units::Physical => 1.0,
         Units::Lattice { inv_a_gev }
@@ -204,24 +212,25 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Str
             inv_a_gev
         }
         Units::Lattice { inv_a_gev } => {
-            return Err(format!(
-            "1/a = {inv_a_gev} GeV is not a plausible inverse lattice spacing (0 < 1/a < 100 GeV)"
-        ))
+            return Err(Error::key(
+                "1/a",
+                format!(
+                "= {inv_a_gev} GeV is not a plausible inverse lattice spacing (0 < 1/a < 100 GeV)"
+            ),
+            ))
         }
     };
     let t = Table::read(
         text,
-        "CSV: empty (expected a header 'm_q,condensate[,error]' and at least 4 points)",
+        "empty (expected a header 'm_q,condensate[,error]' and at least 4 points)",
     )?;
-    let names = &t.names;
     let (im, ic) = match (t.col("m_q"), t.col("condensate")) {
         (Some(a), Some(b)) => (a, b),
         _ => {
-            return Err(format!(
-                "CSV line {}: the header must name the columns m_q and condensate (and optionally error), got '{}'",
-                t.header_line,
-                t.header.trim()
-            ))
+            return Err(t.header_error(format!(
+            "the header must name the columns m_q and condensate (and optionally error), got '{}'",
+            t.header.trim()
+        )))
         }
     };
     let ie = t.col("error");
@@ -237,11 +246,7 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Str
             (ie.unwrap_or(0), e, "error"),
         ] {
             if v < 0.0 {
-                return Err(format!(
-                    "CSV line {line_no}, column {} ({}): negative {what} {v}",
-                    i + 1,
-                    names[i]
-                ));
+                return Err(t.at(line_no, i, format!("negative {what} {v}")));
             }
         }
         let p = Measured {
@@ -250,16 +255,13 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Str
             error: e * scale.powi(3),
         };
         if let Some((prev, _)) = out.iter().find(|(_, q)| q.m_q == p.m_q) {
-            return Err(format!(
-                "CSV line {line_no}, column {} (m_q): mass {m} duplicates line {prev}",
-                im + 1
-            ));
+            return Err(t.at(line_no, im, format!("mass {m} duplicates line {prev}")));
         }
         if p.m_q > ABSURD[0] || p.condensate > ABSURD[1] {
-            return Err(format!(
-                "CSV line {line_no}: m_q = {:.4} GeV, ⟨q̄q⟩ = {:.4} GeV³ is an absurd magnitude (expected below {} GeV and {} GeV³; are these lattice units?)",
+            return Err(Error::csv(line_no, None, format!(
+                "m_q = {:.4} GeV, ⟨q̄q⟩ = {:.4} GeV³ is an absurd magnitude (expected below {} GeV and {} GeV³; are these lattice units?)",
                 p.m_q, p.condensate, ABSURD[0], ABSURD[1]
-            ));
+            )));
         }
         out.push((line_no, p));
     }
@@ -269,35 +271,40 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Str
 }
 
 /// The rules every set of measured points obeys, wherever it came from (CSV, URL, model file).
-pub fn validate_measurements(pts: &[Measured]) -> Result<(), String> {
+pub fn validate_measurements(pts: &[Measured]) -> Result<(), Error> {
     if pts.len() < 4 {
-        return Err(format!(
+        return Err(Error::whole(format!(
             "{} points: at least 4 are needed (a cubic is fitted through them)",
             pts.len()
-        ));
+        )));
     }
     if pts.len() > MAX_MEASURED {
-        return Err(format!("{} points: at most {MAX_MEASURED}", pts.len()));
+        return Err(Error::whole(format!(
+            "{} points: at most {MAX_MEASURED}",
+            pts.len()
+        )));
     }
     for (k, p) in pts.iter().enumerate() {
         let ok = |v: f64, hi: f64| v.is_finite() && (0.0..=hi).contains(&v);
         if !(ok(p.m_q, ABSURD[0]) && ok(p.condensate, ABSURD[1]) && ok(p.error, ABSURD[1])) {
-            return Err(format!(
-                "point {}: m_q = {}, condensate = {}, error = {} out of range",
+            return Err(Error::point(
                 k + 1,
-                p.m_q,
-                p.condensate,
-                p.error
+                format!(
+                    "m_q = {}, condensate = {}, error = {} out of range",
+                    p.m_q, p.condensate, p.error
+                ),
             ));
         }
         if pts[..k].iter().any(|q| q.m_q == p.m_q) {
-            return Err(format!("point {}: mass {} appears twice", k + 1, p.m_q));
+            return Err(Error::point(k + 1, format!("mass {} appears twice", p.m_q)));
         }
     }
     let mut ms: Vec<f64> = pts.iter().map(|p| p.m_q).collect();
     ms.sort_by(f64::total_cmp);
     if ms[ms.len() - 1] <= 0.0 || pts.iter().all(|p| p.condensate == 0.0) {
-        return Err("the points span no range in m_q or in the condensate".into());
+        return Err(Error::whole(
+            "the points span no range in m_q or in the condensate",
+        ));
     }
     Ok(())
 }
@@ -320,7 +327,7 @@ mod measured_tests {
         let cases = [
             (
                 "m_q,condensate\n0.001,0.01\n0.002,abc\n0.003,0.03\n0.004,0.04\n",
-                "line 3, column 2 (condensate): 'abc' is not a number",
+                "CSV line 3, column 2 (condensate): 'abc' is not a number",
             ),
             (
                 "m_q,condensate\n-0.001,0.01\n0.002,0.02\n0.003,0.03\n0.004,0.04\n",
@@ -344,12 +351,25 @@ mod measured_tests {
         ];
         for (csv, want) in cases {
             let e = parse_measurements(csv, Units::Physical).unwrap_err();
-            assert!(e.contains(want), "{e:?} should contain {want:?}");
+            assert!(
+                e.to_string().contains(want),
+                "{e:?} should contain {want:?}"
+            );
         }
-        assert!(
-            parse_measurements("m_q,condensate\n", Units::Lattice { inv_a_gev: -1.0 })
-                .unwrap_err()
-                .contains("1/a")
+        let e = parse_measurements(
+            "m_q,condensate\n0.001,0.01\n0.002,0.02\n0.001,0.03\n0.004,0.04\n",
+            Units::Physical,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.place,
+            crate::error::Place::Csv {
+                line: Some(4),
+                column: Some((1, "m_q".into()))
+            }
         );
+        let e =
+            parse_measurements("m_q,condensate\n", Units::Lattice { inv_a_gev: -1.0 }).unwrap_err();
+        assert_eq!(e.place, crate::error::Place::Key("1/a".into()));
     }
 }

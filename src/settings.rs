@@ -4,7 +4,7 @@
 
 use crate::physics::RegChoice;
 use crate::points::{validate_measurements, Measured};
-use crate::systems::custom::{validate_metric, MetricPoint};
+use crate::systems::custom::{by_point, validate_metric, MetricPoint};
 use crate::systems::{SystemId, REGISTRY};
 use crate::url_state::PageState;
 use serde::Serialize;
@@ -327,6 +327,15 @@ pub fn shown(v: &str) -> String {
     }
 }
 
+/// A bound as people write it: plain where short, else in e notation.
+fn short(x: f64) -> String {
+    if x == 0.0 || (1e-3..1e5).contains(&x.abs()) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    }
+}
+
 /// A number as the shortest text that reads back to it.
 fn num_text(v: &Value) -> String {
     match v.as_f64() {
@@ -473,7 +482,7 @@ impl Setting {
                     .into_iter()
                     .map(|[eta, h]| MetricPoint { eta, h })
                     .collect();
-                validate_metric(&pts, &|k| format!("point {}", k + 1))?;
+                validate_metric(&pts, &by_point)?;
                 Ok((serde_json::to_value(pts).expect("json"), None))
             }
             Kind::Flag => match raw {
@@ -513,8 +522,8 @@ impl Setting {
         }
     }
 
-    /// The range text of the README table.
-    fn range_text(&self) -> String {
+    /// The allowed values in words (the README table, `--help`).
+    pub fn range_text(&self) -> String {
         match self.kind {
             Kind::System => SystemId::names()
                 .iter()
@@ -522,7 +531,7 @@ impl Setting {
                 .collect::<Vec<_>>()
                 .join(", "),
             Kind::Seed => "0 … 2⁶⁴−1".into(),
-            Kind::Float { min, max } => format!("{min:e} … {max:e}").replace("e0", ""),
+            Kind::Float { min, max } => format!("{} … {}", short(min), short(max)),
             Kind::Int { min, max } => format!("{min} … {max}"),
             Kind::Choice(options) => {
                 let mut all: Vec<&str> = REGISTRY

@@ -1,6 +1,9 @@
 //! The command line as a user runs it: files in, messages and exit codes out.
 #![cfg(not(target_arch = "wasm32"))]
 
+use adsdl::physics::HBAR_C_GEV_FM;
+use adsdl::systems::qcd::{TABLE_II_H, TABLE_II_L, TABLE_II_LAMBDA};
+use adsdl::systems::REGISTRY;
 use std::process::{Command, Output};
 
 fn adsdl(args: &[&str]) -> Output {
@@ -292,12 +295,10 @@ fn train_on_own_data_in_lattice_units() {
 #[test]
 fn observables_of_the_table_ii_metric() {
     let model = tmp("table2.json");
-    let h = [
-        3.0818, 2.296, 1.464, 0.627, -0.141, -0.727, -0.974, -0.687, 0.374, 2.50, 6.03, 11.46,
-        19.47, 31.07, 46.70,
-    ];
+    let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
+    let l = TABLE_II_L.0;
     let doc = serde_json::json!({"format": "adsdl-model", "version": 1, "preset": "qcd", "d": 4, "m2": -3, "layers": 15,
-        "eta_ini": 1, "eta_fin": 1.0 / 15.0, "h": h, "lambda": 0.01243, "ads_radius": 3.46});
+        "eta_ini": 1, "eta_fin": 1.0 / 15.0, "h": h, "lambda": TABLE_II_LAMBDA.0, "ads_radius": l});
     std::fs::write(&model, doc.to_string()).unwrap();
     let dir = tmp("obs");
     let (m, d) = (model.to_str().unwrap(), dir.to_str().unwrap());
@@ -320,7 +321,7 @@ fn observables_of_the_table_ii_metric() {
         (screen - 0.27).abs() / 0.27 < 0.2,
         "screening at {screen} L"
     );
-    assert!((r["d_screen_fm"].as_f64().unwrap() - screen * 3.46 * 0.19732698).abs() < 1e-9);
+    assert!((r["d_screen_fm"].as_f64().unwrap() - screen * l * HBAR_C_GEV_FM).abs() < 1e-9);
     for name in ["fg", "potential"] {
         assert!(std::fs::read_to_string(dir.join(format!("{name}.svg")))
             .unwrap()
@@ -334,4 +335,167 @@ fn observables_of_the_table_ii_metric() {
     );
     let o = adsdl(&["observables", "--model", m, "--g", "sinh"]);
     assert!(!o.status.success() && stderr(&o).contains("--g 'sinh'"));
+}
+
+#[test]
+fn help_version_and_every_subcommands_help_answer_like_a_command_line() {
+    let o = adsdl(&["--version"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains(env!("CARGO_PKG_VERSION")));
+    for cmd in [
+        "train",
+        "eval",
+        "ensemble",
+        "bench",
+        "charts",
+        "observables",
+        "serve",
+        "settings",
+    ] {
+        let o = adsdl(&[cmd, "--help"]);
+        assert!(o.status.success(), "{cmd} --help: {}", stderr(&o));
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(text.contains("Usage: adsdl"), "{cmd}: {text}");
+    }
+    let text = String::from_utf8_lossy(&adsdl(&["train", "--help"]).stdout).into_owned();
+    for s in adsdl::settings::SETTINGS {
+        if let Some(f) = s.flag {
+            assert!(text.contains(&format!("--{f}")), "train --help lacks --{f}");
+        }
+    }
+}
+
+/// The README's parameter table is the one the settings schema generates: a setting added,
+/// renamed or re-ranged without the README fails here.
+#[test]
+fn the_readme_table_is_the_settings_schema() {
+    let o = adsdl(&["settings", "--markdown"]);
+    assert!(o.status.success());
+    let table = String::from_utf8_lossy(&o.stdout);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("<!-- settings:begin -->").expect("marker") + 23;
+    let end = readme.find("<!-- settings:end -->").expect("marker");
+    assert_eq!(
+        readme[start..end].trim(),
+        table.trim(),
+        "README's table differs from `adsdl settings --markdown`"
+    );
+}
+
+/// Registry, CLI and model file agree for every system: the CLI trains it by name and the model
+/// file names it; `settings --json` lists exactly the registry.
+#[test]
+fn every_registered_system_trains_from_the_cli_and_names_itself_in_the_model() {
+    let o = adsdl(&["settings", "--json"]);
+    let listed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let names: Vec<&str> = listed["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    let registry: Vec<&str> = REGISTRY.iter().map(|s| s.id().name()).collect();
+    assert_eq!(names, registry);
+    for name in registry {
+        let model = tmp(&format!("sys-{name}.json"));
+        let o = adsdl(&[
+            "train",
+            "--preset",
+            name,
+            "--epochs",
+            "1",
+            "--per-class",
+            "30",
+            "--batch",
+            "10",
+            "--quiet",
+            "--out",
+            model.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{name}: {}", stderr(&o));
+        let m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        assert_eq!(m["preset"], name);
+        assert_eq!(m["training"]["preset"], name);
+        let o = adsdl(&[
+            "eval",
+            "--model",
+            model.to_str().unwrap(),
+            "--train-set",
+            "--json",
+        ]);
+        assert!(o.status.success(), "{name} eval: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn your_own_metric_from_a_csv_trains_and_bad_ones_name_the_line() {
+    let good = tmp("metric.csv");
+    std::fs::write(&good, "eta,h\n0.1,5.8\n0.5,3.2\n1.0,3.0\n").unwrap();
+    let model = tmp("custom.json");
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "custom",
+        "--metric",
+        good.to_str().unwrap(),
+        "--epochs",
+        "2",
+        "--per-class",
+        "50",
+        "--quiet",
+        "--out",
+        model.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    assert_eq!(m["training"]["metric"][1]["h"], 3.2);
+    let bad = tmp("bad-metric.csv");
+    std::fs::write(&bad, "eta,h\n0.1,5.8\n0.5,3.2\n0.5,3.0\n1.0,3\n").unwrap();
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "custom",
+        "--metric",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("CSV line 4"), "{}", stderr(&o));
+}
+
+#[test]
+fn resume_applies_run_flags_and_refuses_those_of_another_run() {
+    let model = tiny_qcd_model("resume.json");
+    let m = model.to_str().unwrap();
+    let o = adsdl(&["train", "--resume", m, "--seed", "9"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--seed conflicts"), "{}", stderr(&o));
+    let o = adsdl(&["train", "--resume", m, "--preset", "ads-schwarzschild"]);
+    assert!(
+        stderr(&o).contains("--preset ads-schwarzschild conflicts"),
+        "{}",
+        stderr(&o)
+    );
+    let out = tmp("resumed.json");
+    let o = adsdl(&[
+        "train",
+        "--resume",
+        m,
+        "--seed",
+        "1",
+        "--lr",
+        "0.0007",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(r["training"]["lr"], 0.0007, "--lr applied");
+    assert_eq!(r["epochs"], 2, "one epoch more");
 }

@@ -637,6 +637,8 @@ async function main() {
     memoryBytes: () => App.memory_bytes(),
     observables: () => app.observables(),
     referencePoints: () => app.reference_points(),
+    metricGeometry: () => app.metric_geometry(),
+    publishedCouplings: () => app.published_couplings(),
     ensemble: () => ensemble.report,
   };
   requestAnimationFrame(frame);

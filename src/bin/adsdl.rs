@@ -44,7 +44,15 @@ fn cli() -> Command {
     let run_args = || {
         let mut args: Vec<Arg> = SETTINGS
             .iter()
-            .filter_map(|s| s.flag.map(|f| value(f, s.help)))
+            .filter_map(|s| {
+                s.flag.map(|f| {
+                    value(f, s.help).value_name(s.key).help(format!(
+                        "{} [{}]",
+                        s.help,
+                        s.range_text().replace('`', "")
+                    ))
+                })
+            })
             .collect();
         args.push(value(
             "units",
@@ -126,8 +134,9 @@ fn cli() -> Command {
         )
         .subcommand(
             Command::new("settings")
-                .about("the settings table (URL keys, CLI flags, defaults, ranges)")
-                .arg(switch("markdown", "as the README's Markdown table")),
+                .about("the settings table (URL keys, CLI flags, defaults, ranges) and the systems")
+                .arg(switch("markdown", "as the README's Markdown table"))
+                .arg(switch("json", "systems and settings as JSON")),
         )
 }
 
@@ -477,7 +486,7 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     let s = summarize(base.preset, &results, max_loss);
     let sys = base.preset.system();
     // Wall and V(d) of the kept runs, with the horizon continued as P2 did (see README).
-    let obs = sys.physical_scale().then(|| {
+    let obs = sys.temperature_gev().map(|temp| {
         let kept: Vec<&adsdl::physics::Params> = results
             .iter()
             .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
@@ -489,7 +498,7 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
             ..Default::default()
         };
         let bulk = sys.network().bulk;
-        adsdl::observables::ensemble_observables(&kept, &bulk.etas(), bulk.d as f64, opt)
+        adsdl::observables::ensemble_observables(&kept, &bulk.etas(), bulk.d as f64, temp, opt)
     });
     if flags.has("json") {
         out!(
@@ -681,12 +690,12 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
     use adsdl::observables::{observe, Options, P2_HORIZON_MATCH};
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
-    if !m.preset.system().physical_scale() {
+    let Some(temp) = m.preset.system().temperature_gev() else {
         return Err(format!(
-            "observables need a model whose L has physical units (T = 207 MeV fixes the scale); {} has none",
+            "observables need a model whose L has physical units and a temperature to fix the scale; {} has none",
             m.preset
         ));
-    }
+    };
     let opt =
         Options {
             placement: match flags.get::<String>("placement")?.as_deref() {
@@ -709,7 +718,7 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
             ..Options::default()
         };
     let grid = m.network().bulk.etas();
-    let (_, _, r) = observe(&m.h, &grid, m.d as f64, m.params().ads_radius, opt)
+    let (_, _, r) = observe(&m.h, &grid, m.d as f64, m.params().ads_radius, temp, opt)
         .ok_or("this metric has no horizon-like rise at the horizon end or does not approach d at the boundary: nothing to reconstruct")?;
     if let Some(dir) = flags.get::<String>("out-dir")? {
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{dir}': {e}"))?;
@@ -789,6 +798,25 @@ fn cmd_serve(flags: &Flags) -> Result<(), String> {
 fn cmd_settings(flags: &Flags) -> Result<(), String> {
     if flags.has("markdown") {
         out_raw(&settings::markdown_table());
+        return Ok(());
+    }
+    if flags.has("json") {
+        let systems: Vec<_> = adsdl::systems::REGISTRY
+            .iter()
+            .map(|s| {
+                let charts: Vec<_> = s.charts().iter().map(|c| c.name()).collect();
+                json!({ "name": s.id().name(), "title": s.title(), "charts": charts })
+            })
+            .collect();
+        let list: Vec<_> = SETTINGS
+            .iter()
+            .map(|s| json!({ "key": s.key, "flag": s.flag, "path": s.path, "help": s.help, "control": !s.label.is_empty() }))
+            .collect();
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "systems": systems, "settings": list }))
+                .expect("json")
+        );
         return Ok(());
     }
     for s in SETTINGS {

@@ -7,7 +7,6 @@ pub mod wilson;
 
 use crate::physics::HBAR_C_GEV_FM;
 use crate::stats::MeanSd;
-use crate::systems::qcd::lattice::TEMPERATURE_GEV;
 use reconstruct::{GChoice, Placement, Reconstruction};
 use serde::Serialize;
 use wilson::Potential;
@@ -73,16 +72,18 @@ pub struct Report {
     pub d_screen_fm: f64,
 }
 
-/// Reconstruct f, g from learned layers and compute V(d). `eta_grid` is the network's grid.
+/// Reconstruct f, g from learned layers and compute V(d). `eta_grid` is the network's grid, L
+/// (`ads_radius`) in GeV⁻¹ and the temperature in GeV fix the scale (docs/physics.md §5).
 /// `None` when the metric has no horizon-like rise or no approach to AdS at the boundary.
 pub fn observe(
     h: &[f64],
     eta_grid: &[f64],
     d: f64,
     ads_radius: f64,
+    temperature_gev: f64,
     opt: Options,
 ) -> Option<(Reconstruction, Potential, Report)> {
-    let tl = TEMPERATURE_GEV * ads_radius;
+    let tl = temperature_gev * ads_radius;
     let r = Reconstruction::new(h, eta_grid, d, tl, opt.placement, opt.g, opt.horizon_match)?;
     let pot = Potential::scan(&r, 0.005, 3.0, opt.tips.max(10));
     let fm = ads_radius * HBAR_C_GEV_FM;
@@ -136,12 +137,14 @@ pub const P2_HORIZON_MATCH: f64 = 0.0867;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::systems::qcd::{self, TABLE_II_H, TABLE_II_L};
+    use crate::systems::qcd::{self, lattice, TABLE_II_H, TABLE_II_L};
 
     fn table_ii(opt: Options) -> Report {
         let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
         let grid = qcd::ID.system().network().bulk.etas();
-        observe(&h, &grid, 4.0, TABLE_II_L.0, opt).unwrap().2
+        observe(&h, &grid, 4.0, TABLE_II_L.0, lattice::TEMPERATURE_GEV, opt)
+            .unwrap()
+            .2
     }
 
     /// docs/physics.md §5: with P2's placement and the horizon form matched where P2's constants come
@@ -228,18 +231,19 @@ pub struct EnsembleObservables {
     pub potential_band: Vec<[f64; 3]>,
 }
 
-/// Observables of each parameter set (its own L) of a network with layers at `grid` and boundary
-/// dimension `d`, summarised, and the band of V(d): (d [L], mean, sd) of 2πα′V on a common grid
+/// Observables of each parameter set (its own L) of a network with layers at `grid`, boundary
+/// dimension `d` and temperature `temperature_gev`, summarised, and the band of V(d): (d [L], mean, sd) of 2πα′V on a common grid
 /// (0 beyond each member's screening distance).
 pub fn ensemble_observables(
     params: &[&crate::physics::Params],
     grid: &[f64],
     d: f64,
+    temperature_gev: f64,
     opt: Options,
 ) -> EnsembleObservables {
     let reports: Vec<Report> = params
         .iter()
-        .filter_map(|p| observe(&p.h, grid, d, p.ads_radius, opt).map(|x| x.2))
+        .filter_map(|p| observe(&p.h, grid, d, p.ads_radius, temperature_gev, opt).map(|x| x.2))
         .collect();
     let d_top = 1.3 * reports.iter().fold(0.0f64, |a, r| a.max(r.d_screen));
     let potential_band: Vec<[f64; 3]> = (1..=60)

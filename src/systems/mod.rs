@@ -245,9 +245,10 @@ pub trait System: Sync + fmt::Debug {
     fn published_couplings(&self) -> Option<(f64, f64)> {
         None
     }
-    /// Whether L carries physical units (GeV⁻¹): then f, g and V(d) can be computed.
-    fn physical_scale(&self) -> bool {
-        false
+    /// The temperature in GeV, where L carries physical units (GeV⁻¹): then f, g and V(d) can
+    /// be computed (docs/physics.md §5).
+    fn temperature_gev(&self) -> Option<f64> {
+        None
     }
     /// The charts of the page, in order.
     fn charts(&self) -> &'static [ChartKind];

@@ -5,7 +5,7 @@ use super::optim::OptKind;
 use super::recipe::Recipe;
 use crate::physics::{RegChoice, Regularizer};
 use crate::points::{validate_measurements, Measured};
-use crate::systems::custom::{validate_metric, MetricPoint};
+use crate::systems::custom::{by_point, validate_metric, MetricPoint};
 use crate::systems::{validate_for_system, SystemId};
 use serde::{Deserialize, Serialize};
 
@@ -75,11 +75,10 @@ impl TrainConfig {
         crate::settings::check_ranges(&serde_json::json!({ "config": self }))?;
         validate_for_system(self)?;
         if let Some(d) = &self.data {
-            validate_measurements(d).map_err(|e| format!("data: {e}"))?;
+            validate_measurements(d).map_err(|e| e.of("data"))?;
         }
         if let Some(m) = &self.metric {
-            validate_metric(m, &|k| format!("point {}", k + 1))
-                .map_err(|e| format!("metric: {e}"))?;
+            validate_metric(m, &by_point).map_err(|e| e.of("metric"))?;
         }
         if self.batch > 2 * self.per_class {
             return Err(format!(

@@ -87,14 +87,17 @@ impl App {
                 ..Options::default()
             };
             let p = t.params();
-            let r = observe(
-                &p.h,
-                &t.network().bulk.etas(),
-                t.network().bulk.d as f64,
-                p.ads_radius,
-                opt,
-            )
-            .map(|x| x.2);
+            let r = t.system().temperature_gev().and_then(|temp| {
+                observe(
+                    &p.h,
+                    &t.network().bulk.etas(),
+                    t.network().bulk.d as f64,
+                    p.ads_radius,
+                    temp,
+                    opt,
+                )
+                .map(|x| x.2)
+            });
             self.observed = Some((steps, self.p2_match, r));
         }
         self.observed.as_ref().and_then(|o| o.2.as_ref())
@@ -322,6 +325,11 @@ impl App {
             .map(|(e, h)| [e, h])
             .collect();
         to_js(&pts)
+    }
+
+    /// The system's published (L, λ), or null.
+    pub fn published_couplings(&self) -> JsValue {
+        to_js(&self.trainer.system().published_couplings())
     }
 
     /// Whether the system takes a user metric (its points can be dragged).
@@ -629,8 +637,11 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
         ..Options::default()
     };
     let net = system.system().network();
-    let observables = (!kept.is_empty() && system.system().physical_scale())
-        .then(|| ensemble_observables(&kept, &net.bulk.etas(), net.bulk.d as f64, opt));
+    let observables = system
+        .system()
+        .temperature_gev()
+        .filter(|_| !kept.is_empty())
+        .map(|temp| ensemble_observables(&kept, &net.bulk.etas(), net.bulk.d as f64, temp, opt));
     let r = system
         .system()
         .reference(&crate::train::TrainConfig::new(system), &net);

@@ -5,6 +5,7 @@
 use super::ads_schwarzschild::{field_init, field_network, field_plane, true_h, FIELD_BOX};
 use super::{field_data, DataPlane, Defaults, Reference, System, SystemId};
 use crate::charts::ChartKind;
+use crate::error::Error;
 use crate::physics::{Network, Params, RegChoice, Sample};
 use crate::points::Table;
 use crate::rng::Rng;
@@ -45,65 +46,76 @@ pub fn default_metric() -> Vec<MetricPoint> {
     pts
 }
 
-/// The rules every user metric obeys, wherever it came from. `names` says how to name a point in a
-/// message (a CSV line number, or "point k").
-pub fn validate_metric(pts: &[MetricPoint], name: &dyn Fn(usize) -> String) -> Result<(), String> {
+/// The rules every user metric obeys, wherever it came from. `at(k, reason)` makes the error for
+/// point k (0-based): a CSV line, or "point k+1" of a list.
+pub fn validate_metric(
+    pts: &[MetricPoint],
+    at: &dyn Fn(usize, String) -> Error,
+) -> Result<(), Error> {
     if pts.len() < 3 {
-        return Err(format!(
+        return Err(Error::whole(format!(
             "{} points: a metric needs at least 3 (η, h) points",
             pts.len()
-        ));
+        )));
     }
     if pts.len() > MAX_POINTS {
-        return Err(format!("{} points: at most {MAX_POINTS}", pts.len()));
+        return Err(Error::whole(format!(
+            "{} points: at most {MAX_POINTS}",
+            pts.len()
+        )));
     }
     for (k, p) in pts.iter().enumerate() {
         if !(p.eta.is_finite() && p.h.is_finite()) {
-            return Err(format!("{}: η and h must be finite numbers", name(k)));
+            return Err(at(k, "η and h must be finite numbers".into()));
         }
         if p.h.abs() > MAX_ABS_H {
-            return Err(format!(
-                "{}: h = {} is an absurd magnitude (|h| ≤ {MAX_ABS_H})",
-                name(k),
-                p.h
+            return Err(at(
+                k,
+                format!("h = {} is an absurd magnitude (|h| ≤ {MAX_ABS_H})", p.h),
             ));
         }
         if k > 0 && p.eta <= pts[k - 1].eta {
-            return Err(format!(
-                "{}: η = {} is not larger than the η = {} before it (η must increase, without repeats)",
-                name(k),
-                p.eta,
-                pts[k - 1].eta
+            return Err(at(
+                k,
+                format!(
+                    "η = {} is not larger than the η = {} before it (η must increase, without repeats)",
+                    p.eta,
+                    pts[k - 1].eta
+                ),
             ));
         }
     }
     let grid = field_network().bulk.etas();
     let (lo, hi) = (grid[grid.len() - 1], grid[0]);
     if pts[0].eta > lo + 1e-9 || pts[pts.len() - 1].eta < hi - 1e-9 {
-        return Err(format!(
+        return Err(Error::whole(format!(
             "the points span η from {} to {}; they must cover the layers, η = {lo:.2} … {hi}",
             pts[0].eta,
             pts[pts.len() - 1].eta
-        ));
+        )));
     }
     Ok(())
 }
 
+/// Errors of a metric given as a list: named by point.
+pub fn by_point(k: usize, reason: String) -> Error {
+    Error::point(k + 1, reason)
+}
+
 /// Parse a metric from CSV text: a header naming `eta` and `h`, then one point per line, η
 /// increasing. Every rejection names the line (and column) and the reason.
-pub fn parse_metric_csv(text: &str) -> Result<Vec<MetricPoint>, String> {
+pub fn parse_metric_csv(text: &str) -> Result<Vec<MetricPoint>, Error> {
     let t = Table::read(
         text,
-        "CSV: empty (expected a header 'eta,h' and at least 3 points)",
+        "empty (expected a header 'eta,h' and at least 3 points)",
     )?;
     let (ie, ih) = match (t.col("eta"), t.col("h")) {
         (Some(a), Some(b)) => (a, b),
         _ => {
-            return Err(format!(
-                "CSV line {}: the header must name the columns eta and h, got '{}'",
-                t.header_line,
+            return Err(t.header_error(format!(
+                "the header must name the columns eta and h, got '{}'",
                 t.header.trim()
-            ))
+            )))
         }
     };
     let mut pts = Vec::with_capacity(t.rows.len());
@@ -115,7 +127,7 @@ pub fn parse_metric_csv(text: &str) -> Result<Vec<MetricPoint>, String> {
         });
         lines.push(*line_no);
     }
-    validate_metric(&pts, &|k| format!("CSV line {}", lines[k]))?;
+    validate_metric(&pts, &|k, reason| Error::csv(lines[k], None, reason))?;
     Ok(pts)
 }
 
@@ -267,15 +279,17 @@ mod tests {
             ("x,y\n1,2\n", "must name the columns eta and h"),
         ];
         for (csv, want) in cases {
-            let e = parse_metric_csv(csv).unwrap_err();
+            let e = parse_metric_csv(csv).unwrap_err().to_string();
             assert!(e.contains(want), "{csv:?}: {e:?} should contain {want:?}");
         }
+        let e = parse_metric_csv("eta,h\n0.1,1\n0.5,3\n0.5,3\n1.0,3\n").unwrap_err();
+        assert_eq!((e.line(), e.column()), (Some(4), None));
     }
 
     #[test]
     fn the_default_metric_is_valid_and_makes_data() {
         let pts = default_metric();
-        validate_metric(&pts, &|k| format!("point {}", k + 1)).unwrap();
+        validate_metric(&pts, &by_point).unwrap();
         let c = TrainConfig {
             per_class: 200,
             ..TrainConfig::new(ID)

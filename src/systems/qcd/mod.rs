@@ -262,8 +262,8 @@ impl System for Qcd {
     fn published_couplings(&self) -> Option<(f64, f64)> {
         Some((TABLE_II_L.0, TABLE_II_LAMBDA.0))
     }
-    fn physical_scale(&self) -> bool {
-        true
+    fn temperature_gev(&self) -> Option<f64> {
+        Some(lattice::TEMPERATURE_GEV)
     }
     fn charts(&self) -> &'static [ChartKind] {
         &[
