@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
+import AxeBuilderModule from '../tools/node_modules/@axe-core/playwright/dist/index.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'target/release/adsdl');
@@ -38,22 +39,39 @@ const browser = await chromium.launch({
 });
 const outside = [];
 const pageErrors = [];
+// Every console error and Content-Security-Policy violation in any view fails the run.
+const consoleErrors = [];
 const measurements = {};
 
-async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true });
+async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700, mobile = false } = {}) {
+  const phone = mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {};
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true, ...phone });
   const page = await context.newPage();
   page.on('request', (r) => {
     const u = r.url();
     if (!(u.startsWith(base) || u.startsWith('blob:') || u.startsWith('data:'))) outside.push(u);
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${query}: ${m.text()}`); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+    });
+  });
   await page.goto(`${base}?${query}`);
   await page.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
   return page;
 }
 
 const status = (page) => page.evaluate(() => window.adsdl.status());
+const AxeBuilder = AxeBuilderModule.default || AxeBuilderModule;
+
+// axe-core on a page: zero violations of any impact.
+async function axe(page, what) {
+  const r = await new AxeBuilder({ page }).analyze();
+  const v = r.violations.map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join('; ')}`);
+  assert(v.length === 0, `${what}: ${v.join(' | ')}`);
+}
 async function waitEpochs(page, n, timeout = 180000) {
   await page.waitForFunction((k) => window.adsdl.status().epoch >= k, n, { timeout, polling: 200 });
 }
@@ -182,7 +200,7 @@ check('dark mode and embed mode render (screenshots)', async () => {
   await dark.context().close();
   const embed = await newPage('preset=qcd&seed=1&embed=1', { width: 960, height: 760 });
   await waitEpochs(embed, 40);
-  const hidden = await embed.evaluate(() => getComputedStyle(document.querySelector('header')).display);
+  const hidden = await embed.evaluate(() => getComputedStyle(document.querySelector('.lede')).display);
   assert(hidden === 'none', 'embed hides the prose');
   await embed.screenshot({ path: join(shots, 'embed.png') });
   await embed.click('#play');
@@ -380,6 +398,146 @@ check('your own spacetime: drag a point of the metric, the run restarts on it; a
   await p.context().close();
 });
 
+check('phone (360 px): the metric and Play on the first screen, settings folded, 44 px targets, no sideways scroll at 320 px', async () => {
+  const p = await newPage('preset=qcd&seed=1&play=0', { width: 360, height: 740, mobile: true });
+  const r = await p.evaluate(() => {
+    const box = (sel) => document.querySelector(sel).getBoundingClientRect().toJSON();
+    const small = [...document.querySelectorAll('.controls button, .controls select, .controls input, .controls summary, figcaption button')]
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => [e.id || e.className || e.tagName, e.getBoundingClientRect().height])
+      .filter(([, h]) => h < 44);
+    return { metric: box('#chart-metric'), play: box('#play'), folded: !document.getElementById('settings-panel').open, small, vh: innerHeight, sw: document.documentElement.scrollWidth };
+  });
+  assert(r.metric.bottom <= r.vh && r.metric.top >= 0, `metric chart at ${r.metric.top}–${r.metric.bottom} of ${r.vh}`);
+  assert(r.play.bottom <= r.vh, 'Play on the first screen');
+  assert(r.folded, 'settings folded on a phone');
+  assert(r.small.length === 0, `touch targets under 44 px: ${JSON.stringify(r.small)}`);
+  assert(r.sw <= 360, `scroll width ${r.sw}`);
+  await p.click('#play');
+  await waitEpochs(p, 20);
+  await p.click('#play');
+  await p.screenshot({ path: join(shots, 'phone-360.png') });
+  await axe(p, 'phone');
+  await p.setViewportSize({ width: 320, height: 640 });
+  await p.waitForTimeout(300);
+  const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+  assert(sw <= 320, `sideways scroll at 320 px: scroll width ${sw}`);
+  await p.context().close();
+});
+
+check('embedded cross-origin in a sandboxed 800×600 iframe: chosen panels fit under one control row', async () => {
+  const dir = join(shots, 'host');
+  mkdirSync(dir, { recursive: true });
+  const hostPort = await freePort();
+  const frames = [['metric,data', 2], ['metric,data,loss,couplings,fg,potential', 6]];
+  writeFileSync(join(dir, 'index.html'), `<!doctype html><html lang="en"><link rel="icon" href="data:,"><title>A workshop page</title><main><h1>Deep Learning and Physics</h1>${frames.map(([panels], i) =>
+    `<iframe id="f${i}" src="${base}?preset=qcd&seed=1&embed=1&panels=${panels}" width="800" height="600" sandbox="allow-scripts allow-same-origin" style="border:0" title="adsdl ${i}"></iframe>`).join('')}</main>`);
+  const host = spawn(cli, ['serve', '--dir', dir, '--port', String(hostPort)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise((resolve) => host.stderr.once('data', resolve));
+  const context = await browser.newContext({ viewport: { width: 1700, height: 700 } });
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`embed: ${m.text()}`); });
+  await page.goto(`http://127.0.0.1:${hostPort}/`);
+  for (const [i, [panels, n]] of frames.entries()) {
+    const frame = await (await page.$(`#f${i}`)).contentFrame();
+    assert(frame, `frame ${i}`);
+    await frame.waitForFunction(() => window.adsdl && window.adsdl.status().epoch >= 5, null, { timeout: 60000 });
+    const r = await frame.evaluate(() => {
+      const shown = [...document.querySelectorAll('figure[data-chart]')].filter((f) => f.offsetParent !== null);
+      return {
+        origin: location.origin,
+        shown: shown.map((f) => f.dataset.chart),
+        inside: shown.every((f) => { const b = f.getBoundingClientRect(); return b.top >= 0 && b.left >= 0 && b.bottom <= innerHeight + 0.5 && b.right <= innerWidth + 0.5; }),
+        scroll: document.documentElement.scrollHeight - innerHeight,
+        controls: document.querySelector('.controls').getBoundingClientRect().height,
+        link: document.getElementById('full-page').offsetParent !== null && !document.getElementById('full-page').href.includes('embed=1'),
+        h: shown.map((f) => Math.round(f.getBoundingClientRect().height)),
+      };
+    });
+    if (i === 0) await page.screenshot({ path: join(shots, 'embed-800x600.png') });
+    assert(r.origin !== new URL(page.url()).origin, 'cross-origin');
+    assert(JSON.stringify(r.shown) === JSON.stringify(panels.split(',')), `${panels}: shown ${r.shown}`);
+    assert(r.inside && r.scroll <= 0, `${panels}: panels inside the frame ${r.inside}, overflow ${r.scroll}px`);
+    assert(r.controls <= 60, `one control row: ${r.controls}px`);
+    assert(r.link, 'an "open the full page" link without embed=1');
+    assert(Math.min(...r.h) > 150, `${panels}: panel heights ${r.h}`);
+    measurements[`embed_${n}_panel_heights`] = r.h;
+  }
+  await page.screenshot({ path: join(shots, 'embed-800x600.png') });
+  const f0 = await (await page.$('#f0')).contentFrame();
+  await f0.click('#play');
+  await context.close();
+  host.kill();
+  const alone = await newPage('preset=qcd&seed=1&embed=1&play=0', { width: 800, height: 600 });
+  await axe(alone, 'embed');
+  await alone.context().close();
+});
+
+check('works offline after one visit (service worker, content-hashed cache)', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const p = await context.newPage();
+  p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`offline: ${m.text()}`); });
+  await p.goto(`${base}?preset=qcd&seed=3&play=0`);
+  await p.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    if (!reg || !reg.active) return false;
+    const keys = await caches.keys();
+    if (!keys.length) return false;
+    const c = await caches.open(keys[0]);
+    return (await c.keys()).length >= 10;
+  }, null, { timeout: 20000, polling: 200 });
+  const cache = await p.evaluate(async () => (await caches.keys()).join(','));
+  assert(/^adsdl-[0-9a-f]{16}$/.test(cache), `cache name ${cache}`);
+  const hash = readFileSync(join(root, 'dist/sw.js'), 'utf8').match(/adsdl-([0-9a-f]{16})/)[1];
+  assert(cache === `adsdl-${hash}`, `cache ${cache} vs build ${hash}`);
+  await context.setOffline(true);
+  await p.reload();
+  await p.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
+  await p.evaluate(() => window.adsdl.run(400));
+  assert((await status(p)).steps === 400, 'trains offline');
+  await context.close();
+});
+
+check('presentation mode on a projector: high contrast, chart text ≥ 24 px, lines ≥ 3 px', async () => {
+  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const p = await context.newPage();
+  await p.addInitScript(() => {
+    window.__fonts = [];
+    window.__lines = [];
+    const fill = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (...a) { window.__fonts.push(parseFloat(/([0-9.]+)px/.exec(this.font)[1])); return fill.apply(this, a); };
+    const stroke = CanvasRenderingContext2D.prototype.stroke;
+    CanvasRenderingContext2D.prototype.stroke = function (...a) { window.__lines.push(this.lineWidth); return stroke.apply(this, a); };
+  });
+  await p.goto(`${base}?preset=qcd&seed=1&present=1`);
+  await p.waitForFunction(() => window.adsdl && window.adsdl.status().epoch >= 30, null, { timeout: 60000 });
+  const r = await p.evaluate(() => {
+    const d = document.getElementById('chart-metric').getContext('2d').getImageData(3, 3, 1, 1).data;
+    return { fonts: Math.min(...window.__fonts), lines: Math.max(...window.__lines), bg: d[0] + d[1] + d[2], dpr: devicePixelRatio };
+  });
+  assert(r.fonts >= 24 * r.dpr, `smallest chart text ${r.fonts}px`);
+  assert(r.lines >= 3 * r.dpr, `data lines ${r.lines}px`);
+  assert(r.bg < 30, `projector background ${r.bg}`);
+  measurements.projector_smallest_text_px = r.fonts;
+  await p.screenshot({ path: join(shots, 'projector-1920.png') });
+  await context.close();
+});
+
+check('each chart has a live description that follows the run; axe finds nothing in light and dark', async () => {
+  const p = await newPage('preset=qcd&seed=1', { height: 1200 });
+  await waitEpochs(p, 30);
+  await p.waitForFunction(() => document.getElementById('desc-metric').textContent.includes('minimum'), null, { timeout: 15000 });
+  const d = await p.evaluate(() => ['metric', 'data', 'loss', 'couplings'].map((n) => document.getElementById(`desc-${n}`).textContent));
+  for (const t of d) assert(t.length > 20, `description ${JSON.stringify(d)}`);
+  assert((await p.getAttribute('#desc-metric', 'aria-live')) === 'polite', 'polite live region');
+  await p.click('#play');
+  await axe(p, 'light');
+  await p.context().close();
+  const dark = await newPage('preset=qcd&seed=1&play=0', { colorScheme: 'dark', height: 1200 });
+  await axe(dark, 'dark');
+  await dark.context().close();
+});
+
 check('an ensemble of 4 seeds trains in Web Workers and shows Table II with bands', async () => {
   const p = await newPage('preset=qcd&seed=1&play=0', { height: 1200 });
   await p.selectOption('#ens-m', '4');
@@ -415,9 +573,11 @@ check('wasm + JS are small (gzipped)', async () => {
   assert(bytes < 400 * 1024, `${bytes} bytes`);
 });
 
-check('no request left the folder, no page errors', async () => {
+check('no request left the folder, no page errors, a silent console (no CSP violation)', async () => {
   assert(outside.length === 0, `outside requests: ${outside.join(', ')}`);
   assert(pageErrors.length === 0, `page errors: ${pageErrors.join(' | ')}`);
+  const shown = [...new Set(consoleErrors)].slice(0, 5).join(' | ');
+  assert(consoleErrors.length === 0, `${consoleErrors.length} console errors: ${shown}`);
 });
 
 let passed = 0;

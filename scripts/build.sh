@@ -21,5 +21,12 @@ if [ -x "$WASM_OPT" ]; then
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/index.html www/style.css www/app.js www/worker.js dist/
+cp www/index.html www/style.css www/app.js www/worker.js www/manifest.webmanifest www/icon.svg \
+  www/icon-192.png www/icon-512.png dist/
+# The service worker caches exactly these files under a name made from their content: a new
+# build reaches visitors on their next visit, and the old cache is dropped.
+files=$(cd dist && find . -type f | sed 's|^\./||' | sort)
+hash=$(cd dist && cat $files | sha256sum | cut -c1-16)
+list=$(printf '"./"'; for f in $files; do printf ', "%s"' "$f"; done)
+sed -e "s|__BUILD_HASH__|$hash|" -e "s|__FILES__|[$list]|" www/sw.js > dist/sw.js
 log "dist/ ready: $(du -sh dist | cut -f1); wasm+js gzipped: $(cat dist/pkg/adsdl_bg.wasm dist/pkg/adsdl.js dist/app.js | gzip -9 | wc -c) bytes"

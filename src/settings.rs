@@ -2,6 +2,7 @@
 //! label, help, type and range. The URL parser and writer, the CLI's flags, the page's controls,
 //! configuration checks and the README's parameter table all follow from [`SETTINGS`].
 
+use crate::charts::ChartKind;
 use crate::physics::RegChoice;
 use crate::points::{validate_measurements, Measured};
 use crate::systems::custom::{by_point, validate_metric, MetricPoint};
@@ -39,6 +40,8 @@ pub enum Kind {
     Metric,
     /// On or off (URL: 1 or 0).
     Flag,
+    /// A list of charts (URL: `metric,data,…`).
+    Panels,
 }
 
 /// When a change takes effect.
@@ -296,6 +299,16 @@ pub const SETTINGS: &[Setting] = &[
         on_resume: OnResume::Apply,
     },
     Setting {
+        key: "panels",
+        flag: None,
+        path: "panels",
+        label: "",
+        help: "embedded view: the charts to show, comma-separated",
+        kind: Kind::Panels,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
         key: "play",
         flag: None,
         path: "autoplay",
@@ -490,6 +503,19 @@ impl Setting {
                 "0" | "false" => Ok((Value::from(false), None)),
                 _ => Err(format!("{key} = '{}' should be 0 or 1", shown(raw))),
             },
+            Kind::Panels => {
+                let mut list = Vec::new();
+                for name in raw.split(',').filter(|n| !n.is_empty()) {
+                    let c: ChartKind = name.parse().map_err(|e: String| format!("{key}: {e}"))?;
+                    if !list.contains(&c) {
+                        list.push(c);
+                    }
+                }
+                if list.is_empty() {
+                    return Err(format!("{key} names no chart"));
+                }
+                Ok((serde_json::to_value(list).expect("json"), None))
+            }
         }
     }
 
@@ -499,6 +525,13 @@ impl Setting {
             Kind::Float { .. } | Kind::Int { .. } | Kind::Seed => Some(num_text(v)),
             Kind::System | Kind::Choice(_) => v.as_str().map(str::to_string),
             Kind::Flag => Some(if v.as_bool() == Some(true) { "1" } else { "0" }.into()),
+            Kind::Panels => Some(
+                v.as_array()?
+                    .iter()
+                    .filter_map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             Kind::Measurements => {
                 let pts: Vec<Measured> = serde_json::from_value(v.clone()).ok()?;
                 (pts.len() <= MAX_DATA_IN_LINK)
@@ -554,6 +587,11 @@ impl Setting {
             Kind::Measurements => format!("4 … {MAX_DATA_IN_LINK} points in a link"),
             Kind::Metric => format!("3 … {MAX_METRIC_IN_LINK} points in a link"),
             Kind::Flag => "0, 1".into(),
+            Kind::Panels => ChartKind::ALL
+                .iter()
+                .map(|c| format!("`{}`", c.name()))
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }

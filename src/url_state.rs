@@ -2,6 +2,7 @@
 //! ([`crate::settings`]), so that a link reproduces a run. Hostile or out-of-range values never
 //! fail: they are clamped or ignored, and each such decision becomes a notice the page shows.
 
+use crate::charts::ChartKind;
 use crate::settings::{self, shown, Kind};
 use crate::systems::SystemId;
 use crate::train::TrainConfig;
@@ -22,6 +23,8 @@ pub struct PageState {
     pub present: bool,
     /// Start training on load (unless the user prefers reduced motion).
     pub autoplay: bool,
+    /// The charts an embedded view shows (the full page shows all of the system's).
+    pub panels: Vec<ChartKind>,
 }
 
 impl PageState {
@@ -33,6 +36,7 @@ impl PageState {
             embed: false,
             present: false,
             autoplay: true,
+            panels: vec![ChartKind::Metric, ChartKind::Data],
         }
     }
 }

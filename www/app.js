@@ -115,6 +115,33 @@ function syncControls() {
   if (document.activeElement !== $('metric-text')) $('metric-text').value = app.metric_points_csv();
   document.body.classList.toggle('embed', st.embed);
   document.body.classList.toggle('present', st.present);
+  app.set_high_contrast(st.present);
+  if (st.embed) {
+    for (const f of document.querySelectorAll('figure[data-chart]')) f.classList.toggle('off', !st.panels.includes(f.dataset.chart));
+    const full = new URL(location.href);
+    full.searchParams.delete('embed');
+    full.searchParams.delete('panels');
+    $('full-page').href = full.href;
+    layoutEmbed();
+  }
+}
+
+// Each chart in words, in a polite live region, at most every few seconds.
+const DESCRIBE_MS = 5000;
+let lastDescribe = -1e9;
+function describeCharts(now) {
+  if (now - lastDescribe < DESCRIBE_MS) return;
+  lastDescribe = now;
+  for (const { name } of app.charts()) {
+    const el = $(`desc-${name}`);
+    if (!el || el.closest('figure').hidden) continue;
+    try {
+      const text = app.describe(name);
+      if (el.textContent !== text) el.textContent = text;
+    } catch {
+      // A description is a courtesy: a failure leaves the last one.
+    }
+  }
 }
 
 // Apply one changed setting: the Rust side decides whether the run restarts (anything but the
@@ -154,8 +181,23 @@ function sizeCanvases() {
   forceDraw = true;
 }
 
+// Presentation mode doubles text and lines: ≥ 24 px chart text and ≥ 3 px lines on a projector.
 function chartScale() {
-  return (window.devicePixelRatio || 1) * (document.body.classList.contains('present') ? 1.5 : 1);
+  return (window.devicePixelRatio || 1) * (document.body.classList.contains('present') ? 2 : 1);
+}
+
+// Embedded: as many columns as make the chosen panels largest in the frame.
+function layoutEmbed() {
+  if (!document.body.classList.contains('embed')) return;
+  const shown = [...document.querySelectorAll('figure[data-chart]')].filter((f) => !f.hidden && !f.classList.contains('off'));
+  const box = $('charts').getBoundingClientRect();
+  let best = { cols: 1, size: 0 };
+  for (let cols = 1; cols <= shown.length; cols++) {
+    const rows = Math.ceil(shown.length / cols);
+    const size = Math.min(box.width / cols, (1.6 * box.height) / rows);
+    if (size > best.size) best = { cols, size };
+  }
+  $('charts').style.setProperty('--cols', String(best.cols));
 }
 
 function redraw(now) {
@@ -350,6 +392,7 @@ function frame(now) {
   const s = status();
   if (playing && s.paused_reason) setPlaying(false);
   redraw(now);
+  describeCharts(now);
   updateCounters(s);
   if (s.steps !== lastSaved.steps && now - lastSave > SAVE_EVERY_MS) {
     save();
@@ -377,8 +420,27 @@ function embedSnippet() {
   const url = new URL(location.href);
   url.searchParams.set('embed', '1');
   url.searchParams.delete('present');
+  const panels = [...document.querySelectorAll('#embed-panels input:checked')].map((i) => i.value);
+  if (panels.length) url.searchParams.set('panels', panels.join(','));
+  const [w, h] = $('embed-size').value.split('x');
   const src = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  return `<iframe src="${src}" width="980" height="900" style="border:0" title="adsdl: a neural network learns the shape of spacetime" loading="lazy"></iframe>`;
+  return `<iframe src="${src}" width="${w}" height="${h}" style="border:0" title="adsdl: a neural network learns the shape of spacetime" loading="lazy"></iframe>`;
+}
+
+function fillEmbedPanels() {
+  const box = $('embed-panels');
+  const chosen = new Set(state().panels);
+  const legend = box.querySelector('legend');
+  box.replaceChildren(legend, ...app.charts().map(({ name }) => {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.value = name;
+    input.checked = chosen.has(name);
+    input.addEventListener('change', () => { $('embed-code').value = embedSnippet(); });
+    label.append(input, ` ${name}`);
+    return label;
+  }));
 }
 
 function togglePresent() {
@@ -498,16 +560,18 @@ function bind() {
     }
   });
   $('embed').addEventListener('click', () => {
+    fillEmbedPanels();
     $('embed-code').value = embedSnippet();
     $('embed-box').hidden = !$('embed-box').hidden;
     $('embed-code').select();
   });
+  $('embed-size').addEventListener('change', () => { $('embed-code').value = embedSnippet(); });
   $('present').addEventListener('click', togglePresent);
   const cores = navigator.hardwareConcurrency || 2;
   for (let m = 2; m <= 8; m++) {
     const o = document.createElement('option');
     o.value = String(m);
-    o.textContent = m <= cores ? `${m}` : `${m} (more than this device's ${cores} cores: slower)`;
+    o.textContent = m <= cores ? `${m}` : `${m} (> ${cores} cores: slower)`;
     $('ens-m').append(o);
   }
   $('ens-m').value = String(Math.min(Math.max(cores, 2), 8));
@@ -598,7 +662,10 @@ function bind() {
     }
   });
   darkQuery.addEventListener('change', () => { forceDraw = true; });
-  const resize = new ResizeObserver(sizeCanvases);
+  const resize = new ResizeObserver(() => {
+    layoutEmbed();
+    sizeCanvases();
+  });
   for (const el of document.querySelectorAll('.charts')) resize.observe(el);
 }
 
@@ -616,6 +683,8 @@ async function main() {
   }
   showNotices(app.notices());
   const restored = restoreSaved();
+  // On a phone the settings fold away: the metric and Play come first.
+  if (matchMedia('(max-width: 600px)').matches) $('settings-panel').open = false;
   syncControls();
   bind();
   sizeCanvases();
@@ -642,6 +711,15 @@ async function main() {
     ensemble: () => ensemble.report,
   };
   requestAnimationFrame(frame);
+  registerOffline();
+}
+
+// Offline after one visit: a service worker beside this page caches the whole folder.
+function registerOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  navigator.serviceWorker.register('./sw.js').catch(() => {
+    // Not served over http(s), or storage is off: the page works, just not offline.
+  });
 }
 
 main();

@@ -6,6 +6,7 @@ use crate::train::{TrainConfig, Trainer};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// The charts of the page and the CLI. A system lists the ones it shows
 /// ([`crate::systems::System::charts`]).
@@ -76,6 +77,10 @@ impl std::str::FromStr for ChartKind {
     }
 }
 
+pub mod describe;
+#[cfg(test)]
+mod layout_tests;
+
 /// Where a chart put its plotting area: pixel ranges on the backend and the data ranges they show
 /// (y pixels grow downward: `px_y.0` shows `y.1`). The page maps pointer positions with it.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
@@ -140,6 +145,21 @@ impl Theme {
         }
     }
 
+    /// Presentation mode on a projector: black ground, white text, saturated colours that stay
+    /// apart in a washed-out projection.
+    pub fn projector() -> Theme {
+        Theme {
+            bg: RGBColor(0, 0, 0),
+            fg: RGBColor(255, 255, 255),
+            grid: RGBColor(70, 70, 70),
+            accent: RGBColor(255, 214, 0),
+            reference: RGBColor(0, 200, 255),
+            negative: RGBColor(170, 170, 170),
+            accept: RGBColor(0, 150, 70),
+            scale: 1.0,
+        }
+    }
+
     fn font(&self, size: f64) -> TextStyle<'static> {
         ("sans-serif", size * self.scale)
             .into_font()
@@ -191,6 +211,24 @@ where
             format!("{x:.3}")
         }
     };
+    // Tick density follows the plotting area: about one x label per 90 CSS px and one y label
+    // per 40, so neighbouring labels never touch however small the canvas.
+    let (px, py) = chart.plotting_area().get_pixel_range();
+    let (w, h) = (
+        (px.end - px.start) as f64 / th.scale,
+        (py.end - py.start) as f64 / th.scale,
+    );
+    let x_labels = ((w / 90.0) as usize).clamp(2, 6);
+    let y_labels = ((h / 40.0) as usize).clamp(1, if log_y { 8 } else { 6 });
+    // Axis titles no longer than their axis.
+    let area = chart.plotting_area().strip_coord_spec();
+    let x_desc = fit_text(&area, x_desc, &th.font(13.0), (px.end - px.start) as f64)?;
+    let y_desc = fit_text(
+        &area,
+        y_desc,
+        &th.font(13.0),
+        0.8 * (py.end - py.start) as f64,
+    )?;
     let mut m = chart.configure_mesh();
     m.axis_style(th.fg)
         .bold_line_style(th.grid)
@@ -199,43 +237,126 @@ where
         .axis_desc_style(th.font(13.0))
         .x_desc(x_desc)
         .y_desc(y_desc)
-        .x_labels(6)
-        .y_labels(if log_y { 8 } else { 6 });
+        .x_labels(x_labels)
+        .y_labels(y_labels)
+        // Longer ticks below the x axis keep its labels clear of the lowest y label.
+        .set_tick_mark_size(LabelAreaPosition::Bottom, th.px(8.0) as i32);
     if log_y {
         m.y_label_formatter(&log_label);
     }
     m.draw()
 }
 
-/// The legend key of a line series: a short stroke in its colour.
-fn line_key(c: RGBColor) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
-    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2))
+/// How a legend entry shows its series.
+#[derive(Clone, Copy, Debug)]
+enum Key {
+    /// A short stroke.
+    Line(RGBColor),
+    /// A dot.
+    Dot(RGBColor),
+    /// A filled patch (a region).
+    Patch(RGBColor),
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, X: Ranged, Y: Ranged>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+/// Browser fonts run wider than the layout estimate of a backend without fonts: layout leaves
+/// this much room.
+const TEXT_SLACK: f64 = 1.15;
+
+/// `text`, shortened with an ellipsis until it is at most `max_w` pixels wide in `style`.
+fn fit_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    style: &TextStyle,
+    max_w: f64,
+) -> Result<String, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut t = text.to_string();
+    let mut chars: Vec<char> = text.chars().collect();
+    while TEXT_SLACK * area.estimate_text_size(&t, style)?.0 as f64 > max_w && chars.len() > 2 {
+        chars.pop();
+        t = chars.iter().collect::<String>() + "…";
+    }
+    Ok(t)
+}
+
+/// The frame of a chart: its title (smaller, then shortened, when the canvas is narrow) and its
+/// legend in rows of its own above the plot — so a legend never covers data and no text leaves
+/// the canvas. Returns the area left for the plot.
+fn frame<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
     th: &Theme,
-    pos: SeriesLabelPosition,
-) -> DrawResult<DB> {
-    chart
-        .configure_series_labels()
-        .position(pos)
-        .background_style(th.bg.mix(0.85))
-        .border_style(th.grid)
-        .label_font(th.font(12.0))
-        .draw()
+    title: &str,
+    legend: &[(String, Key)],
+) -> Result<DrawingArea<DB, Shift>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let (w, _) = root.dim_in_pixel();
+    let pad = th.px(8.0) as f64;
+    let max_w = w as f64 - 2.0 * pad;
+    let mut size = 15.0;
+    while size > 11.0
+        && TEXT_SLACK * root.estimate_text_size(title, &th.font(size))?.0 as f64 > max_w
+    {
+        size -= 0.5;
+    }
+    let title = fit_text(root, title, &th.font(size), max_w)?;
+    let mut area = root.titled(&title, th.font(size))?;
+    if legend.is_empty() {
+        return Ok(area);
+    }
+    // Entries flow into rows: key, gap, text, then a wider gap to the next entry.
+    let font = th.font(12.0);
+    let (key_w, gap, sep) = (th.px(18.0) as f64, th.px(5.0) as f64, th.px(14.0) as f64);
+    let line_h = 1.35 * area.estimate_text_size("Ag", &font)?.1 as f64;
+    let mut rows: Vec<Vec<(String, Key, f64)>> = vec![Vec::new()];
+    let mut x = pad;
+    for (text, key) in legend {
+        let text = fit_text(&area, text, &font, max_w - key_w - gap)?;
+        let item_w = key_w + gap + TEXT_SLACK * area.estimate_text_size(&text, &font)?.0 as f64;
+        if x + item_w > w as f64 - pad && !rows.last().expect("a row").is_empty() {
+            rows.push(Vec::new());
+            x = pad;
+        }
+        rows.last_mut().expect("a row").push((text, *key, x));
+        x += item_w + sep;
+    }
+    let strip_h = (rows.len() as f64 * line_h + th.px(4.0) as f64).ceil() as u32;
+    let (strip, rest) = area.split_vertically(strip_h);
+    for (r, row) in rows.iter().enumerate() {
+        let y = ((r as f64 + 0.5) * line_h) as i32;
+        for (text, key, x) in row {
+            let x = *x as i32;
+            let k = key_w as i32;
+            match key {
+                Key::Line(c) => strip.draw(&PathElement::new(
+                    vec![(x, y), (x + k, y)],
+                    c.stroke_width(th.px(2.0)),
+                ))?,
+                Key::Dot(c) => strip.draw(&Circle::new((x + k / 2, y), th.px(3.5), c.filled()))?,
+                Key::Patch(c) => strip.draw(&Rectangle::new(
+                    [(x, y - k / 3), (x + k, y + k / 3)],
+                    c.mix(0.7).filled(),
+                ))?,
+            }
+            strip.draw(&Text::new(
+                text.clone(),
+                (x + k + gap as i32, y),
+                font.pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
+    }
+    area = rest;
+    Ok(area)
 }
 
 fn builder<'a, 'b, DB: DrawingBackend>(
-    root: &'a DrawingArea<DB, Shift>,
+    area: &'a DrawingArea<DB, Shift>,
     th: &Theme,
-    caption: &str,
 ) -> ChartBuilder<'a, 'b, DB> {
-    let mut b = ChartBuilder::on(root);
-    b.caption(caption, th.font(15.0))
-        .margin(th.px(10.0))
-        .x_label_area_size(th.px(38.0))
-        .y_label_area_size(th.px(52.0));
+    let mut b = ChartBuilder::on(area);
+    // The right margin holds half of the last x label, which is centred on the axis' end.
+    b.margin(th.px(8.0))
+        .margin_top(th.px(4.0))
+        .margin_right(th.px(20.0))
+        .x_label_area_size(th.px(46.0))
+        .y_label_area_size(th.px(56.0));
     b
 }
 
@@ -260,7 +381,17 @@ pub fn draw_metric<DB: DrawingBackend>(
     let (lo, hi) = (lo.max(-30.0), hi.min(r.h_max));
     let x = (bulk.eta_fin - 0.03)..(bulk.eta_ini + 0.03);
     let title = format!("emergent metric h(η) — {}", sys.short_title());
-    let mut chart = builder(root, th, &title).build_cartesian_2d(x.clone(), lo..hi)?;
+    let (rc, ac) = (th.reference, th.accent);
+    let area = frame(
+        root,
+        th,
+        &title,
+        &[
+            (r.label.to_string(), Key::Line(rc)),
+            ("learned h_k".to_string(), Key::Line(ac)),
+        ],
+    )?;
+    let mut chart = builder(&area, th).build_cartesian_2d(x.clone(), lo..hi)?;
     let (px_x, px_y) = chart.plotting_area().get_pixel_range();
     let geometry = MetricGeometry {
         px_x: (px_x.start, px_x.end),
@@ -280,14 +411,10 @@ pub fn draw_metric<DB: DrawingBackend>(
             th.reference.mix(0.25).filled(),
         )))?;
     }
-    let rc = th.reference;
-    chart
-        .draw_series(LineSeries::new(
-            reference.clone(),
-            rc.stroke_width(th.px(2.0)),
-        ))?
-        .label(r.label)
-        .legend(line_key(rc));
+    chart.draw_series(LineSeries::new(
+        reference.clone(),
+        rc.stroke_width(th.px(2.0)),
+    ))?;
     if r.mark_layers {
         chart.draw_series(
             etas.iter()
@@ -295,26 +422,21 @@ pub fn draw_metric<DB: DrawingBackend>(
                 .map(|(&e, &v)| Circle::new((e, v), th.px(3.0), th.reference.filled())),
         )?;
     }
-    let ac = th.accent;
     let learned: Vec<(f64, f64)> = etas
         .iter()
         .zip(h)
         .filter(|(_, v)| v.is_finite())
         .map(|(&e, &v)| (e, v.clamp(lo, hi)))
         .collect();
-    chart
-        .draw_series(LineSeries::new(
-            learned.clone(),
-            ac.stroke_width(th.px(2.0)),
-        ))?
-        .label("learned h_k")
-        .legend(line_key(ac));
+    chart.draw_series(LineSeries::new(
+        learned.clone(),
+        ac.stroke_width(th.px(2.0)),
+    ))?;
     chart.draw_series(
         learned
             .iter()
             .map(|&p| Circle::new(p, th.px(4.0), ac.filled())),
     )?;
-    legend(&mut chart, th, SeriesLabelPosition::UpperRight)?;
     Ok(geometry)
 }
 
@@ -328,7 +450,17 @@ pub fn draw_data<DB: DrawingBackend>(
     root.fill(&th.bg)?;
     let plane = t.system().data_plane(t.config());
     let (xr, yr, xd, yd, title) = (plane.x, plane.y, plane.x_desc, plane.y_desc, plane.title);
-    let mut chart = builder(root, th, title).build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
+    let (neg, ac, rc, acc) = (th.negative, th.accent, th.reference, th.accept);
+    let mut entries = vec![
+        ("positive data".to_string(), Key::Dot(ac)),
+        ("negative data".to_string(), Key::Dot(neg)),
+    ];
+    if !plane.marks.is_empty() {
+        entries.push((plane.marks_label.to_string(), Key::Dot(rc)));
+    }
+    entries.push(("network accepts (t < ½)".to_string(), Key::Patch(acc)));
+    let area = frame(root, th, title, &entries)?;
+    let mut chart = builder(&area, th).build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
     // Accepted region: a grid of cells whose centre the network maps into the band, merged into
     // vertical strips so that no seams show between neighbouring cells.
     let (nx, ny) = (96, 72);
@@ -360,27 +492,18 @@ pub fn draw_data<DB: DrawingBackend>(
     // A deterministic subset of the training data: enough to see the band, cheap to draw.
     let data = t.data();
     let stride = (data.len() / 800).max(1);
-    let neg = th.negative;
-    chart
-        .draw_series(
-            data.iter()
-                .step_by(stride)
-                .filter(|s| s.y == 1.0)
-                .map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.5), neg.filled())),
-        )?
-        .label("negative data")
-        .legend(move |(x, y)| Circle::new((x + 8, y), 3, neg.filled()));
-    let ac = th.accent;
-    chart
-        .draw_series(
-            data.iter()
-                .step_by(stride)
-                .filter(|s| s.y == 0.0)
-                .map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.8), ac.filled())),
-        )?
-        .label("positive data")
-        .legend(move |(x, y)| Circle::new((x + 8, y), 3, ac.filled()));
-    let rc = th.reference;
+    chart.draw_series(
+        data.iter()
+            .step_by(stride)
+            .filter(|s| s.y == 1.0)
+            .map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.5), neg.filled())),
+    )?;
+    chart.draw_series(
+        data.iter()
+            .step_by(stride)
+            .filter(|s| s.y == 0.0)
+            .map(|s| Circle::new((s.x[0], s.x[1]), th.px(1.8), ac.filled())),
+    )?;
     // Error bars at least a few pixels tall, so that tiny errors still read as measurements.
     let min_bar = 0.006 * (yr.1 - yr.0);
     chart.draw_series(plane.marks.iter().filter_map(|m| {
@@ -394,23 +517,13 @@ pub fn draw_data<DB: DrawingBackend>(
             th.px(8.0),
         ))
     }))?;
-    if !plane.marks.is_empty() {
-        chart
-            .draw_series(
-                plane
-                    .marks
-                    .iter()
-                    .map(|m| Circle::new((m.x, m.y), th.px(4.0), rc.filled())),
-            )?
-            .label(plane.marks_label)
-            .legend(move |(x, y)| Circle::new((x + 8, y), 4, rc.filled()));
-    }
-    let acc = th.accept;
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())?
-        .label("network accepts (t < ½)")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 16, y + 5)], acc.filled()));
-    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
+    chart.draw_series(
+        plane
+            .marks
+            .iter()
+            .map(|m| Circle::new((m.x, m.y), th.px(4.0), rc.filled())),
+    )?;
+    Ok(())
 }
 
 /// Loss per epoch on a log scale (log₁₀ on a linear axis, labelled with the loss itself, so that
@@ -435,8 +548,8 @@ pub fn draw_loss<DB: DrawingBackend>(
         (lo, hi)
     };
     let xmax = (pts.len() as f64).max(10.0);
-    let mut chart =
-        builder(root, th, "loss (epoch mean, log scale)").build_cartesian_2d(0.0..xmax, lo..hi)?;
+    let area = frame(root, th, "loss (epoch mean, log scale)", &[])?;
+    let mut chart = builder(&area, th).build_cartesian_2d(0.0..xmax, lo..hi)?;
     mesh(&mut chart, th, "epoch", "loss", true)?;
     for ev in t.events() {
         let x = ev.epoch as f64;
@@ -458,7 +571,10 @@ pub fn draw_couplings<DB: DrawingBackend>(
     root.fill(&th.bg)?;
     let hist = t.history();
     let xmax = (hist.loss.len() as f64).max(10.0);
-    let parts = root.split_evenly((2, 1));
+    // Stacked where there is height for two plots, side by side on a wide, low canvas.
+    let (w, h) = root.dim_in_pixel();
+    let stacked = h as f64 / th.scale >= 300.0 || (w < h && h as f64 / th.scale >= 220.0);
+    let parts = root.split_evenly(if stacked { (2, 1) } else { (1, 2) });
     let published = t.system().published_couplings();
     let series = [
         (
@@ -476,20 +592,21 @@ pub fn draw_couplings<DB: DrawingBackend>(
             .map(|(i, &v)| ((i + 1) as f64, v))
             .collect();
         let (lo, hi) = finite_range(pts.iter().map(|p| p.1).chain(published), (0.0, 1.0));
-        let mut chart = builder(area, th, name).build_cartesian_2d(0.0..xmax, lo..hi)?;
+        let rc = th.reference;
+        let entries: Vec<(String, Key)> = published
+            .map(|_| ("published".to_string(), Key::Line(rc)))
+            .into_iter()
+            .collect();
+        let plot = frame(area, th, name, &entries)?;
+        let mut chart = builder(&plot, th).build_cartesian_2d(0.0..xmax, lo..hi)?;
         mesh(&mut chart, th, "epoch", "", false)?;
         if let Some(v) = published {
-            let rc = th.reference;
-            chart
-                .draw_series(LineSeries::new(
-                    vec![(0.0, v), (xmax, v)],
-                    rc.stroke_width(th.px(1.0)),
-                ))?
-                .label("P2")
-                .legend(line_key(rc));
+            chart.draw_series(LineSeries::new(
+                vec![(0.0, v), (xmax, v)],
+                rc.stroke_width(th.px(1.0)),
+            ))?;
         }
         chart.draw_series(LineSeries::new(pts, th.accent.stroke_width(th.px(2.0))))?;
-        legend(&mut chart, th, SeriesLabelPosition::LowerRight)?;
     }
     Ok(())
 }
@@ -557,17 +674,20 @@ pub fn draw_fg<DB: DrawingBackend>(
         if r.g == "exp" { "e^2η" } else { "cosh 2η" },
         r.placement
     );
-    let mut chart = builder(root, th, &title).build_cartesian_2d(0.0..xmax, lo..hi)?;
-    mesh(&mut chart, th, "η′ (horizon at 0)", "f, g", true)?;
     let (ac, rc) = (th.accent, th.reference);
-    chart
-        .draw_series(LineSeries::new(f, ac.stroke_width(th.px(2.0))))?
-        .label("f(η′)")
-        .legend(line_key(ac));
-    chart
-        .draw_series(LineSeries::new(g, rc.stroke_width(th.px(2.0))))?
-        .label("g(η′)")
-        .legend(line_key(rc));
+    let area = frame(
+        root,
+        th,
+        &title,
+        &[
+            ("f(η′)".to_string(), Key::Line(ac)),
+            ("g(η′)".to_string(), Key::Line(rc)),
+        ],
+    )?;
+    let mut chart = builder(&area, th).build_cartesian_2d(0.0..xmax, lo..hi)?;
+    mesh(&mut chart, th, "η′ (horizon at 0)", "f, g", true)?;
+    chart.draw_series(LineSeries::new(f, ac.stroke_width(th.px(2.0))))?;
+    chart.draw_series(LineSeries::new(g, rc.stroke_width(th.px(2.0))))?;
     if let Some((e, v)) = r.f_peak {
         chart.draw_series(std::iter::once(Circle::new(
             (e, v.log10()),
@@ -575,7 +695,7 @@ pub fn draw_fg<DB: DrawingBackend>(
             ac.filled(),
         )))?;
     }
-    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
+    Ok(())
 }
 
 /// The quark–antiquark potential 2πα′V(d), with the linear region and the screening distance.
@@ -597,25 +717,37 @@ pub fn draw_potential<DB: DrawingBackend>(
         .map(|p| p.1)
         .filter(|v| *v > -4.0 / (0.03 * xmax))
         .fold(0.0f64, f64::min);
-    let mut chart = builder(root, th, "quark–antiquark potential")
-        .build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
+    let ac = th.accent;
+    let area = frame(
+        root,
+        th,
+        "quark–antiquark potential",
+        &[
+            (
+                format!("linear from {:.3} L", r.d_linear),
+                Key::Patch(th.accept),
+            ),
+            (
+                format!(
+                    "screened beyond {:.3} L ({:.2} fm)",
+                    r.d_screen, r.d_screen_fm
+                ),
+                Key::Line(ac),
+            ),
+        ],
+    )?;
+    let mut chart =
+        builder(&area, th).build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
     mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
     let span = |a: f64, b: f64, c: RGBColor| {
         Rectangle::new([(a, 1.1 * lo), (b, 0.0)], c.mix(0.15).filled())
     };
     chart.draw_series(std::iter::once(span(r.d_linear, r.d_screen, th.accept)))?;
-    let ac = th.accent;
-    chart
-        .draw_series(LineSeries::new(
-            pts.into_iter().filter(|p| p.1 >= 1.1 * lo),
-            ac.stroke_width(th.px(2.0)),
-        ))?
-        .label(format!(
-            "linear {:.3}–{:.3} L, screened beyond {:.3} L ({:.2} fm)",
-            r.d_linear, r.d_screen, r.d_screen, r.d_screen_fm
-        ))
-        .legend(line_key(ac));
-    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
+    chart.draw_series(LineSeries::new(
+        pts.into_iter().filter(|p| p.1 >= 1.1 * lo),
+        ac.stroke_width(th.px(2.0)),
+    ))?;
+    Ok(())
 }
 
 /// A chart area that only says something (e.g. "no horizon yet"), so a panel is never blank.
@@ -626,20 +758,32 @@ pub fn draw_message<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
-    let (w, h) = root.dim_in_pixel();
-    root.draw(&Text::new(
-        title.to_string(),
-        (
-            (w / 2) as i32 - (4.0 * title.len() as f64 * th.scale) as i32,
-            (12.0 * th.scale) as i32,
-        ),
-        th.font(15.0),
-    ))?;
-    root.draw(&Text::new(
-        message.to_string(),
-        ((w / 10) as i32, (h / 2) as i32),
-        th.font(14.0),
-    ))?;
+    let area = frame(root, th, title, &[])?;
+    let (w, h) = area.dim_in_pixel();
+    let font = th.font(14.0);
+    let max_w = w as f64 * 0.85;
+    // Word-wrapped to the width, centred.
+    let mut lines: Vec<String> = Vec::new();
+    for word in message.split_whitespace() {
+        let next = match lines.last() {
+            Some(l) => format!("{l} {word}"),
+            None => word.to_string(),
+        };
+        if lines.is_empty() || area.estimate_text_size(&next, &font)?.0 as f64 > max_w {
+            lines.push(fit_text(&area, word, &font, max_w)?);
+        } else {
+            *lines.last_mut().expect("a line") = next;
+        }
+    }
+    let line_h = (1.4 * area.estimate_text_size("Ag", &font)?.1 as f64) as i32;
+    let top = h as i32 / 2 - line_h * lines.len() as i32 / 2;
+    for (k, line) in lines.into_iter().enumerate() {
+        area.draw(&Text::new(
+            line,
+            (w as i32 / 2, top + k as i32 * line_h),
+            font.pos(Pos::new(HPos::Center, VPos::Top)),
+        ))?;
+    }
     Ok(())
 }
 
@@ -662,7 +806,23 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
     );
     let title = format!("ensemble of {} seeds: h(η), mean ± sd", s.kept);
     let x = (network.bulk.eta_fin - 0.03)..(network.bulk.eta_ini + 0.03);
-    let mut chart = builder(root, th, &title).build_cartesian_2d(x, lo..hi)?;
+    let (ac, rc) = (th.accent, th.reference);
+    let area = frame(
+        root,
+        th,
+        &title,
+        &[
+            (r.label.to_string(), Key::Line(rc)),
+            (
+                format!(
+                    "this ensemble: L = {:.2} ± {:.2} GeV⁻¹, λ = {:.4} ± {:.4}",
+                    s.ads_radius.mean, s.ads_radius.sd, s.lambda.mean, s.lambda.sd
+                ),
+                Key::Line(ac),
+            ),
+        ],
+    )?;
+    let mut chart = builder(&area, th).build_cartesian_2d(x, lo..hi)?;
     mesh(&mut chart, th, "η (boundary →)", "h(η)", false)?;
     let band = |pts: Vec<(f64, f64, f64)>| -> Vec<(f64, f64)> {
         pts.iter()
@@ -670,7 +830,6 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
             .chain(pts.iter().rev().map(|p| (p.0, p.1 - p.2)))
             .collect()
     };
-    let (ac, rc) = (th.accent, th.reference);
     if let Some(b) = &r.band {
         let published: Vec<(f64, f64, f64)> = b
             .iter()
@@ -681,13 +840,10 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
             rc.mix(0.3).filled(),
         )))?;
     }
-    chart
-        .draw_series(LineSeries::new(
-            etas.iter().zip(&r.at_layers).map(|(&e, &v)| (e, v)),
-            rc.stroke_width(th.px(2.0)),
-        ))?
-        .label(r.label)
-        .legend(line_key(rc));
+    chart.draw_series(LineSeries::new(
+        etas.iter().zip(&r.at_layers).map(|(&e, &v)| (e, v)),
+        rc.stroke_width(th.px(2.0)),
+    ))?;
     let ours: Vec<(f64, f64, f64)> = etas
         .iter()
         .zip(&s.h)
@@ -698,17 +854,11 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
         band(ours.clone()),
         ac.mix(0.3).filled(),
     )))?;
-    chart
-        .draw_series(LineSeries::new(
-            ours.iter().map(|p| (p.0, p.1)),
-            ac.stroke_width(th.px(2.0)),
-        ))?
-        .label(format!(
-            "this ensemble: L = {:.2} ± {:.2} GeV⁻¹, λ = {:.4} ± {:.4}",
-            s.ads_radius.mean, s.ads_radius.sd, s.lambda.mean, s.lambda.sd
-        ))
-        .legend(line_key(ac));
-    legend(&mut chart, th, SeriesLabelPosition::UpperRight)
+    chart.draw_series(LineSeries::new(
+        ours.iter().map(|p| (p.0, p.1)),
+        ac.stroke_width(th.px(2.0)),
+    ))?;
+    Ok(())
 }
 
 /// Mean ± sd of an ensemble's quark–antiquark potential.
@@ -726,25 +876,31 @@ pub fn draw_ensemble_potential<DB: DrawingBackend>(
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::min)
         .max(-400.0);
-    let mut chart = builder(root, th, "ensemble: quark–antiquark potential, mean ± sd")
-        .build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
-    mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
     let ac = th.accent;
+    let area = frame(
+        root,
+        th,
+        "ensemble: quark–antiquark potential, mean ± sd",
+        &[(
+            format!(
+                "screened beyond {:.3} ± {:.3} L ({:.3} ± {:.3} fm)",
+                o.d_screen.mean, o.d_screen.sd, o.d_screen_fm.mean, o.d_screen_fm.sd
+            ),
+            Key::Line(ac),
+        )],
+    )?;
+    let mut chart =
+        builder(&area, th).build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
+    mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
     let poly: Vec<(f64, f64)> = b
         .iter()
         .map(|p| (p[0], (p[1] + p[2]).max(1.1 * lo)))
         .chain(b.iter().rev().map(|p| (p[0], (p[1] - p[2]).max(1.1 * lo))))
         .collect();
     chart.draw_series(std::iter::once(Polygon::new(poly, ac.mix(0.25).filled())))?;
-    chart
-        .draw_series(LineSeries::new(
-            b.iter().map(|p| (p[0], p[1].max(1.1 * lo))),
-            ac.stroke_width(th.px(2.0)),
-        ))?
-        .label(format!(
-            "screened beyond {:.3} ± {:.3} L ({:.3} ± {:.3} fm)",
-            o.d_screen.mean, o.d_screen.sd, o.d_screen_fm.mean, o.d_screen_fm.sd
-        ))
-        .legend(line_key(ac));
-    legend(&mut chart, th, SeriesLabelPosition::LowerRight)
+    chart.draw_series(LineSeries::new(
+        b.iter().map(|p| (p[0], p[1].max(1.1 * lo))),
+        ac.stroke_width(th.px(2.0)),
+    ))?;
+    Ok(())
 }

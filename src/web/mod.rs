@@ -29,9 +29,20 @@ fn canvas_and_theme(
     dark: bool,
     scale: f64,
 ) -> Result<(DrawingArea<CanvasBackend, Shift>, Theme), JsError> {
+    themed(
+        canvas,
+        if dark { Theme::dark() } else { Theme::light() },
+        scale,
+    )
+}
+
+fn themed(
+    canvas: HtmlCanvasElement,
+    mut theme: Theme,
+    scale: f64,
+) -> Result<(DrawingArea<CanvasBackend, Shift>, Theme), JsError> {
     let backend = CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| JsError::new("no 2D context on that canvas"))?;
-    let mut theme = if dark { Theme::dark() } else { Theme::light() };
     theme.scale = scale.clamp(0.5, 6.0);
     Ok((backend.into_drawing_area(), theme))
 }
@@ -72,6 +83,8 @@ pub struct App {
     p2_match: bool,
     /// Where the metric chart last put its axes, for dragging points of a user metric.
     metric_geometry: Option<MetricGeometry>,
+    /// Draw with the projector's high-contrast palette (presentation mode).
+    high_contrast: bool,
 }
 
 impl App {
@@ -178,6 +191,7 @@ impl App {
             observed: None,
             p2_match: true,
             metric_geometry: None,
+            high_contrast: false,
         })
     }
 
@@ -267,7 +281,11 @@ impl App {
                 self.trainer.config().preset
             )));
         }
-        let (root, theme) = canvas_and_theme(canvas, dark, scale)?;
+        let (root, theme) = if self.high_contrast {
+            themed(canvas, Theme::projector(), scale)?
+        } else {
+            canvas_and_theme(canvas, dark, scale)?
+        };
         if kind.is_observable() {
             return self.draw_observable(kind, &root, &theme);
         }
@@ -289,6 +307,26 @@ impl App {
             .map(|k| json!({ "name": k.name(), "redraw_ms": k.redraw_ms() }))
             .collect();
         to_js(&list)
+    }
+
+    /// Use the projector's high-contrast palette for the charts (presentation mode).
+    pub fn set_high_contrast(&mut self, on: bool) {
+        self.high_contrast = on;
+    }
+
+    /// Chart `name` in words, for a screen reader's live region.
+    pub fn describe(&mut self, name: &str) -> Result<String, JsError> {
+        let kind: ChartKind = name.parse().map_err(js_err)?;
+        let report = if kind.is_observable() {
+            self.observe().cloned()
+        } else {
+            None
+        };
+        Ok(crate::charts::describe::describe(
+            kind,
+            &self.trainer,
+            report.as_ref(),
+        ))
     }
 
     /// The systems of the registry, `{name, title}`, in menu order.
@@ -472,6 +510,7 @@ impl App {
             "embed": self.state.embed,
             "present": self.state.present,
             "autoplay": self.state.autoplay,
+            "panels": self.state.panels,
             "learns_couplings": sys.train_couplings(),
             "has_restart_recipe": sys.has_restart_recipe(),
             "accepts_measurements": sys.accepts_measurements(),

@@ -155,7 +155,7 @@ impl System for Custom {
         ID
     }
     fn title(&self) -> &'static str {
-        "Your own spacetime (drag the metric)"
+        "Your own spacetime"
     }
     fn short_title(&self) -> &'static str {
         "your spacetime"
