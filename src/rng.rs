@@ -5,7 +5,7 @@
 //! between glibc and the wasm build — and "same seed, same run" must hold across both.
 
 /// A small, fast, reproducible PRNG (xoshiro256**).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rng {
     s: [u64; 4],
 }

@@ -199,3 +199,38 @@ fn a_custom_metric_of_3coth3eta_is_recovered_like_ads_schwarzschild() {
         100.0 * worst
     );
 }
+
+/// Issue 11: once a run has converged it is not restarted, and when it leaves the metric it is
+/// brought back to its converged state (here the departure is forced: λ thrown far away).
+#[test]
+fn a_converged_run_that_leaves_the_metric_is_brought_back() {
+    let mut t = Trainer::new(TrainConfig::new(qcd::ID)).unwrap();
+    while !t.settled() && t.epoch() < 1500 {
+        t.epoch_step().unwrap();
+    }
+    assert!(
+        t.settled(),
+        "seed 1 converges by epoch 1500: {:?}",
+        t.events()
+    );
+    let converged_at = t.epoch();
+    let mut p = t.params().clone();
+    p.lambda = 60.0;
+    p.ads_radius = 0.5;
+    t.set_params(p).unwrap();
+    let attempts = t.attempt();
+    t.epoch_step().unwrap();
+    let last = t.events().last().unwrap().message.clone();
+    assert!(last.contains("left the metric"), "{last}");
+    assert_eq!(t.attempt(), attempts, "brought back, not restarted");
+    assert!(
+        t.full_loss().total() <= qcd::P2_KEEP_LOSS,
+        "back at the converged state of epoch ≥ {converged_at}: loss {}",
+        t.full_loss().total()
+    );
+    assert!(
+        (t.params().ads_radius - 3.4).abs() < 0.6,
+        "L = {}",
+        t.params().ads_radius
+    );
+}

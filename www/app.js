@@ -223,12 +223,25 @@ function redraw(now) {
   forceDraw = false;
 }
 
-// The wall and the screening distance, read out under their charts.
+// The wall and the screening distance, read out under their charts, with how much the
+// continuation to the horizon (which the data do not fix) moves them; that range is dearer and
+// refreshed less often.
+const RANGE_MS = 6000;
+const range = { at: -1e9, value: null };
 function showObservables() {
   const o = app.observables();
+  const now = performance.now();
+  if (now - range.at > RANGE_MS) {
+    range.value = app.continuation_range();
+    range.at = now;
+  }
+  const c = range.value;
   $('k-wall').textContent = o && o.f_peak ? ` (here at η′ = ${o.f_peak[0].toFixed(3)} L = ${o.f_peak_fm.toFixed(2)} fm)` : '';
+  const spread = c
+    ? `; continued to the horizon anywhere from η = ${c.eta_m[0].toFixed(3)} to ${c.eta_m[1].toFixed(2)} — the data do not fix it — screening would set in between ${c.d_screen[0].toFixed(2)} and ${c.d_screen[1].toFixed(2)} L`
+    : '';
   $('k-screen').textContent = o
-    ? ` (here: linear from ${o.d_linear.toFixed(3)} L, screened beyond ${o.d_screen.toFixed(3)} L = ${o.d_screen_fm.toFixed(3)} fm)`
+    ? ` (here: linear from ${o.d_linear.toFixed(3)} L, screened beyond ${o.d_screen.toFixed(3)} L = ${o.d_screen_fm.toFixed(3)} fm${spread})`
     : ' (no horizon yet)';
 }
 
@@ -242,6 +255,7 @@ function updateCounters(s) {
   $('k-invl').textContent = s.ads_radius ? fmt(s.inv_l_mev, 0) : '–';
   $('k-lambda').textContent = fmt(s.lambda, 4);
   $('k-attempt').textContent = s.attempt;
+  $('k-verdict').textContent = s.verdict;
   if (s.paused_reason) {
     say(s.paused_reason);
   } else if (s.events.length > shownEvents.count) {

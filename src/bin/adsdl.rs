@@ -7,7 +7,7 @@ use adsdl::settings::{self, Kind, OnResume, SETTINGS};
 use adsdl::systems::custom::parse_metric_csv;
 use adsdl::systems::{System, SystemId};
 use adsdl::train::ensemble::{summarize, train_member, RunResult, Summary};
-use adsdl::train::{bench_config, TrainConfig, Trainer};
+use adsdl::train::{bench_config, TrainConfig, Trainer, Verdict};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
@@ -78,6 +78,10 @@ fn cli() -> Command {
                 .arg(value(
                     "resume",
                     "continue a model file for --epochs more (run-changing flags are refused)",
+                ))
+                .arg(value(
+                    "max-loss",
+                    "the run converged when its loss is at most this (default: the system's cut; qcd: 0.08, as P2)",
                 )),
         )
         .subcommand(
@@ -99,7 +103,7 @@ fn cli() -> Command {
                 .arg(value("threads", "threads (default: all cores)"))
                 .arg(value(
                     "max-loss",
-                    "keep runs with loss ≤ this (default 0.1)",
+                    "a run converged (and is kept) when its loss is at most this (default: the system's cut; qcd: 0.08, as P2)",
                 ))
                 .arg(switch("json", "print JSON")),
         )
@@ -120,7 +124,10 @@ fn cli() -> Command {
                 .arg(value("model", "the model file").required(true))
                 .arg(value("placement", "p2 (default) or network"))
                 .arg(value("g", "exp (default) or cosh"))
-                .arg(value("horizon-match", "end (default), p2 or an η"))
+                .arg(value(
+                    "horizon-match",
+                    "where h is continued to the horizon: p2 (default, as the page and ensembles) , end or an η",
+                ))
                 .arg(value("out-dir", "write fg.svg and potential.svg here"))
                 .arg(switch("json", "print JSON")),
         )
@@ -337,16 +344,21 @@ fn cmd_train(flags: &Flags) -> Result<(), String> {
         Some(path) => resume_from(flags, &path)?,
         None => Trainer::new(config_from(flags, preset_flag(flags)?)?)?,
     };
+    let cut: f64 = flags
+        .get("max-loss")?
+        .unwrap_or_else(|| t.system().keep_loss());
     let target = t.config().epochs.max(t.epoch());
     let mut progress = Progress::new(target, flags.has("quiet"));
     let start = Instant::now();
     let mut seen_events = 0;
+    let mut diverged = None;
     while t.epoch() < target {
         if let Err(d) = t.epoch_step() {
             eprintln!(
                 "training diverged: {} (parameters rolled back to the last finite state)",
                 d.message
             );
+            diverged = Some(d.message);
             break;
         }
         for ev in &t.events()[seen_events..] {
@@ -355,13 +367,27 @@ fn cmd_train(flags: &Flags) -> Result<(), String> {
         seen_events = t.events().len();
         progress.show(&t);
     }
+    if diverged.is_none() && t.keep_converged() {
+        eprintln!("the run had drifted above its cut: it ends in its last converged state");
+    }
     let secs = start.elapsed().as_secs_f64();
     print_summary(&t, secs);
+    let verdict = Verdict::of(&t, diverged.as_deref(), cut);
+    out!("verdict: {verdict}");
     if let Some(out) = flags.get::<String>("out")? {
+        // Never a model that cannot be evaluated: the divergence guard keeps the last finite
+        // parameters, and a non-finite one is refused here.
+        if !t.params().is_finite() {
+            return Err(format!("not writing {out}: the parameters are not finite"));
+        }
         write_file(&out, &ModelFile::from_trainer(&t).to_json())?;
         out!("model written to {out}");
     }
-    Ok(())
+    if verdict.ok() {
+        Ok(())
+    } else {
+        Err(format!("the run did not converge ({verdict})"))
+    }
 }
 
 fn print_summary(t: &Trainer, secs: f64) {
@@ -476,7 +502,9 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
         .get("threads")?
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let max_loss: f64 = flags.get("max-loss")?.unwrap_or(0.1);
+    let max_loss: f64 = flags
+        .get("max-loss")?
+        .unwrap_or_else(|| base.preset.system().keep_loss());
     if runs == 0 {
         return Err("--runs must be at least 1".into());
     }
@@ -500,11 +528,22 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
         let bulk = sys.network().bulk;
         adsdl::observables::ensemble_observables(&kept, &bulk.etas(), bulk.d as f64, temp, opt)
     });
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| !r.converged(max_loss))
+        .map(|r| {
+            if r.diverged {
+                format!("seed {} diverged", r.seed)
+            } else {
+                format!("seed {} ended at loss {:.4}", r.seed, r.loss)
+            }
+        })
+        .collect();
     if flags.has("json") {
         out!(
             "{}",
             serde_json::to_string_pretty(
-                &json!({ "config": base, "summary": s, "observables": obs, "runs": results, "seconds": secs })
+                &json!({ "config": base, "summary": s, "observables": obs, "runs": results, "seconds": secs, "not_converged": failed })
             )
             .expect("json")
         );
@@ -526,8 +565,27 @@ fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
                 o.runs
             );
         }
+        out!(
+            "verdict: {} of {} runs converged (loss ≤ {max_loss}){}",
+            results.len() - failed.len(),
+            results.len(),
+            if failed.is_empty() {
+                String::new()
+            } else {
+                format!("; not: {}", failed.join(", "))
+            }
+        );
     }
-    Ok(())
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} of {} runs did not converge: {}",
+            failed.len(),
+            results.len(),
+            failed.join(", ")
+        ))
+    }
 }
 
 /// Train seeds base.seed … base.seed+runs−1 on `threads` threads.
@@ -709,8 +767,8 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
                 Some(o) => return Err(format!("--g '{o}': expected 'exp' or 'cosh'")),
             },
             horizon_match: match flags.get::<String>("horizon-match")?.as_deref() {
-                None | Some("end") => None,
-                Some("p2") => Some(P2_HORIZON_MATCH),
+                Some("end") => None,
+                None | Some("p2") => Some(P2_HORIZON_MATCH),
                 Some(v) => Some(v.parse::<f64>().map_err(|_| {
                     format!("--horizon-match '{v}': expected 'end', 'p2' or a number")
                 })?),
@@ -740,8 +798,18 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
             write_file(&format!("{dir}/{name}.svg"), &buf)?;
         }
     }
+    let range = adsdl::observables::continuation_range(
+        &m.h,
+        &grid,
+        m.d as f64,
+        m.params().ads_radius,
+        temp,
+        opt,
+    );
     if flags.has("json") {
-        out!("{}", serde_json::to_string_pretty(&r).expect("json"));
+        let mut v = serde_json::to_value(&r).expect("json");
+        v["continuation_range"] = serde_json::to_value(&range).expect("json");
+        out!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(());
     }
     out!(
@@ -780,6 +848,12 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
         r.d_screen,
         r.d_screen_fm
     );
+    if let Some(c) = range {
+        out!(
+            "the data do not fix how h continues to the horizon: matched anywhere in η = {:.3} … {:.2}, the screening distance is {:.3} … {:.3} L and the linear region starts at {:.3} … {:.3} L",
+            c.eta_m[0], c.eta_m[1], c.d_screen[0], c.d_screen[1], c.d_linear[0], c.d_linear[1]
+        );
+    }
     Ok(())
 }
 

@@ -116,70 +116,146 @@ pub fn string_tip<B: Background + ?Sized>(bg: &B, eta0: f64, eta_max: f64) -> St
     }
 }
 
-/// The quark–antiquark potential of a background: the connected strings on a grid of tips, and
-/// what they mean physically.
+/// The quark–antiquark potential of a background: the connected strings on a grid of tips (for
+/// drawing), and the numbers that describe it, found by root finding on the tip position so that
+/// they do not depend on the grid (docs/physics.md §5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Potential {
-    /// Connected strings, tips from the boundary side (small d) inward.
+    /// Connected strings of the physical branch, tips from the boundary side (small d) inward.
     pub tips: Vec<StringTip>,
-    /// How many of `tips` form the stable branch (d still growing as the tip sinks).
+    /// How many of `tips` form the stable branch (all of them: kept for the charts' use).
     pub stable: usize,
-    /// Largest separation a connected string reaches.
+    /// Tip where the physical branch ends: at the first local minimum of f·g below the boundary
+    /// (d → ∞ there: confinement), or where d(η₀) turns back (d_max: the string breaks).
+    pub eta_end: f64,
+    /// Largest separation a connected string of the branch reaches (∞ for a confining branch).
     pub d_max: f64,
-    /// Screening distance: where the connected string on the stable (small-d) branch stops being
-    /// favoured over two straight strings (V = 0), or d_max if that comes first.
+    /// Screening distance: the V = 0 crossing of the physical branch (the connected string stops
+    /// being favoured over two straight strings), or `d_max` where the branch ends first.
     pub d_screen: f64,
-    /// Start of the linear (confining) region: from here to `d_screen` the slope dV/dd stays
-    /// within 25 % of its value at `d_screen`.
+    /// Start of the linear (confining) region: where the slope dV/dd = √(f₀g₀) (exact for a
+    /// Nambu–Goto string) has come down to 1.25 times its value at the screening distance.
     pub d_linear: f64,
 }
 
+/// Bisection for a sign change of `f` on [a, b] to an interval of `tol`.
+fn bisect(f: impl Fn(f64) -> f64, mut a: f64, mut b: f64, tol: f64) -> f64 {
+    let fa = f(a);
+    for _ in 0..200 {
+        let m = 0.5 * (a + b);
+        if (b - a).abs() < tol {
+            return m;
+        }
+        if (f(m) > 0.0) == (fa > 0.0) {
+            a = m;
+        } else {
+            b = m;
+        }
+    }
+    0.5 * (a + b)
+}
+
+/// Golden-section search for the maximum of `f` on [a, b].
+fn golden_max(f: impl Fn(f64) -> f64, mut a: f64, mut b: f64, tol: f64) -> f64 {
+    let r = 0.5 * (5f64.sqrt() - 1.0);
+    let (mut c, mut d) = (b - r * (b - a), a + r * (b - a));
+    let (mut fc, mut fd) = (f(c), f(d));
+    while (b - a).abs() > tol {
+        if fc > fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - r * (b - a);
+            fc = f(c);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + r * (b - a);
+            fd = f(d);
+        }
+    }
+    0.5 * (a + b)
+}
+
 impl Potential {
-    /// Scan tips η₀ from `eta_hi` down to `eta_lo` (`n` of them, geometric toward the horizon).
+    /// The potential for tips between `eta_lo` (deepest) and `eta_hi` (nearest the boundary);
+    /// `n` tips are kept for drawing. The screening distance and the start of the linear region
+    /// come from root finding and do not depend on `n`.
     pub fn scan<B: Background + ?Sized>(bg: &B, eta_lo: f64, eta_hi: f64, n: usize) -> Potential {
-        let tips: Vec<StringTip> = (0..n)
-            .map(|i| eta_hi - (eta_hi - eta_lo) * i as f64 / (n - 1) as f64)
-            .map(|e| string_tip(bg, e, e + 12.0))
-            .filter(|t| t.d.is_finite() && t.v.is_finite())
-            .collect();
-        // The stable branch: from the UV until d stops growing.
-        let mut stable = tips.len();
-        for i in 1..tips.len() {
-            if tips[i].d <= tips[i - 1].d {
-                stable = i;
+        let fg = |e: f64| bg.f(e) * bg.g(e);
+        let tip = |e: f64| string_tip(bg, e, e + 12.0);
+        let tol = 1e-9 * (eta_hi - eta_lo);
+        // Going down from the boundary, a connected string exists while f·g keeps falling: at
+        // its first local minimum d diverges (the string tension √(fg) there), and tips below
+        // have no string (f·g would dip under f₀g₀ on the way up).
+        let probe = 4000;
+        let at = |i: usize| eta_hi - (eta_hi - eta_lo) * i as f64 / probe as f64;
+        let mut end = eta_lo;
+        let mut confining = false;
+        for i in 1..probe {
+            if fg(at(i + 1)) >= fg(at(i)) {
+                end = golden_max(|e| -fg(e), at(i + 1), at(i - 1), tol);
+                confining = true;
                 break;
             }
         }
-        let branch = &tips[..stable.max(1)];
-        let d_max = branch.last().map_or(0.0, |t| t.d);
-        let d_screen = branch
-            .windows(2)
-            .find(|w| w[0].v < 0.0 && w[1].v >= 0.0)
-            .map_or(d_max, |w| {
-                w[0].d + (w[1].d - w[0].d) * (-w[0].v) / (w[1].v - w[0].v)
-            });
-        let slopes: Vec<(f64, f64)> = branch
-            .windows(2)
-            .filter(|w| w[1].d > w[0].d)
-            .map(|w| {
-                (
-                    0.5 * (w[0].d + w[1].d),
-                    (w[1].v - w[0].v) / (w[1].d - w[0].d),
-                )
+        // Tips for drawing, denser toward the branch's end where d grows fastest.
+        let n = n.max(10);
+        let mut tips: Vec<StringTip> = (0..n)
+            .map(|i| {
+                let u = i as f64 / (n - 1) as f64;
+                end + (eta_hi - end) * (1.0 - u).powi(2)
             })
-            .filter(|p| p.0 <= d_screen)
+            .filter(|&e| e > end + tol)
+            .map(tip)
+            .filter(|t| t.d.is_finite() && t.v.is_finite())
             .collect();
-        let sigma = slopes.last().map_or(0.0, |p| p.1);
-        let d_linear = slopes
-            .iter()
-            .rev()
-            .take_while(|p| (p.1 / sigma - 1.0).abs() < 0.25)
-            .last()
-            .map_or(d_screen, |p| p.0);
-        let stable = stable.clamp(1, tips.len().max(1));
+        // Where d stops growing the branch turns back (no wall: the string breaks at d_max).
+        if let Some(i) = (1..tips.len()).find(|&i| tips[i].d <= tips[i - 1].d) {
+            let hi = tips[i - 1].eta0
+                + if i >= 2 {
+                    tips[i - 2].eta0 - tips[i - 1].eta0
+                } else {
+                    0.0
+                };
+            end = golden_max(|e| tip(e).d, tips[i].eta0, hi.min(eta_hi), tol);
+            tips.truncate(i);
+            tips.push(tip(end));
+            confining = false;
+        }
+        let last = *tips.last().expect("at least one tip");
+        let d_max = if confining { f64::INFINITY } else { last.d };
+        // V = 0 on the branch: bracket it on the drawn tips — and between the last of them and
+        // the branch's very end, where a confining string's V grows without bound — then refine
+        // by bisection in η₀.
+        let mut ends: Vec<StringTip> = tips.clone();
+        if confining {
+            let near = tip(end + 1e-7 * (eta_hi - end));
+            if near.d.is_finite() && near.v.is_finite() {
+                ends.push(near);
+            }
+        }
+        let (eta_s, d_screen) = match ends.windows(2).find(|w| w[0].v < 0.0 && w[1].v >= 0.0) {
+            Some(w) => {
+                let e = bisect(|e| tip(e).v, w[0].eta0, w[1].eta0, tol);
+                (e, tip(e).d)
+            }
+            None => (last.eta0, last.d),
+        };
+        // dV/dd = √(f₀g₀): the linear region starts where it is 1.25 times its value at η_s.
+        let sigma_s = fg(eta_s).sqrt();
+        let d_linear = if fg(eta_hi).sqrt() <= 1.25 * sigma_s {
+            tips[0].d
+        } else {
+            let e = bisect(|e| fg(e).sqrt() - 1.25 * sigma_s, eta_s, eta_hi, tol);
+            tip(e).d
+        };
+        let stable = tips.len();
         Potential {
             tips,
             stable,
+            eta_end: end,
             d_max,
             d_screen,
             d_linear,
@@ -188,7 +264,8 @@ impl Potential {
 
     /// 2πα′V(d) on the physical branch: the connected string while it is favoured, 0 beyond.
     pub fn physical(&self) -> Vec<(f64, f64)> {
-        let mut out: Vec<(f64, f64)> = self.tips[..self.stable]
+        let mut out: Vec<(f64, f64)> = self
+            .tips
             .iter()
             .take_while(|t| t.d <= self.d_screen)
             .map(|t| (t.d, t.v.min(0.0)))

@@ -227,6 +227,11 @@ pub trait System: Sync + fmt::Debug {
     fn input_columns(&self) -> [&'static str; 2];
     /// The data plane: ranges, axis titles, marked points.
     fn data_plane(&self, config: &TrainConfig) -> DataPlane;
+    /// The loss at or below which a run counts as converged (its keep-cut).
+    fn keep_loss(&self) -> f64 {
+        // A field system's loss falls to ~10⁻⁴ once the band is learned (docs/physics.md §3).
+        0.01
+    }
     /// The restart recipe's failure detector: why the run (at `epochs` since its last start,
     /// last epoch mean `loss`) is judged a dead end, or `None`. Systems without known failure
     /// modes never restart.

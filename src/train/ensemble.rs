@@ -34,6 +34,13 @@ pub struct RunResult {
     pub seconds: f64,
 }
 
+impl RunResult {
+    /// Finite, not diverged, and with loss ≤ `cut`.
+    pub fn converged(&self, cut: f64) -> bool {
+        !self.diverged && self.loss.is_finite() && self.params.is_finite() && self.loss <= cut
+    }
+}
+
 /// Train one member to `config.epochs`, noting when the published shape first appears.
 /// `now` returns seconds (std's clock natively, `performance.now()` in the page).
 pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunResult, String> {
@@ -55,6 +62,9 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
         {
             shape_epoch = Some(t.epoch());
         }
+    }
+    if !diverged {
+        t.keep_converged();
     }
     Ok(RunResult {
         seed,

@@ -20,3 +20,63 @@ pub fn bench_config() -> TrainConfig {
         ..TrainConfig::new(crate::systems::SystemId::default_system())
     }
 }
+
+/// How a run ended, as the CLI and the page report it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Finite, with loss ≤ the keep-cut.
+    Converged {
+        /// The loss over the training set as one batch.
+        loss: f64,
+        /// The cut.
+        cut: f64,
+    },
+    /// Finite, but the loss is above the cut.
+    NotConverged {
+        /// The loss over the training set as one batch.
+        loss: f64,
+        /// The cut.
+        cut: f64,
+    },
+    /// A step diverged; the parameters are the last finite ones.
+    Diverged {
+        /// What went wrong, and when.
+        message: String,
+    },
+}
+
+impl Verdict {
+    /// The verdict on a trainer's current state (`diverged`: the message of a divergence that
+    /// stopped it), against the cut `cut`.
+    pub fn of(t: &Trainer, diverged: Option<&str>, cut: f64) -> Verdict {
+        let loss = t.full_loss().total();
+        match diverged {
+            Some(m) => Verdict::Diverged {
+                message: m.to_string(),
+            },
+            None if !(loss.is_finite() && t.params().is_finite()) => Verdict::Diverged {
+                message: format!("the loss is {loss}"),
+            },
+            None if loss <= cut => Verdict::Converged { loss, cut },
+            None => Verdict::NotConverged { loss, cut },
+        }
+    }
+
+    /// Whether the run converged.
+    pub fn ok(&self) -> bool {
+        matches!(self, Verdict::Converged { .. })
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Verdict::Converged { loss, cut } => write!(f, "converged: loss {loss:.4} ≤ {cut}"),
+            Verdict::NotConverged { loss, cut } => {
+                write!(f, "NOT converged: loss {loss:.4} > {cut}")
+            }
+            Verdict::Diverged { message } => write!(f, "DIVERGED: {message}"),
+        }
+    }
+}

@@ -142,6 +142,20 @@ impl App {
             .map_err(|e| JsError::new(&format!("drawing {}: {e:?}", kind.name())))
     }
 
+    /// The run's verdict in words for the counters: diverged, converged (at or below the
+    /// system's keep-cut, by the last epoch's mean loss) or still training.
+    fn verdict(&self) -> String {
+        let t = &self.trainer;
+        let cut = t.system().keep_loss();
+        if self.paused_reason.is_some() {
+            "diverged: paused".into()
+        } else if t.settled() || t.last_epoch_loss().is_some_and(|l| l <= cut) {
+            format!("converged (loss ≤ {cut})")
+        } else {
+            format!("training (converged at loss ≤ {cut})")
+        }
+    }
+
     /// Start a new run of `state` (validated first: a rejected one changes nothing).
     fn start(&mut self, state: PageState) -> Result<(), JsError> {
         let trainer = Trainer::new(state.config.clone()).map_err(js_err)?;
@@ -256,6 +270,7 @@ impl App {
             "paused_reason": self.paused_reason,
             "lr": t.config().lr,
             "learns_couplings": t.system().train_couplings(),
+            "verdict": self.verdict(),
         });
         to_js(&status)
     }
@@ -445,6 +460,24 @@ impl App {
             })),
             None => JsValue::NULL,
         }
+    }
+
+    /// How far the horizon continuation alone moves the screening distance and the linear
+    /// region of the current metric (min/max over the matching range), or null.
+    pub fn continuation_range(&self) -> JsValue {
+        let t = &self.trainer;
+        let r = t.system().temperature_gev().and_then(|temp| {
+            let p = t.params();
+            crate::observables::continuation_range(
+                &p.h,
+                &t.network().bulk.etas(),
+                t.network().bulk.d as f64,
+                p.ads_radius,
+                temp,
+                Options::default(),
+            )
+        });
+        to_js(&r)
     }
 
     /// Start again from the same seed: same data, same initial weights.

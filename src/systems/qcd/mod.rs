@@ -250,6 +250,10 @@ impl System for Qcd {
             },
         }
     }
+    /// P2 kept the runs with loss below 0.08.
+    fn keep_loss(&self) -> f64 {
+        P2_KEEP_LOSS
+    }
     fn failure(&self, epochs: usize, p: &Params, loss: f64) -> Option<String> {
         recipe::qcd_failure(epochs, p, loss)
     }

@@ -1,0 +1,26 @@
+//! The pinned run: QCD, seed 7, 100 points per class, batch 20, 3 epochs. Shared by the test
+//! (which only reads the golden file) and `examples/update_golden.rs` (which alone writes it).
+
+use adsdl::systems::qcd;
+use adsdl::train::{TrainConfig, Trainer};
+
+/// Where the golden losses live.
+pub const PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/golden/seed7_losses.json"
+);
+
+/// The per-epoch losses of the pinned run.
+pub fn losses() -> Vec<f64> {
+    let c = TrainConfig {
+        seed: 7,
+        per_class: 100,
+        batch: 20,
+        ..TrainConfig::new(qcd::ID)
+    };
+    let mut t = Trainer::new(c).unwrap();
+    for _ in 0..3 {
+        t.epoch_step().unwrap();
+    }
+    t.history().loss.clone()
+}
