@@ -541,11 +541,11 @@ check('each chart has a live description that follows the run; axe finds nothing
 check('an ensemble of 4 seeds trains in Web Workers and shows Table II with bands', async () => {
   const p = await newPage('preset=qcd&seed=1&play=0', { height: 1200 });
   await p.selectOption('#ens-m', '4');
-  await p.fill('#ens-epochs', '1200');
+  await p.fill('#ens-epochs', '1500');
   const t0 = Date.now();
   await p.click('#ens-start');
   await p.waitForFunction(() => document.getElementById('ens-progress').textContent.includes('Kept'), null, { timeout: 240000 });
-  measurements.seconds_ensemble_4x1200_epochs = (Date.now() - t0) / 1000;
+  measurements.seconds_ensemble_4x1500_epochs = (Date.now() - t0) / 1000;
   const r = await p.evaluate(() => window.adsdl.ensemble());
   assert(r.summary.runs === 4 && r.summary.kept >= 3 && r.summary.with_shape >= 3, JSON.stringify(r.summary).slice(0, 300));
   assert(r.summary.ads_radius.mean > 3.2 && r.summary.ads_radius.mean < 4.4, `L ${r.summary.ads_radius.mean}`);

@@ -359,7 +359,7 @@ function updateEnsemble(force) {
     }));
     $('ens-table').hidden = s.kept === 0;
     if (allDone) {
-      $('ens-progress').textContent += ` Kept ${s.kept} of ${s.runs} (loss ≤ 0.1), ${s.with_shape} with the published shape.`;
+      $('ens-progress').textContent += ` Kept ${s.kept} of ${s.runs} (loss ≤ ${s.max_loss}), ${s.with_shape} with the published shape.`;
       stopEnsemble();
     }
   } catch (e) {

@@ -676,7 +676,7 @@ pub fn start() {
 
 /// Table II of an in-page ensemble: `models` is a JSON array of model files (one per seed, as the
 /// workers export them). Returns JSON `{summary, observables}` (kept as text: it is handed back
-/// to [`draw_ensemble`]); runs with loss > 0.1 are left out, as P2 did.
+/// to [`draw_ensemble`]); runs above the system's keep-cut (0.08 for QCD) are left out, as P2 did.
 #[wasm_bindgen]
 pub fn ensemble_report(models: &str) -> Result<String, JsError> {
     let files: Vec<serde_json::Value> =
@@ -697,10 +697,11 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
             seconds: 0.0,
         });
     }
-    let summary = summarize(system, &results, 0.1);
+    let cut = system.system().keep_loss();
+    let summary = summarize(system, &results, cut);
     let kept: Vec<&crate::physics::Params> = results
         .iter()
-        .filter(|r| r.loss.is_finite() && r.loss <= 0.1)
+        .filter(|r| r.loss.is_finite() && r.loss <= cut)
         .map(|r| &r.params)
         .collect();
     let opt = Options {
@@ -754,7 +755,7 @@ pub fn draw_ensemble(
             None => crate::charts::draw_message(
                 &root,
                 "ensemble potential",
-                "No member has converged yet (loss ≤ 0.1).",
+                "No member has converged yet (loss at or below the keep-cut).",
                 &theme,
             ),
         },

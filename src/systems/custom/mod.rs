@@ -2,7 +2,9 @@
 //! or by dragging the metric chart); data are made from it by the true forward pass, exactly as
 //! P1 does for AdS-Schwarzschild, and the network learns the metric back.
 
-use super::ads_schwarzschild::{field_init, field_network, field_plane, true_h, FIELD_BOX};
+use super::ads_schwarzschild::{
+    field_init, field_network, field_plane, true_h, AdsSchwarzschild, FIELD_BOX,
+};
 use super::{field_data, DataPlane, Defaults, Reference, System, SystemId};
 use crate::charts::ChartKind;
 use crate::error::Error;
@@ -177,11 +179,9 @@ impl System for Custom {
     fn reg_choices(&self) -> &'static [RegChoice] {
         &[RegChoice::Paper, RegChoice::Curvature, RegChoice::Einstein]
     }
+    /// The same strengths as AdS-Schwarzschild: the same network and data.
     fn default_reg_c(&self, reg: RegChoice) -> f64 {
-        match reg {
-            RegChoice::Einstein => 100.0,
-            RegChoice::Paper | RegChoice::Curvature => 3e-3,
-        }
+        AdsSchwarzschild.default_reg_c(reg)
     }
     fn init_params(&self, network: &Network, rng: &mut Rng) -> Params {
         field_init(network, rng)

@@ -270,14 +270,7 @@ impl System for Qcd {
         Some(lattice::TEMPERATURE_GEV)
     }
     fn charts(&self) -> &'static [ChartKind] {
-        &[
-            ChartKind::Metric,
-            ChartKind::Data,
-            ChartKind::Loss,
-            ChartKind::Couplings,
-            ChartKind::Fg,
-            ChartKind::Potential,
-        ]
+        &ChartKind::ALL
     }
     fn accepts_measurements(&self) -> bool {
         true
