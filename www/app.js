@@ -227,7 +227,8 @@ function redraw(now) {
 // continuation to the horizon (which the data do not fix) moves them; that range is dearer and
 // refreshed less often.
 const RANGE_MS = 6000;
-const range = { at: -1e9, value: null };
+// Not on the first frame: the page shows itself first.
+const range = { at: 0, value: null };
 function showObservables() {
   const o = app.observables();
   const now = performance.now();
