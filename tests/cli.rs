@@ -40,6 +40,11 @@ fn tiny_qcd_model(name: &str) -> std::path::PathBuf {
     model
 }
 
+/// A JSON file the command wrote.
+fn read_json(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -433,8 +438,7 @@ fn every_registered_system_trains_from_the_cli_and_names_itself_in_the_model() {
             model.to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
-        let m: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        let m = read_json(&model);
         assert_eq!(m["preset"], name);
         assert_eq!(m["training"]["preset"], name);
         let o = adsdl(&[
@@ -470,8 +474,7 @@ fn your_own_metric_from_a_csv_trains_and_bad_ones_name_the_line() {
         model.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let m = read_json(&model);
     assert_eq!(m["training"]["metric"][1]["h"], 3.2);
     let bad = tmp("bad-metric.csv");
     std::fs::write(&bad, "eta,h\n0.1,5.8\n0.5,3.2\n0.5,3.0\n1.0,3\n").unwrap();
@@ -517,8 +520,7 @@ fn resume_applies_run_flags_and_refuses_those_of_another_run() {
         out.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let r: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let r = read_json(&out);
     assert_eq!(r["training"]["lr"], 0.0007, "--lr applied");
     assert_eq!(r["epochs"], 2, "one epoch more");
 }
@@ -543,8 +545,7 @@ fn an_unconverged_run_says_so_and_exits_non_zero() {
     assert!(out.contains("verdict: NOT converged: loss"), "{out}");
     assert!(stderr(&o).contains("did not converge"), "{}", stderr(&o));
     // The model is still there to look at, and it is finite.
-    let m: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let m = read_json(&model);
     assert!(m["h"]
         .as_array()
         .unwrap()
