@@ -47,7 +47,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt_install nodejs npm
 fi
 if [ ! -f tools/node_modules/.package-lock.json ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
-  log "npm ci (tools/: binaryen, playwright-core)"
+  log "npm ci (tools/: binaryen, playwright-core, axe-core)"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
