@@ -128,7 +128,7 @@ function syncControls() {
 
 // Each chart in words, in a polite live region, at most every few seconds.
 const DESCRIBE_MS = 5000;
-let lastDescribe = -1e9;
+let lastDescribe = 0; // the first descriptions after a few seconds, not on the first frame
 function describeCharts(now) {
   if (now - lastDescribe < DESCRIBE_MS) return;
   lastDescribe = now;
