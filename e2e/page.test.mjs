@@ -207,10 +207,13 @@ check('dark mode and embed mode render (screenshots)', async () => {
   await embed.context().close();
 });
 
-check('Embed button shows a ready iframe snippet', async () => {
+check('Embed button shows a ready iframe snippet; Cite shows BibTeX for both papers', async () => {
   await page.click('#embed');
   const code = await page.inputValue('#embed-code');
   assert(code.startsWith('<iframe') && code.includes('embed=1'), code);
+  await page.click('#cite');
+  const bib = await page.inputValue('#cite-code');
+  assert(bib.includes('1802.08313') && bib.includes('1809.10536') && bib.includes('@software'), bib.slice(0, 80));
 });
 
 check('hostile URL parameters become visible notices, not markup', async () => {

@@ -582,6 +582,12 @@ function bind() {
   });
   $('embed-size').addEventListener('change', () => { $('embed-code').value = embedSnippet(); });
   $('present').addEventListener('click', togglePresent);
+  $('cite').addEventListener('click', () => {
+    const box = $('cite-box');
+    box.hidden = !box.hidden;
+    $('cite').setAttribute('aria-expanded', String(!box.hidden));
+    if (!box.hidden) $('cite-code').select();
+  });
   const cores = navigator.hardwareConcurrency || 2;
   for (let m = 2; m <= 8; m++) {
     const o = document.createElement('option');
