@@ -305,6 +305,61 @@ impl Background for AdsSchwarzschild5 {
     }
 }
 
+/// Andreev–Zakharov's soft wall (hep-ph/0604204): ds² = (e^{cz²/2}/z²)(−dt² + dx⃗² + dz²), R = 1,
+/// a confining background whose potential is known in closed (parametric) form. In this module's
+/// coordinate dη = −e^{cz²/4} dz / z, so f = g = e^{cz²/2}/z², and with a = c/4
+/// η(z) = −ln z − ½ Σ_{n≥1} (az²)ⁿ/(n·n!).
+pub struct SoftWall {
+    /// The wall's scale c (units of 1/length², R = 1).
+    pub c: f64,
+}
+
+impl SoftWall {
+    /// η of the radial position z.
+    pub fn eta_of_z(&self, z: f64) -> f64 {
+        let x = 0.25 * self.c * z * z;
+        let (mut term, mut sum) = (1.0, 0.0);
+        for n in 1..200 {
+            term *= x / n as f64;
+            sum += term / n as f64;
+            if term < 1e-18 * sum.max(1e-300) {
+                break;
+            }
+        }
+        -z.ln() - 0.5 * sum
+    }
+
+    /// z at η (Newton on η(z), which falls monotonically: dη/dz = −e^{cz²/4}/z).
+    pub fn z_of_eta(&self, eta: f64) -> f64 {
+        let mut z = (-eta).exp().min((8.0 / self.c).sqrt());
+        for _ in 0..100 {
+            let slope = -(0.25 * self.c * z * z).exp() / z;
+            let step = (self.eta_of_z(z) - eta) / slope;
+            let next = (z - step).clamp(0.5 * z, 2.0 * z);
+            if (next - z).abs() < 1e-15 * z {
+                return next;
+            }
+            z = next;
+        }
+        z
+    }
+}
+
+impl Background for SoftWall {
+    fn f(&self, eta: f64) -> f64 {
+        let z = self.z_of_eta(eta);
+        (0.5 * self.c * z * z).exp() / (z * z)
+    }
+    fn g(&self, eta: f64) -> f64 {
+        self.f(eta)
+    }
+    /// ∫ √f dη from z = 1 (a fixed reference: only a constant in V) up to the tip.
+    fn sqrt_f_below(&self, eta0: f64) -> f64 {
+        let z0 = self.z_of_eta(eta0);
+        gauss_legendre(|z| (0.5 * self.c * z * z).exp() / (z * z), z0, 1.0, 64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,5 +414,67 @@ mod tests {
         assert!((slope - COULOMB).abs() < 1e-3, "UV slope {slope}");
         assert!(tips[imax].v > 0.0, "V(d_max) = {}", tips[imax].v);
         assert!(tips.iter().any(|t| t.v < 0.0));
+    }
+
+    /// Andreev–Zakharov: the separation at tip z₀ = √(λ/c) is, independently,
+    /// r(λ) = 2√(λ/c) ∫₀¹ dv v² e^{λ(1−v²)/2} (1 − v⁴ e^{λ(1−v²)})^{−1/2} (hep-ph/0604204);
+    /// the branch ends at λ = 2 (the minimum of f·g), where the slope of V tends to the string
+    /// tension 2πα′σ = e·c/2; at short distance V is AdS's Coulomb law.
+    #[test]
+    fn the_soft_wall_confines_with_its_known_tension_and_separation() {
+        let bg = SoftWall { c: 0.9 };
+        let c = bg.c;
+        for lambda in [0.4, 1.0, 1.6, 1.9] {
+            let z0 = (lambda / c).sqrt();
+            // v = 1 − s² removes the endpoint singularity at v = 1.
+            let r = 2.0
+                * (lambda / c).sqrt()
+                * gauss_legendre(
+                    |s| {
+                        let v = 1.0 - s * s;
+                        let e = (lambda * (1.0 - v * v)).exp();
+                        2.0 * s * v * v * (0.5 * lambda * (1.0 - v * v)).exp()
+                            / (1.0 - v.powi(4) * e).sqrt()
+                    },
+                    0.0,
+                    1.0,
+                    64,
+                );
+            let t = string_tip(&bg, bg.eta_of_z(z0), bg.eta_of_z(z0) + 14.0);
+            assert!(
+                (t.d - r).abs() / r < 1e-4,
+                "λ = {lambda}: d = {} vs r = {r}",
+                t.d
+            );
+        }
+        let pot = Potential::scan(&bg, bg.eta_of_z(3.0), bg.eta_of_z(0.05), 200);
+        let z_end = bg.z_of_eta(pot.eta_end);
+        assert!(
+            (z_end - (2.0 / c).sqrt()).abs() < 1e-4,
+            "branch ends at z = {z_end}"
+        );
+        assert!(pot.d_max.is_infinite(), "a confining branch");
+        // Far out on the branch the slope is the tension e·c/2.
+        let zt = |lambda: f64| bg.eta_of_z((lambda / c).sqrt());
+        let (a, b) = (
+            string_tip(&bg, zt(1.999), zt(1.999) + 14.0),
+            string_tip(&bg, zt(1.9999), zt(1.9999) + 14.0),
+        );
+        let sigma = (b.v - a.v) / (b.d - a.d);
+        let want = std::f64::consts::E * c / 2.0;
+        assert!(
+            (sigma - want).abs() / want < 2e-3,
+            "tension {sigma} vs e·c/2 = {want}"
+        );
+        // Close to the boundary: the Coulomb law of pure AdS₅.
+        let (a, b) = (
+            string_tip(&bg, bg.eta_of_z(0.02), bg.eta_of_z(0.02) + 14.0),
+            string_tip(&bg, bg.eta_of_z(0.01), bg.eta_of_z(0.01) + 14.0),
+        );
+        let coulomb = (b.v - a.v) / (1.0 / b.d - 1.0 / a.d);
+        assert!(
+            (coulomb - COULOMB).abs() < 2e-3,
+            "Coulomb coefficient {coulomb}"
+        );
     }
 }
