@@ -567,16 +567,11 @@ impl Setting {
             Kind::Float { min, max } => format!("{} … {}", short(min), short(max)),
             Kind::Int { min, max } => format!("{min} … {max}"),
             Kind::Choice(options) => {
-                let mut all: Vec<&str> = REGISTRY
-                    .iter()
-                    .flat_map(|s| options(s.id()))
-                    .map(|o| o.0)
-                    .collect();
-                all.dedup();
-                let mut uniq = Vec::new();
-                for a in all {
-                    if !uniq.contains(&a) {
-                        uniq.push(a);
+                // Every system's options, each once, in first-seen order.
+                let mut uniq: Vec<&str> = Vec::new();
+                for (name, _) in REGISTRY.iter().flat_map(|s| options(s.id())) {
+                    if !uniq.contains(&name) {
+                        uniq.push(name);
                     }
                 }
                 uniq.iter()

@@ -50,13 +50,14 @@ fn metric(t: &Trainer) -> String {
     } else {
         ""
     };
+    let reference = t.system().reference(t.config(), t.network());
     format!(
         "The learned h(η) has its minimum, {min:.2}, at η = {:.2}{wall}; toward the horizon (η = {:.2}) it is {:.1}, against {:.1} for the {}.",
         etas[k],
         etas[last],
         h[last],
-        t.system().reference(t.config(), t.network()).at_layers[last],
-        t.system().reference(t.config(), t.network()).label
+        reference.at_layers[last],
+        reference.label
     )
 }
 

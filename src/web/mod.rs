@@ -10,7 +10,7 @@ use crate::physics::HBAR_C_GEV_FM;
 use crate::points::{parse_measurements, Units};
 use crate::settings::{controls, MAX_METRIC_IN_LINK};
 use crate::systems::custom::{parse_metric_csv, MetricPoint, MAX_ABS_H};
-use crate::systems::{SystemId, REGISTRY};
+use crate::systems::{System, SystemId, REGISTRY};
 use crate::train::ensemble::{summarize, RunResult, Summary};
 use crate::train::trainer::Session;
 use crate::train::{bench_config, Trainer};
@@ -153,6 +153,22 @@ impl App {
             format!("converged (loss ≤ {cut})")
         } else {
             format!("training (converged at loss ≤ {cut})")
+        }
+    }
+
+    /// The current state if its system takes an input (`takes`), else the defaults of the first
+    /// registered system that does, with the page settings kept.
+    fn state_taking(&self, takes: fn(&dyn System) -> bool) -> PageState {
+        if takes(self.state.config.preset.system()) {
+            return self.state.clone();
+        }
+        let sys = REGISTRY
+            .iter()
+            .find(|s| takes(**s))
+            .expect("a registered system takes this input");
+        PageState {
+            config: crate::train::TrainConfig::new(sys.id()),
+            ..self.state.clone()
         }
     }
 
@@ -412,17 +428,7 @@ impl App {
     /// rejected table changes nothing; the error names the line and the reason.
     pub fn use_metric(&mut self, csv: &str) -> Result<(), JsError> {
         let pts = parse_metric_csv(csv).map_err(js_err)?;
-        let mut st = self.state.clone();
-        if !st.config.preset.system().accepts_metric() {
-            let sys = REGISTRY
-                .iter()
-                .find(|s| s.accepts_metric())
-                .expect("a registered system takes a metric");
-            st = PageState {
-                config: crate::train::TrainConfig::new(sys.id()),
-                ..st
-            };
-        }
+        let mut st = self.state_taking(|s| s.accepts_metric());
         st.config.metric = Some(pts);
         self.start(st)
     }
@@ -606,17 +612,7 @@ impl App {
             Units::Physical
         };
         let pts = parse_measurements(csv, units).map_err(js_err)?;
-        let mut st = self.state.clone();
-        if !st.config.preset.system().accepts_measurements() {
-            let sys = REGISTRY
-                .iter()
-                .find(|s| s.accepts_measurements())
-                .expect("a registered system takes measurements");
-            st = PageState {
-                config: crate::train::TrainConfig::new(sys.id()),
-                ..st
-            };
-        }
+        let mut st = self.state_taking(|s| s.accepts_measurements());
         st.config.data = Some(pts);
         self.start(st)
     }
