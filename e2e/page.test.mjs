@@ -43,7 +43,7 @@ const pageErrors = [];
 const consoleErrors = [];
 const measurements = {};
 
-async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700, mobile = false } = {}) {
+async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700, mobile = false, init = null } = {}) {
   const phone = mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {};
   const context = await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true, ...phone });
   const page = await context.newPage();
@@ -58,6 +58,7 @@ async function newPage(query, { colorScheme = 'light', width = 1400, height = 17
       console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
     });
   });
+  if (init) await page.addInitScript(init);
   await page.goto(`${base}?${query}`);
   await page.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
   return page;
@@ -126,6 +127,48 @@ check('frames stay short while training at max speed', async () => {
   assert(gaps[gaps.length - 1] < 100, `longest frame ${gaps[gaps.length - 1]} ms`);
 });
 
+check('the page trains in a Web Worker; Pause, Step and Play act within one frame', async () => {
+  const e = await page.evaluate(() => window.adsdl.engine());
+  assert(e.kind === 'worker' && e.snapshots > 10, JSON.stringify(e));
+  // While training at full speed: after Pause, when does the step counter stop moving?
+  const r = await page.evaluate(() => new Promise((resolve) => {
+    const steps = () => window.adsdl.status().steps;
+    document.getElementById('play').click();
+    const t0 = performance.now();
+    let last = steps();
+    let lastChange = 0;
+    const tick = (now) => {
+      const s = steps();
+      if (s !== last) { last = s; lastChange = now - t0; }
+      if (now - t0 < 600) requestAnimationFrame(tick); else resolve({ lastChange, label: document.getElementById('play').textContent });
+    };
+    requestAnimationFrame(tick);
+  }));
+  measurements.pause_settles_ms = Math.round(r.lastChange);
+  assert(r.label.includes('Play'), `button says ${r.label}`);
+  assert(r.lastChange <= 1000 / 60 + 10, `training went on ${r.lastChange} ms after Pause`);
+  // Step: exactly one mini-batch, shown within a frame or two.
+  const before = (await status(page)).steps;
+  const stepMs = await page.evaluate((b) => new Promise((resolve) => {
+    document.getElementById('step').click();
+    const t0 = performance.now();
+    const tick = (now) => (window.adsdl.status().steps !== b || now - t0 > 1000 ? resolve(now - t0) : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+  }), before);
+  measurements.step_shown_ms = Math.round(stepMs);
+  assert((await status(page)).steps === before + 1, 'one step');
+  assert(stepMs <= 2 * (1000 / 60) + 5, `step shown after ${stepMs} ms`);
+  await page.click('#play');
+  await page.waitForFunction((b) => window.adsdl.status().steps > b + 50, before, { timeout: 5000 });
+});
+
+check('without Web Workers the page trains on its own thread', async () => {
+  const p = await newPage('preset=qcd&seed=1', { init: () => { delete window.Worker; } });
+  await p.waitForFunction(() => window.adsdl.status().epoch >= 3, null, { timeout: 30000 });
+  assert((await p.evaluate(() => window.adsdl.engine())).kind === 'page', 'fallback engine');
+  await p.context().close();
+});
+
 check('every chart canvas has drawn pixels', async () => {
   const px = await drawnPixels(page);
   for (const id of ['chart-metric', 'chart-data', 'chart-loss', 'chart-couplings']) {
@@ -141,6 +184,7 @@ check('counters show epoch, rate, loss, L, 1/L and lambda', async () => {
 
 check('the exported model evaluates (CLI) to the loss the page shows', async () => {
   await page.click('#play'); // pause
+  await page.evaluate(() => window.adsdl.idle()); // the last slice's snapshot has arrived
   const pageLoss = await page.evaluate(() => window.adsdl.fullLoss());
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-model')]);
   const file = join(shots, 'exported-model.json');
@@ -310,6 +354,7 @@ check('the run survives a reload; Start fresh forgets it', async () => {
   const p = await newPage('preset=qcd&seed=4');
   await waitEpochs(p, 25);
   await p.click('#play');
+  await p.evaluate(() => window.adsdl.idle());
   const before = await status(p);
   const h = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
   await p.evaluate(() => window.adsdl.save());
@@ -570,7 +615,7 @@ check('in-page QCD epoch time is close to native', async () => {
 });
 
 check('wasm + JS are small (gzipped)', async () => {
-  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js'];
+  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js'];
   const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
   measurements.gzipped_wasm_js_bytes = bytes;
   assert(bytes < 400 * 1024, `${bytes} bytes`);

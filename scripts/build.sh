@@ -16,12 +16,12 @@ wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unkno
 WASM_OPT=tools/node_modules/.bin/wasm-opt
 if [ -x "$WASM_OPT" ]; then
   log "wasm-opt -O3 ($("$WASM_OPT" --version))"
-  "$WASM_OPT" -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  "$WASM_OPT" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
     dist/pkg/adsdl_bg.wasm -o dist/pkg/adsdl_bg.wasm
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/index.html www/style.css www/app.js www/worker.js www/manifest.webmanifest www/icon.svg \
+cp www/index.html www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/manifest.webmanifest www/icon.svg \
   www/icon-192.png www/icon-512.png dist/
 # The service worker caches exactly these files under a name made from their content: a new
 # build reaches visitors on their next visit, and the old cache is dropped.

@@ -1,23 +1,22 @@
 // The page: controls, the animation loop and downloads. All physics and all chart drawing
 // happen in Rust (pkg/adsdl.js); this module only wires the DOM to it.
 import init, { App, ensemble_report, draw_ensemble } from './pkg/adsdl.js';
+import { trainingLoop } from './trainer-loop.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
-const FRAME_BUDGET_MS = 10;
-// The run survives a reload: its session (parameters, optimiser, history) is kept here.
+// The run survives a reload: its session (parameters, optimiser, history) is kept here. The
+// training loop sends it every few seconds while it trains and whenever it stops.
 const STORE_KEY = 'adsdl-session-v1';
-const SAVE_EVERY_MS = 2000;
-let lastSave = 0;
 
+// `app` only shows the run: the training loop (trainer-loop.js) trains its own App of the same
+// configuration in a Web Worker and posts snapshots, which `app` draws.
 let app = null;
 let playing = false;
 let resumeWhenVisible = false;
-let stepsPerFrame = 1;
 let lastSteps = -1;
 const lastDraw = {};
 let forceDraw = true;
-const lastSaved = { steps: -1 };
 // The recipe's interventions already shown (a new one replaces the message line).
 const shownEvents = { count: 0 };
 const darkQuery = matchMedia('(prefers-color-scheme: dark)');
@@ -43,6 +42,86 @@ function say(text) {
   const el = $('message');
   el.textContent = text || '';
   el.hidden = !text;
+}
+
+// The training loop: a dedicated Web Worker, or this page where none can be started.
+const engine = { post: null, kind: null, gen: 0, nextId: 1, pending: new Map(), session: null, snapshots: 0 };
+
+function onEngineMessage(m) {
+  if (m.type === 'snapshot') {
+    // Snapshots of the run before a later call (a reset, a new setting) are stale.
+    if (m.gen !== engine.gen) return;
+    try {
+      app.show(m.snap);
+    } catch (e) {
+      say(`The training worker sent a state this page cannot show: ${e.message || e}`);
+      return;
+    }
+    engine.snapshots += 1;
+    if (m.session) {
+      engine.session = m.session;
+      save();
+    }
+    if (playing && m.snap.paused_reason) setPlaying(false);
+  } else if (m.type === 'done') {
+    const resolve = engine.pending.get(m.id);
+    engine.pending.delete(m.id);
+    if (resolve) resolve(m.result);
+  } else if (m.type === 'error') {
+    say(`Training: ${m.message}`);
+  }
+}
+
+// Ask the loop something and wait until it (and everything posted before it) is done.
+function request(message) {
+  const id = engine.nextId++;
+  return new Promise((resolve) => {
+    engine.pending.set(id, resolve);
+    engine.post({ ...message, id });
+  });
+}
+
+function startOnPage(session) {
+  const handle = trainingLoop(App, (m) => onEngineMessage(m));
+  engine.kind = 'page';
+  engine.post = (m) => setTimeout(() => handle(m), 0);
+  engine.post({ type: 'init', query: app.query(), session, gen: engine.gen });
+}
+
+function startEngine(session) {
+  let worker = null;
+  try {
+    worker = typeof Worker === 'function' ? new Worker(new URL('./train-worker.js', import.meta.url), { type: 'module' }) : null;
+  } catch {
+    worker = null;
+  }
+  if (!worker) {
+    startOnPage(session);
+    return;
+  }
+  engine.kind = 'worker';
+  worker.onmessage = (e) => onEngineMessage(e.data);
+  worker.onerror = (e) => {
+    // A browser that cannot run module workers: train on this page instead.
+    worker.terminate();
+    if (engine.snapshots === 0) {
+      startOnPage(engine.session);
+      if (playing) engine.post({ type: 'play', on: true });
+    } else {
+      say(`The training worker stopped: ${e.message || e}`);
+    }
+  };
+  engine.post = (m) => worker.postMessage(m);
+  engine.post({ type: 'init', query: app.query(), session, gen: engine.gen });
+}
+
+// A change to the run: made here first (so a rejected one throws and changes nothing), then in
+// the training loop, whose later snapshots belong to the changed run.
+function both(method, ...args) {
+  const result = app[method](...args);
+  engine.gen += 1;
+  engine.post({ type: 'call', gen: engine.gen, method, args });
+  return result;
 }
 
 function state() { return app.state(); }
@@ -105,7 +184,6 @@ function syncControls() {
   $('speed').max = String(st.max_speed);
   $('speed').value = st.speed;
   $('speed-out').textContent = `${SPEED_NAMES[st.speed]} / frame`;
-  stepsPerFrame = st.speed === st.max_speed ? 1e9 : st.steps_per_frame;
   // Panels and counters of what this system has: its charts, couplings, own data, own metric.
   const charts = new Set(app.charts().map((c) => c.name));
   for (const f of document.querySelectorAll('figure[data-chart]')) f.hidden = !charts.has(f.dataset.chart);
@@ -153,7 +231,7 @@ function change(key, value) {
   }
   q.set(key, value);
   try {
-    showNotices(app.apply(q.toString()));
+    showNotices(both('apply', q.toString()));
   } catch (e) {
     say(`Not applied: ${e.message || e}`);
   }
@@ -163,6 +241,7 @@ function change(key, value) {
 }
 
 function setPlaying(on) {
+  if (on !== playing) engine.post({ type: 'play', on });
   playing = on;
   $('play').textContent = on ? '❚❚ Pause' : '▶ Play';
   $('play').setAttribute('aria-pressed', String(on));
@@ -369,12 +448,12 @@ function updateEnsemble(force) {
 }
 
 function save() {
+  if (!engine.session) return;
   try {
-    localStorage.setItem(STORE_KEY, JSON.stringify({ query: app.query(), saved: Date.now(), session: app.session() }));
+    localStorage.setItem(STORE_KEY, JSON.stringify({ query: app.query(), saved: Date.now(), session: engine.session }));
   } catch {
     // Storage full or disabled: the run goes on, it just will not survive a reload.
   }
-  lastSave = performance.now();
 }
 
 // Continue the run saved in this browser, unless the link names a different one.
@@ -385,34 +464,28 @@ function restoreSaved() {
   } catch {
     saved = null;
   }
-  if (!saved || typeof saved.session !== 'string') return false;
-  if (location.search.length > 1 && app.query() !== saved.query) return false;
+  if (!saved || typeof saved.session !== 'string') return null;
+  if (location.search.length > 1 && app.query() !== saved.query) return null;
   try {
     app.restore(saved.session);
   } catch (e) {
     localStorage.removeItem(STORE_KEY);
     say(`A saved run could not be restored and was discarded: ${e.message || e}`);
-    return false;
+    return null;
   }
   shownEvents.count = status().events.length;
   const when = new Date(saved.saved).toLocaleString();
   say(`Continuing your run saved ${when} (epoch ${status().epoch}). “Start fresh” begins again from the seed.`);
-  return true;
+  engine.session = saved.session;
+  return saved.session;
 }
 
+// Each frame draws the latest snapshot: training goes on meanwhile in the worker.
 function frame(now) {
-  if (playing && !document.hidden) {
-    app.run(stepsPerFrame, FRAME_BUDGET_MS);
-  }
   const s = status();
-  if (playing && s.paused_reason) setPlaying(false);
   redraw(now);
   describeCharts(now);
   updateCounters(s);
-  if (s.steps !== lastSaved.steps && now - lastSave > SAVE_EVERY_MS) {
-    save();
-    lastSaved.steps = s.steps;
-  }
   requestAnimationFrame(frame);
 }
 
@@ -471,11 +544,11 @@ function togglePresent() {
 
 function stepOnce() {
   setPlaying(false);
-  app.run(1, 1e9);
+  engine.post({ type: 'run', steps: 1 });
 }
 
 function resetRun() {
-  app.reset();
+  both('reset');
   say('');
   forceDraw = true;
 }
@@ -518,7 +591,7 @@ function bindMetricDrag() {
     const d = toData(e);
     if (!d) return;
     try {
-      app.set_metric_point(dragging, d.h);
+      both('set_metric_point', dragging, d.h);
       forceDraw = true;
     } catch (err) {
       say(`That metric is not used: ${err.message || err}`);
@@ -556,7 +629,7 @@ function bind() {
     const file = e.target.files[0];
     if (!file) return;
     try {
-      app.import_model(await file.text());
+      both('import_model', await file.text());
       syncControls();
       writeUrl();
       say(`Loaded ${file.name}: training resumes from it.`);
@@ -607,6 +680,7 @@ function bind() {
   });
   $('fresh').addEventListener('click', () => {
     try { localStorage.removeItem(STORE_KEY); } catch { /* nothing stored */ }
+    engine.session = null;
     resetRun();
     say('Started fresh from the seed.');
   });
@@ -619,7 +693,7 @@ function bind() {
     const msg = $('data-msg');
     msg.hidden = false;
     try {
-      app.use_data($('data-text').value, $('data-units').value === 'lattice', Number($('inv-a').value));
+      both('use_data', $('data-text').value, $('data-units').value === 'lattice', Number($('inv-a').value));
       syncControls();
       writeUrl();
       forceDraw = true;
@@ -639,7 +713,7 @@ function bind() {
     const msg = $('metric-msg');
     msg.hidden = false;
     try {
-      app.use_metric($('metric-text').value);
+      both('use_metric', $('metric-text').value);
       syncControls();
       writeUrl();
       forceDraw = true;
@@ -650,7 +724,7 @@ function bind() {
   });
   bindMetricDrag();
   $('data-reset').addEventListener('click', () => {
-    app.clear_data();
+    both('clear_data');
     syncControls();
     writeUrl();
     forceDraw = true;
@@ -690,9 +764,19 @@ function bind() {
   for (const el of document.querySelectorAll('.charts')) resize.observe(el);
 }
 
+// The engine is compiled with 128-bit SIMD: a tiny module using one SIMD instruction tells
+// whether this browser can run it (the check of the wasm-feature-detect project).
+function simdSupported() {
+  return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
+}
+
 async function main() {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
     fatal('This page trains its network with WebAssembly, which this browser does not provide. Any current Firefox, Chrome, Edge or Safari will run it.');
+    return;
+  }
+  if (!simdSupported()) {
+    fatal('This page trains its network with WebAssembly SIMD, which this browser does not provide (Chrome and Edge since 91, Firefox since 89, Safari since 16.4 have it).');
     return;
   }
   try {
@@ -704,6 +788,7 @@ async function main() {
   }
   showNotices(app.notices());
   const restored = restoreSaved();
+  startEngine(restored);
   // On a phone the settings fold away: the metric and Play come first.
   if (matchMedia('(max-width: 600px)').matches) $('settings-panel').open = false;
   syncControls();
@@ -711,7 +796,7 @@ async function main() {
   sizeCanvases();
   writeUrl();
   const reduceMotion = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  setPlaying(state().autoplay && !reduceMotion && !restored);
+  setPlaying(state().autoplay && !reduceMotion && restored === null);
   // Hooks for the end-to-end test and for curious users at the console.
   window.adsdl = {
     status,
@@ -722,8 +807,12 @@ async function main() {
     bench: (epochs) => App.bench(epochs),
     firstFrameMs: () => firstFrame.ms,
     setPlaying,
-    save,
-    run: (steps) => app.run(steps, 1e9),
+    // Resolves once the training loop has sent its latest state (and it is stored).
+    save: () => request({ type: 'ping' }).then(save),
+    // Train this many mini-batches at once in the loop; resolves with the number done.
+    run: (steps) => request({ type: 'run', steps }),
+    idle: () => request({ type: 'ping' }),
+    engine: () => ({ kind: engine.kind, snapshots: engine.snapshots }),
     memoryBytes: () => App.memory_bytes(),
     observables: () => app.observables(),
     referencePoints: () => app.reference_points(),

@@ -133,25 +133,34 @@ pub struct QcdBoundary {
     eta: f64,
     e1: f64,
     e3: f64,
+    /// √N_c/2π and π/√N_c.
+    ka: f64,
+    kb: f64,
 }
 
 impl QcdBoundary {
     /// The map at η.
     pub fn new(eta: f64) -> Self {
+        let sn = libm::sqrt(N_C);
         QcdBoundary {
             eta,
             e1: libm::exp(-eta),
             e3: libm::exp(-3.0 * eta),
+            ka: sn / (2.0 * core::f64::consts::PI),
+            kb: core::f64::consts::PI / sn,
         }
     }
 
     /// (φ, π) at η for (m_q, ⟨q̄q⟩), and the Jacobian: rows (φ, π), columns (∂/∂λ, ∂/∂L).
     #[inline]
     pub fn map(&self, m_q: f64, cond: f64, lambda: f64, l: f64) -> ([f64; 2], [[f64; 2]; 2]) {
-        let QcdBoundary { eta, e1, e3 } = *self;
-        let sn = libm::sqrt(N_C);
-        let ka = sn / (2.0 * core::f64::consts::PI);
-        let kb = core::f64::consts::PI / sn;
+        let QcdBoundary {
+            eta,
+            e1,
+            e3,
+            ka,
+            kb,
+        } = *self;
         let alpha = ka * m_q * l;
         let beta = kb * cond * l * l * l;
         let a2 = alpha * alpha;
@@ -193,14 +202,31 @@ fn one() -> usize {
     1
 }
 
+/// Samples the batch-major kernel carries side by side. Each lane performs exactly the scalar
+/// operations of one sample (no reassociation, no fused multiply-add), so results are bit for bit
+/// those of one sample at a time; what changes is that independent samples fill the pipeline and
+/// the SIMD registers (SSE2 natively, simd128 in wasm: two f64 per register). Four lanes measured
+/// fastest on the benchmark (`adsdl bench`; README, speed table).
+pub const LANES: usize = 8;
+
+/// One value per lane.
+type Lanes = [f64; LANES];
+
 /// Scratch space reused across batches so the hot loop does not allocate.
 #[derive(Default, Clone, Debug)]
 pub struct Workspace {
-    states: Vec<[f64; 2]>,
+    /// Trajectories, batch-major: group g of [`LANES`] samples, after t steps, at g·stride + t,
+    /// holding (φ of each lane, π of each lane).
+    traj: Vec<[Lanes; 2]>,
     /// Per point: dE/dF up to the batch factor, i.e. sign(t − y)·t′(F).
     dt: Vec<f64>,
     /// Per point: Jacobian of the boundary map (QCD).
     jac: Vec<[[f64; 2]; 2]>,
+    /// Points whose loss gradient is not exactly zero (the others need no backward pass).
+    active: Vec<usize>,
+    /// Per step and lane, the backward pass's contributions to dE/dh_k and dE/dλ, summed
+    /// afterwards in the scalar order (sample by sample, last step first).
+    contrib: Vec<[Lanes; 2]>,
 }
 
 /// Result of evaluating one batch: the data part of the loss and per-point outputs.
@@ -249,12 +275,79 @@ impl Network {
         (sub, self.bulk.deta() / sub as f64)
     }
 
+    /// Explicit Euler through every layer for [`LANES`] samples at once; `record(t, φ, π)` sees
+    /// the state after each step t = 1 … N·S. The arithmetic is [`Network::layer`]'s, lane by lane.
+    #[inline(always)]
+    fn propagate(
+        &self,
+        h: &[f64],
+        lambda: f64,
+        phi: &mut Lanes,
+        pi: &mut Lanes,
+        mut record: impl FnMut(usize, &Lanes, &Lanes),
+    ) {
+        let (sub, deta) = self.step();
+        let m2 = self.bulk.m2;
+        let mut t = 0;
+        for &hk in h {
+            for _ in 0..sub {
+                for l in 0..LANES {
+                    let (a, b) = (phi[l], pi[l]);
+                    phi[l] = a + deta * b;
+                    pi[l] = b - deta * (hk * b - m2 * a - lambda * a * a * a);
+                }
+                t += 1;
+                record(t, phi, pi);
+            }
+        }
+    }
+
+    /// The inputs of one group of samples at η_ini, lanes beyond the chunk repeating its last
+    /// sample (they are computed and ignored). With the QCD map, the chunk's Jacobians are pushed.
+    fn group_input(
+        &self,
+        p: &Params,
+        qcd: Option<&QcdBoundary>,
+        chunk: &[Sample],
+        jac: Option<&mut Vec<[[f64; 2]; 2]>>,
+    ) -> (Lanes, Lanes) {
+        let (mut phi, mut pi) = ([0.0; LANES], [0.0; LANES]);
+        let mut jacs = [[[0.0; 2]; 2]; LANES];
+        for l in 0..LANES {
+            let smp = chunk[l.min(chunk.len() - 1)];
+            let s = match qcd {
+                Some(b) => {
+                    let (s, j) = b.map(smp.x[0], smp.x[1], p.lambda, p.ads_radius);
+                    jacs[l] = j;
+                    s
+                }
+                None => smp.x,
+            };
+            phi[l] = s[0];
+            pi[l] = s[1];
+        }
+        if let (Some(out), Some(_)) = (jac, qcd) {
+            out.extend_from_slice(&jacs[..chunk.len()]);
+        }
+        (phi, pi)
+    }
+
+    fn qcd_map(&self) -> Option<QcdBoundary> {
+        (self.boundary == Boundary::Qcd).then(|| QcdBoundary::new(self.bulk.eta_ini))
+    }
+
     /// Data loss E_data = (mean_B |t(F_i) − y_i|)² of a batch (docs/physics.md §2), without gradients.
     pub fn batch_loss(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
-        let sum: f64 = batch
-            .iter()
-            .map(|s| (t_of_f(self.forward(p, s.x)[1]) - s.y).abs())
-            .sum();
+        let qcd = self.qcd_map();
+        let mut sum = 0.0;
+        for chunk in batch.chunks(LANES) {
+            let (mut phi, mut pi) = self.group_input(p, qcd.as_ref(), chunk, None);
+            self.propagate(&p.h, p.lambda, &mut phi, &mut pi, |_, _, _| {});
+            // Summed in sample order, as one sample at a time would.
+            for (l, smp) in chunk.iter().enumerate() {
+                sum += (t_of_f(pi[l]) - smp.y).abs();
+            }
+        }
         let mean_abs = sum / batch.len().max(1) as f64;
         BatchLoss {
             data_loss: mean_abs * mean_abs,
@@ -266,6 +359,10 @@ impl Network {
     /// layers and the boundary map). λ always gets its in-layer gradient, and with the QCD
     /// boundary map λ and L also get theirs through (4.1); whether they are trained is the
     /// trainer's mask, not this function's business.
+    ///
+    /// Batch-major: [`LANES`] samples go through the layers together, forward and backward; every
+    /// sum runs in the order of one sample at a time, so the result is bit for bit that of the
+    /// scalar reference (`tests::scalar_reference`).
     pub fn batch_loss_grad(
         &self,
         p: &Params,
@@ -273,73 +370,140 @@ impl Network {
         grad: &mut Params,
         ws: &mut Workspace,
     ) -> BatchLoss {
-        let n = p.h.len();
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            return unsafe { self.batch_loss_grad_avx2(p, batch, grad, ws) };
+        }
+        self.batch_loss_grad_portable(p, batch, grad, ws)
+    }
+
+    /// [`Network::batch_loss_grad`] compiled for AVX2: twice the lanes per instruction of the
+    /// baseline SSE2. Same operations in the same order, so the same bits (Rust never fuses a
+    /// multiply and an add on its own).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn batch_loss_grad_avx2(
+        &self,
+        p: &Params,
+        batch: &[Sample],
+        grad: &mut Params,
+        ws: &mut Workspace,
+    ) -> BatchLoss {
+        self.batch_loss_grad_portable(p, batch, grad, ws)
+    }
+
+    /// The kernel for whatever vector width the compilation target has (SSE2 natively, simd128
+    /// in the page's wasm).
+    #[inline(always)]
+    fn batch_loss_grad_portable(
+        &self,
+        p: &Params,
+        batch: &[Sample],
+        grad: &mut Params,
+        ws: &mut Workspace,
+    ) -> BatchLoss {
         let (sub, deta) = self.step();
-        let m2 = self.bulk.m2;
-        let lam = p.lambda;
-        let stride = n * sub + 1;
-        let qcd = (self.boundary == Boundary::Qcd).then(|| QcdBoundary::new(self.bulk.eta_ini));
-        ws.states.clear();
-        ws.states.resize(batch.len() * stride, [0.0; 2]);
+        let steps = p.h.len() * sub;
+        let stride = steps + 1;
+        let (m2, lam) = (self.bulk.m2, p.lambda);
+        let qcd = self.qcd_map();
+        ws.traj.clear();
+        ws.traj
+            .resize(batch.len().div_ceil(LANES) * stride, [[0.0; LANES]; 2]);
         ws.dt.clear();
         ws.jac.clear();
         let mut sum = 0.0;
-        for (i, smp) in batch.iter().enumerate() {
-            let tr = &mut ws.states[i * stride..(i + 1) * stride];
-            let mut s = match &qcd {
-                Some(b) => {
-                    let (s, jac) = b.map(smp.x[0], smp.x[1], lam, p.ads_radius);
-                    ws.jac.push(jac);
-                    s
-                }
-                None => smp.x,
-            };
-            tr[0] = s;
-            for (k, &h) in p.h.iter().enumerate() {
-                for j in 0..sub {
-                    s = self.layer(s, h, lam, deta);
-                    tr[k * sub + j + 1] = s;
-                }
+        for (g, chunk) in batch.chunks(LANES).enumerate() {
+            let tr = &mut ws.traj[g * stride..(g + 1) * stride];
+            let (mut phi, mut pi) = self.group_input(p, qcd.as_ref(), chunk, Some(&mut ws.jac));
+            tr[0] = [phi, pi];
+            self.propagate(&p.h, lam, &mut phi, &mut pi, |t, a, b| tr[t] = [*a, *b]);
+            for (l, smp) in chunk.iter().enumerate() {
+                let (t, slope) = t_and_slope(pi[l]);
+                let diff = t - smp.y;
+                sum += diff.abs();
+                // sign(0) = 0, as torch.abs.
+                let sign = if diff > 0.0 {
+                    1.0
+                } else if diff < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                };
+                ws.dt.push(sign * slope);
             }
-            let (t, slope) = t_and_slope(s[1]);
-            let diff = t - smp.y;
-            sum += diff.abs();
-            // sign(0) = 0, as torch.abs.
-            let sign = if diff > 0.0 {
-                1.0
-            } else if diff < 0.0 {
-                -1.0
-            } else {
-                0.0
-            };
-            ws.dt.push(sign * slope);
         }
         let bsz = batch.len().max(1) as f64;
         let mean_abs = sum / bsz;
         // E = M², dE/dt_i = 2M sign(t_i − y_i)/B.
         let scale = 2.0 * mean_abs / bsz;
-        for i in 0..batch.len() {
-            let gf = scale * ws.dt[i];
-            if gf == 0.0 {
-                continue;
+        // Points far outside the band have t′ = 0 exactly (tanh saturates): no backward pass.
+        ws.active.clear();
+        ws.active
+            .extend((0..batch.len()).filter(|&i| scale * ws.dt[i] != 0.0));
+        ws.contrib.clear();
+        ws.contrib.resize(steps, [[0.0; LANES]; 2]);
+        for chunk in ws.active.chunks(LANES) {
+            // Lanes beyond the chunk re-run its first point with a zero gradient, ignored below.
+            let lane_point = |l: usize| chunk[if l < chunk.len() { l } else { 0 }];
+            let whole_group = (chunk.len() == LANES
+                && chunk[0] % LANES == 0
+                && chunk[LANES - 1] == chunk[0] + LANES - 1)
+                .then_some(chunk[0] / LANES);
+            let mut gphi = [0.0; LANES];
+            let mut gpi: Lanes = std::array::from_fn(|l| {
+                if l < chunk.len() {
+                    scale * ws.dt[chunk[l]]
+                } else {
+                    0.0
+                }
+            });
+            for idx in (0..steps).rev() {
+                let hk = p.h[if sub == 1 { idx } else { idx / sub }];
+                let [phi, pi] = match whole_group {
+                    // The common case (every point of a group active): its stored lanes as they are.
+                    Some(g) => ws.traj[g * stride + idx],
+                    None => {
+                        let at = |l: usize, part: usize| {
+                            let i = lane_point(l);
+                            ws.traj[(i / LANES) * stride + idx][part][i % LANES]
+                        };
+                        [
+                            std::array::from_fn(|l| at(l, 0)),
+                            std::array::from_fn(|l| at(l, 1)),
+                        ]
+                    }
+                };
+                // Adjoint of the layer map: (gφ, gπ) at the output of a (sub-)step → at its input.
+                let c = &mut ws.contrib[idx];
+                for l in 0..LANES {
+                    let phi2 = phi[l] * phi[l];
+                    c[0][l] = gpi[l] * deta * pi[l];
+                    c[1][l] = gpi[l] * deta * phi2 * phi[l];
+                    let new_gphi = gphi[l] + gpi[l] * deta * (m2 + 3.0 * lam * phi2);
+                    let new_gpi = gphi[l] * deta + gpi[l] * (1.0 - deta * hk);
+                    gphi[l] = new_gphi;
+                    gpi[l] = new_gpi;
+                }
             }
-            let tr = &ws.states[i * stride..(i + 1) * stride];
-            // Adjoint of the layer map: (gφ, gπ) at the output of a (sub-)step → at its input.
-            let (mut gphi, mut gpi) = (0.0, gf);
-            for idx in (0..n * sub).rev() {
-                let k = idx / sub;
-                let [phi, pi] = tr[idx];
-                let phi2 = phi * phi;
-                grad.h[k] -= gpi * deta * pi;
-                grad.lambda += gpi * deta * phi2 * phi;
-                let new_gphi = gphi + gpi * deta * (m2 + 3.0 * lam * phi2);
-                let new_gpi = gphi * deta + gpi * (1.0 - deta * p.h[k]);
-                gphi = new_gphi;
-                gpi = new_gpi;
-            }
-            if let Some(jac) = ws.jac.get(i) {
-                grad.lambda += gphi * jac[0][0] + gpi * jac[1][0];
-                grad.ads_radius += gphi * jac[0][1] + gpi * jac[1][1];
+            for (l, &i) in chunk.iter().enumerate() {
+                if sub == 1 {
+                    // The papers' network, without the division by `sub` below.
+                    for (g, c) in grad.h.iter_mut().zip(&ws.contrib).rev() {
+                        *g -= c[0][l];
+                        grad.lambda += c[1][l];
+                    }
+                } else {
+                    for (idx, c) in ws.contrib.iter().enumerate().rev() {
+                        grad.h[idx / sub] -= c[0][l];
+                        grad.lambda += c[1][l];
+                    }
+                }
+                if let Some(jac) = ws.jac.get(i) {
+                    grad.lambda += gphi[l] * jac[0][0] + gpi[l] * jac[1][0];
+                    grad.ads_radius += gphi[l] * jac[0][1] + gpi[l] * jac[1][1];
+                }
             }
         }
         BatchLoss {
@@ -352,6 +516,156 @@ impl Network {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rng::Rng;
+
+    /// The kernel as it was written first, one sample at a time: the batch-major kernel must
+    /// reproduce it bit for bit (that is what keeps the golden run and native = wasm).
+    fn scalar_reference(net: &Network, p: &Params, batch: &[Sample], grad: &mut Params) -> f64 {
+        let n = p.h.len();
+        let (sub, deta) = net.step();
+        let (m2, lam) = (net.bulk.m2, p.lambda);
+        let mut trajs = Vec::new();
+        let mut dts = Vec::new();
+        let mut jacs = Vec::new();
+        let mut sum = 0.0;
+        for smp in batch {
+            let mut s = match net.boundary {
+                Boundary::Qcd => {
+                    let (s, jac) = QcdBoundary::new(net.bulk.eta_ini).map(
+                        smp.x[0],
+                        smp.x[1],
+                        lam,
+                        p.ads_radius,
+                    );
+                    jacs.push(jac);
+                    s
+                }
+                Boundary::Field => smp.x,
+            };
+            let mut tr = vec![s];
+            for &h in &p.h {
+                for _ in 0..sub {
+                    s = net.layer(s, h, lam, deta);
+                    tr.push(s);
+                }
+            }
+            let (t, slope) = t_and_slope(s[1]);
+            let diff = t - smp.y;
+            sum += diff.abs();
+            dts.push(if diff == 0.0 {
+                0.0
+            } else {
+                diff.signum() * slope
+            });
+            trajs.push(tr);
+        }
+        let mean_abs = sum / batch.len() as f64;
+        let scale = 2.0 * mean_abs / batch.len() as f64;
+        for (i, tr) in trajs.iter().enumerate() {
+            let gf = scale * dts[i];
+            if gf == 0.0 {
+                continue;
+            }
+            let (mut gphi, mut gpi) = (0.0, gf);
+            for idx in (0..n * sub).rev() {
+                let k = idx / sub;
+                let [phi, pi] = tr[idx];
+                let phi2 = phi * phi;
+                grad.h[k] -= gpi * deta * pi;
+                grad.lambda += gpi * deta * phi2 * phi;
+                let new_gphi = gphi + gpi * deta * (m2 + 3.0 * lam * phi2);
+                let new_gpi = gphi * deta + gpi * (1.0 - deta * p.h[k]);
+                gphi = new_gphi;
+                gpi = new_gpi;
+            }
+            if let Some(jac) = jacs.get(i) {
+                grad.lambda += gphi * jac[0][0] + gpi * jac[1][0];
+                grad.ads_radius += gphi * jac[0][1] + gpi * jac[1][1];
+            }
+        }
+        mean_abs * mean_abs
+    }
+
+    fn bits(p: &Params) -> Vec<u64> {
+        p.h.iter()
+            .chain([&p.lambda, &p.ads_radius])
+            .map(|v| v.to_bits())
+            .collect()
+    }
+
+    #[test]
+    fn batch_major_kernel_is_bit_identical_to_one_sample_at_a_time() {
+        let mut rng = Rng::new(11, 0);
+        let qcd = Network {
+            bulk: Bulk {
+                d: 4,
+                m2: -3.0,
+                layers: 15,
+                eta_ini: 1.0,
+                eta_fin: 1.0 / 15.0,
+            },
+            boundary: Boundary::Qcd,
+            substeps: 1,
+        };
+        let field = Network {
+            bulk: Bulk {
+                d: 3,
+                m2: -1.0,
+                layers: 10,
+                eta_ini: 1.0,
+                eta_fin: 0.1,
+            },
+            boundary: Boundary::Field,
+            substeps: 1,
+        };
+        let mut cases = 0;
+        for base in [qcd, field] {
+            for substeps in [1, 3] {
+                // Batch sizes around the lane count, a full QCD batch and a ragged one.
+                for size in [1, 3, 4, 5, 100, 103] {
+                    let net = Network {
+                        substeps,
+                        ..base.clone()
+                    };
+                    let n = net.bulk.layers;
+                    let p = Params {
+                        h: (0..n).map(|_| rng.range(-2.0, 6.0)).collect(),
+                        lambda: rng.range(-0.5, 0.5),
+                        ads_radius: rng.range(2.0, 5.0),
+                    };
+                    // Inputs spread so that some points land in the band, some on its slopes.
+                    let batch: Vec<Sample> = (0..size)
+                        .map(|_| Sample {
+                            x: match net.boundary {
+                                Boundary::Qcd => [rng.range(0.0, 0.05), rng.range(0.0, 0.03)],
+                                Boundary::Field => [rng.range(-1.0, 1.0), rng.range(-0.5, 0.5)],
+                            },
+                            y: if rng.uniform() < 0.5 { 0.0 } else { 1.0 },
+                        })
+                        .collect();
+                    let mut want = p.zeros_like();
+                    let loss_want = scalar_reference(&net, &p, &batch, &mut want);
+                    // The dispatched kernel (AVX2 where the CPU has it) and the baseline one.
+                    let mut got = p.zeros_like();
+                    let loss = net
+                        .batch_loss_grad(&p, &batch, &mut got, &mut Workspace::default())
+                        .data_loss;
+                    assert_eq!(loss.to_bits(), loss_want.to_bits(), "{substeps} {size}");
+                    assert_eq!(bits(&got), bits(&want), "substeps {substeps}, batch {size}");
+                    let mut base = p.zeros_like();
+                    net.batch_loss_grad_portable(&p, &batch, &mut base, &mut Workspace::default());
+                    assert_eq!(bits(&base), bits(&want), "baseline kernel, batch {size}");
+                    assert_eq!(
+                        net.batch_loss(&p, &batch).data_loss.to_bits(),
+                        loss_want.to_bits()
+                    );
+                    cases += usize::from(want.h.iter().any(|&g| g != 0.0));
+                }
+            }
+        }
+        // The comparison means something only where gradients flow.
+        assert!(cases >= 16, "only {cases} cases had a non-zero gradient");
+    }
 
     #[test]
     fn t_is_a_band_indicator() {

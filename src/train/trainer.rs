@@ -187,6 +187,32 @@ fn one_f64() -> f64 {
     1.0
 }
 
+/// What a drawing thread needs of a run that trains elsewhere (the page's training worker):
+/// parameters, counters, the recipe's events and the history since epoch `from`. Applied with
+/// [`Trainer::show_snapshot`] to a trainer of the same configuration, it makes that trainer show
+/// (draw, describe, export) exactly the run that trains elsewhere.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Current parameters.
+    pub params: Params,
+    /// Completed epochs.
+    pub epoch: usize,
+    /// Mini-batches done.
+    pub steps: u64,
+    /// Restarts made.
+    pub attempt: u32,
+    /// The run has reached its keep-cut.
+    pub settled: bool,
+    /// Factor on the learning rate.
+    pub lr_scale: f64,
+    /// All the recipe's interventions.
+    pub events: Vec<Event>,
+    /// Where `history` starts (epochs).
+    pub from: usize,
+    /// The history from epoch `from` on.
+    pub history: History,
+}
+
 /// The system's network with the configuration's integrator.
 pub fn network_for(config: &TrainConfig) -> Network {
     let mut n = config.preset.system().network();
@@ -352,6 +378,56 @@ impl Trainer {
                 converged: self.converged_state.clone(),
             }),
         }
+    }
+
+    /// The run as a drawing thread needs it, with the history from epoch `from` on.
+    pub fn snapshot(&self, from: usize) -> Snapshot {
+        let from = from.min(self.history.loss.len());
+        Snapshot {
+            params: self.params.clone(),
+            epoch: self.epoch,
+            steps: self.steps,
+            attempt: self.attempt,
+            settled: self.settled,
+            lr_scale: self.lr_scale,
+            events: self.events.clone(),
+            from,
+            history: History {
+                loss: self.history.loss[from..].to_vec(),
+                lambda: self.history.lambda[from..].to_vec(),
+                ads_radius: self.history.ads_radius[from..].to_vec(),
+            },
+        }
+    }
+
+    /// Show a run trained elsewhere: take its parameters, counters, events and history. A
+    /// snapshot of another shape, or one whose history does not join this one's, changes
+    /// nothing.
+    pub fn show_snapshot(&mut self, s: Snapshot) -> Result<(), String> {
+        let h = &s.history;
+        if s.params.h.len() != self.params.h.len()
+            || s.from > self.history.loss.len()
+            || h.lambda.len() != h.loss.len()
+            || h.ads_radius.len() != h.loss.len()
+        {
+            return Err("snapshot: it does not fit this run".into());
+        }
+        self.params = s.params;
+        self.epoch = s.epoch;
+        self.steps = s.steps;
+        self.attempt = s.attempt;
+        self.settled = s.settled;
+        self.lr_scale = s.lr_scale;
+        self.events = s.events;
+        for (mine, tail) in [
+            (&mut self.history.loss, &s.history.loss),
+            (&mut self.history.lambda, &s.history.lambda),
+            (&mut self.history.ads_radius, &s.history.ads_radius),
+        ] {
+            mine.truncate(s.from);
+            mine.extend_from_slice(tail);
+        }
+        Ok(())
     }
 
     /// Resume a stored session (the data are regenerated from the configuration).
@@ -727,6 +803,43 @@ mod tests {
             assert_eq!(t.steps(), bad_steps + 50);
             assert!(t.full_loss().total().is_finite(), "{preset}");
         }
+    }
+
+    #[test]
+    fn a_trainer_shown_snapshots_shows_the_run_trained_elsewhere() {
+        // The page: a worker trains, the drawing thread's trainer only takes snapshots.
+        let c = small(qcd::ID);
+        let mut worker = Trainer::new(c.clone()).unwrap();
+        let mut view = Trainer::new(c).unwrap();
+        let mut sent = 0;
+        for chunk in [7, 30, 1, 45] {
+            for _ in 0..chunk {
+                worker.step().unwrap();
+            }
+            let snap = worker.snapshot(sent);
+            sent = snap.from + snap.history.loss.len();
+            // Through JSON, as it crosses to the page.
+            let snap: Snapshot =
+                serde_json::from_str(&serde_json::to_string(&snap).unwrap()).unwrap();
+            view.show_snapshot(snap).unwrap();
+        }
+        assert!(worker.epoch() >= 3, "the steps span epochs");
+        assert_eq!(view.params(), worker.params());
+        assert_eq!(view.history(), worker.history());
+        assert_eq!(
+            (view.epoch(), view.steps()),
+            (worker.epoch(), worker.steps())
+        );
+        assert_eq!(view.full_loss(), worker.full_loss());
+        // A restarted run sends its whole (shorter) history from 0.
+        let fresh = Trainer::new(small(qcd::ID)).unwrap();
+        view.show_snapshot(fresh.snapshot(0)).unwrap();
+        assert!(view.history().loss.is_empty() && view.steps() == 0);
+        // A snapshot that does not join (history beyond what the view has) changes nothing.
+        let mut gap = worker.snapshot(2);
+        gap.from = 5;
+        assert!(view.show_snapshot(gap).is_err());
+        assert_eq!(view.steps(), 0);
     }
 
     #[test]

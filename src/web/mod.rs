@@ -12,7 +12,7 @@ use crate::settings::{controls, MAX_METRIC_IN_LINK};
 use crate::systems::custom::{parse_metric_csv, MetricPoint, MAX_ABS_H};
 use crate::systems::{System, SystemId, REGISTRY};
 use crate::train::ensemble::{summarize, RunResult, Summary};
-use crate::train::trainer::Session;
+use crate::train::trainer::{Session, Snapshot};
 use crate::train::{bench_config, Trainer};
 use crate::url_state::{parse_query, to_query, PageState, MAX_DATA_IN_LINK, SPEEDS};
 use plotters::coord::Shift;
@@ -67,6 +67,13 @@ fn perf_ms() -> f64 {
         .ok()
         .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
         .map_or_else(now_ms, |p| p.now())
+}
+
+/// What the training worker posts to the page.
+#[derive(Serialize, serde::Deserialize)]
+struct WorkerSnapshot {
+    trainer: Snapshot,
+    paused_reason: Option<String>,
 }
 
 /// The page's training session.
@@ -259,6 +266,32 @@ impl App {
         self.steps_window.push((now, self.trainer.steps()));
         self.steps_window.retain(|&(t, _)| now - t <= 2000.0);
         done
+    }
+
+    /// Whether a divergence paused the run (the training loop stops on it).
+    pub fn paused(&self) -> bool {
+        self.paused_reason.is_some()
+    }
+
+    /// The run for the page's drawing thread (this `App` trains in the worker):
+    /// `{trainer, paused_reason}`, the history from epoch `from` on.
+    pub fn snapshot(&self, from: usize) -> JsValue {
+        to_js(&WorkerSnapshot {
+            trainer: self.trainer.snapshot(from),
+            paused_reason: self.paused_reason.clone(),
+        })
+    }
+
+    /// Show the run another `App` trains (a [`App::snapshot`] of the same configuration): this
+    /// one draws, describes and exports it. A snapshot that does not fit changes nothing.
+    pub fn show(&mut self, snapshot: JsValue) -> Result<(), JsError> {
+        let s: WorkerSnapshot = serde_wasm_bindgen::from_value(snapshot).map_err(js_err)?;
+        self.trainer.show_snapshot(s.trainer).map_err(js_err)?;
+        self.paused_reason = s.paused_reason;
+        let now = perf_ms();
+        self.steps_window.push((now, self.trainer.steps()));
+        self.steps_window.retain(|&(t, _)| now - t <= 2000.0);
+        Ok(())
     }
 
     /// Counters and parameters: epoch, steps, batches_per_second, loss (last epoch mean),
