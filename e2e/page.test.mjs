@@ -521,6 +521,82 @@ check('embedded cross-origin in a sandboxed 800×600 iframe: chosen panels fit u
   await alone.context().close();
 });
 
+check('the tour (tour=1) walks through every step beside its panel, keeps the controls usable, closes with Esc', async () => {
+  const p = await newPage('preset=qcd&seed=1&play=0&tour=1');
+  await p.waitForSelector('#tour:not([hidden])');
+  assert(await p.evaluate(() => document.activeElement.id === 'tour-title'), 'focus moves into the tour');
+  assert(await p.evaluate(() => document.getElementById('tour-open').classList.contains('new')), 'a new visitor sees the dot');
+  const seen = [];
+  for (;;) {
+    const r = await p.evaluate(() => {
+      const target = document.querySelector('.tour-target');
+      const box = document.getElementById('tour').getBoundingClientRect();
+      return { count: document.getElementById('tour-count').textContent, title: document.getElementById('tour-title').textContent, target: target ? (target.dataset.chart || target.id || target.className) : null, inside: box.left >= 0 && box.right <= document.documentElement.clientWidth };
+    });
+    assert(r.target, `step ${r.count} points at nothing`);
+    assert(r.inside, `step ${r.count}: the dialog leaves the page`);
+    seen.push(`${r.count} ${r.title} → ${r.target}`);
+    if (seen.length === 3) {
+      // The run goes on under the tour: Play works while it is open.
+      await p.click('#play');
+      await p.waitForFunction(() => window.adsdl.status().steps > 0, null, { timeout: 10000 });
+      await p.click('#play');
+      await p.screenshot({ path: join(shots, 'tour-step.png') });
+    }
+    const [at, total] = r.count.split(' / ').map(Number);
+    if (at === total) break;
+    await p.click('#tour-next');
+  }
+  measurements.tour_steps = seen;
+  assert(seen.length >= 6 && seen.length <= 8, `${seen.length} steps: ${seen.join('; ')}`);
+  await p.click('#tour-back');
+  assert((await p.evaluate(() => window.adsdl.tour().step)) === seen.length - 2, 'Back goes back');
+  await p.keyboard.press('Escape');
+  const after = await p.evaluate(() => ({ open: window.adsdl.tour().open, focus: document.activeElement.id, seen: localStorage.getItem('adsdl-tour-seen'), url: location.search }));
+  assert(!after.open && after.focus === 'play' && after.seen === '1', JSON.stringify(after));
+  assert(!after.url.includes('tour=1'), `the link still opens the tour: ${after.url}`);
+  // Seen: no dot on the button next time; the button opens it again.
+  // The same browser again (its localStorage), without tour=1.
+  const again = p;
+  await again.goto(`${base}?preset=qcd&seed=1&play=0`);
+  await again.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
+  assert(!(await again.evaluate(() => window.adsdl.tour().open)), 'no tour without tour=1');
+  assert(!(await again.evaluate(() => document.getElementById('tour-open').classList.contains('new'))), 'remembered as seen');
+  await again.click('#tour-open');
+  assert((await again.evaluate(() => window.adsdl.tour().open)), 'the button opens the tour');
+  await again.click('#tour-close');
+  assert(await again.evaluate(() => document.activeElement.id === 'tour-open'), 'focus returns to the button');
+  await p.context().close();
+});
+
+check('Record: a 3-second clip of two panels downloads as a non-empty WebM; Pause stops a recording', async () => {
+  const p = await newPage('preset=qcd&seed=1&play=0');
+  await p.click('#record');
+  await p.selectOption('#record-length', '3');
+  const t0 = Date.now();
+  const [dl] = await Promise.all([p.waitForEvent('download', { timeout: 20000 }), p.click('#record-start')]);
+  const seconds = (Date.now() - t0) / 1000;
+  assert(await p.evaluate(() => window.adsdl.status().steps > 0), 'recording plays the run');
+  const file = join(shots, 'clip.webm');
+  await dl.saveAs(file);
+  const bytes = readFileSync(file);
+  measurements.clip_bytes = bytes.length;
+  assert(dl.suggestedFilename().match(/^adsdl-qcd-seed1-epoch\d+-metric\+data\.webm$/), dl.suggestedFilename());
+  assert(bytes.length > 10000 && bytes.readUInt32BE(0) === 0x1a45dfa3, `${bytes.length} bytes, header ${bytes.subarray(0, 4).toString('hex')}`);
+  assert(seconds >= 2.5 && seconds < 10, `stopped after ${seconds} s`);
+  // A longer one ends on Pause, with the indicator shown meanwhile.
+  await p.selectOption('#record-length', '30');
+  const [dl2] = await Promise.all([p.waitForEvent('download', { timeout: 20000 }), (async () => {
+    await p.click('#record-start');
+    await p.waitForTimeout(1200);
+    assert(await p.isVisible('#rec-indicator'), 'indicator while recording');
+    await p.click('#play');
+  })()]);
+  assert(!(await p.isVisible('#rec-indicator')), 'indicator gone');
+  assert(dl2.suggestedFilename().endsWith('.webm'), 'second clip');
+  await p.context().close();
+});
+
 check('works offline after one visit (service worker, content-hashed cache)', async () => {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const p = await context.newPage();
@@ -615,7 +691,7 @@ check('in-page QCD epoch time is close to native', async () => {
 });
 
 check('wasm + JS are small (gzipped)', async () => {
-  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js'];
+  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js', 'dist/tour.js', 'dist/recorder.js'];
   const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
   measurements.gzipped_wasm_js_bytes = bytes;
   assert(bytes < 400 * 1024, `${bytes} bytes`);

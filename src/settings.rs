@@ -299,6 +299,16 @@ pub const SETTINGS: &[Setting] = &[
         on_resume: OnResume::Apply,
     },
     Setting {
+        key: "tour",
+        flag: None,
+        path: "tour",
+        label: "",
+        help: "1: open the guided tour",
+        kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
         key: "panels",
         flag: None,
         path: "panels",

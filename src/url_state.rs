@@ -21,6 +21,9 @@ pub struct PageState {
     pub embed: bool,
     /// Presentation mode: large type.
     pub present: bool,
+    /// Open the guided tour.
+    #[serde(default)]
+    pub tour: bool,
     /// Start training on load (unless the user prefers reduced motion).
     pub autoplay: bool,
     /// The charts an embedded view shows (the full page shows all of the system's).
@@ -35,6 +38,7 @@ impl PageState {
             speed: SPEEDS.len() - 1,
             embed: false,
             present: false,
+            tour: false,
             autoplay: true,
             panels: vec![ChartKind::Metric, ChartKind::Data],
         }

@@ -575,3 +575,27 @@ fn an_unconverged_run_says_so_and_exits_non_zero() {
         stderr(&o)
     );
 }
+
+#[test]
+fn spectrum_says_which_directions_the_data_set() {
+    // The Table II metric with P2's couplings: the spectrum of what the lattice data see.
+    let model = tmp("table2-spectrum.json");
+    let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
+    let doc = serde_json::json!({"format": "adsdl-model", "version": 1, "preset": "qcd", "d": 4, "m2": -3, "layers": 15,
+        "eta_ini": 1, "eta_fin": 1.0 / 15.0, "h": h, "lambda": TABLE_II_LAMBDA.0, "ads_radius": TABLE_II_L.0});
+    std::fs::write(&model, doc.to_string()).unwrap();
+    let m = model.to_str().unwrap();
+    let o = adsdl(&["spectrum", "--model", m, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let dirs = r["directions"].as_array().unwrap();
+    assert_eq!(dirs.len(), 17, "h0..h14, lambda, L");
+    let g: Vec<f64> = dirs.iter().map(|d| d["data"].as_f64().unwrap()).collect();
+    assert!(g.windows(2).all(|w| w[0] >= w[1]), "{g:?}");
+    assert!(g[0] > 0.0 && g[0] > 1e6 * g[8].abs(), "{g:?}");
+    let o = adsdl(&["spectrum", "--model", m]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("directions are set by the data"), "{text}");
+    let o = adsdl(&["spectrum", "--model", "/no/such/model.json"]);
+    assert!(!o.status.success() && stderr(&o).contains("/no/such/model.json"));
+}

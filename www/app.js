@@ -2,6 +2,8 @@
 // happen in Rust (pkg/adsdl.js); this module only wires the DOM to it.
 import init, { App, ensemble_report, draw_ensemble } from './pkg/adsdl.js';
 import { trainingLoop } from './trainer-loop.js';
+import { createTour, tourSeen } from './tour.js';
+import { createRecorder, recordingUnsupported } from './recorder.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
@@ -243,6 +245,8 @@ function change(key, value) {
 function setPlaying(on) {
   if (on !== playing) engine.post({ type: 'play', on });
   playing = on;
+  // A clip records training: Pause ends it.
+  if (!on && recorder) recorder.stop();
   $('play').textContent = on ? '❚❚ Pause' : '▶ Play';
   $('play').setAttribute('aria-pressed', String(on));
 }
@@ -484,6 +488,7 @@ function restoreSaved() {
 function frame(now) {
   const s = status();
   redraw(now);
+  if (recorder) recorder.frame(now);
   describeCharts(now);
   updateCounters(s);
   requestAnimationFrame(frame);
@@ -607,6 +612,77 @@ function bindMetricDrag() {
   canvas.addEventListener('pointercancel', end);
 }
 
+// The guided tour (also `tour=1` in the link); the button carries a dot until it has been seen.
+let tour = null;
+function bindTour() {
+  tour = createTour({
+    onClose: () => {
+      $('tour-open').classList.remove('new');
+      if (state().tour) change('tour', '0');
+    },
+  });
+  $('tour-open').classList.toggle('new', !tourSeen());
+  $('tour-open').addEventListener('click', (e) => (tour.isOpen() ? tour.close() : tour.open(e.currentTarget)));
+}
+
+// Recording a clip of the chosen panels.
+let recorder = null;
+function fillRecordPanels() {
+  const box = $('record-panels');
+  const legend = box.querySelector('legend');
+  const visible = app.charts().map(({ name }) => name).filter((n) => !$(`chart-${n}`).closest('figure').hidden);
+  box.replaceChildren(legend, ...visible.map((name, k) => {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.value = name;
+    input.checked = k < 2;
+    label.append(input, ` ${name}`);
+    return label;
+  }));
+}
+
+function bindRecorder() {
+  const why = recordingUnsupported();
+  if (why) {
+    $('record').disabled = true;
+    $('record').title = why;
+    $('record-msg').textContent = why;
+    return;
+  }
+  recorder = createRecorder({
+    onTick: (t, total) => {
+      const mmss = (x) => `${Math.floor(x / 60)}:${String(Math.floor(x % 60)).padStart(2, '0')}`;
+      $('rec-indicator').textContent = `● REC ${mmss(t)} / ${mmss(total)}`;
+    },
+    onDone: (blob, name) => {
+      $('rec-indicator').hidden = true;
+      $('record-start').disabled = false;
+      $('record-msg').textContent = `Recorded ${(blob.size / 1e6).toFixed(1)} MB: ${name}`;
+      download(name, blob);
+    },
+  });
+  $('record').addEventListener('click', () => {
+    const box = $('record-box');
+    box.hidden = !box.hidden;
+    $('record').setAttribute('aria-expanded', String(!box.hidden));
+    if (!box.hidden) fillRecordPanels();
+  });
+  $('record-start').addEventListener('click', () => {
+    const names = [...document.querySelectorAll('#record-panels input:checked')].map((i) => i.value);
+    if (!names.length) {
+      $('record-msg').textContent = 'Choose at least one panel.';
+      return;
+    }
+    const seconds = Number($('record-length').value);
+    recorder.start(names.map((n) => $(`chart-${n}`)), seconds, `${baseName()}-${names.join('+')}.webm`);
+    $('record-start').disabled = true;
+    $('rec-indicator').hidden = false;
+    $('record-msg').textContent = 'Recording… Pause stops it.';
+    setPlaying(true);
+  });
+}
+
 function bind() {
   $('play').addEventListener('click', () => setPlaying(!playing));
   $('step').addEventListener('click', stepOnce);
@@ -723,6 +799,8 @@ function bind() {
     }
   });
   bindMetricDrag();
+  bindTour();
+  bindRecorder();
   $('data-reset').addEventListener('click', () => {
     both('clear_data');
     syncControls();
@@ -733,7 +811,7 @@ function bind() {
   });
   window.addEventListener('pagehide', save);
   document.addEventListener('keydown', (e) => {
-    if (e.target.closest('input, select, textarea') || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.closest('input, select, textarea, .tour') || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === ' ') {
       e.preventDefault();
       setPlaying(!playing);
@@ -742,6 +820,8 @@ function bind() {
       stepOnce();
     } else if (e.key === 'r' || e.key === 'R') {
       resetRun();
+    } else if (e.key === 'Escape' && tour && tour.isOpen()) {
+      tour.close();
     } else if (e.key === 'Escape' && document.body.classList.contains('present')) {
       togglePresent();
     }
@@ -803,6 +883,7 @@ async function main() {
     state,
     fullLoss: () => app.full_loss(),
     losses: () => Array.from(app.losses()),
+    history: () => app.history(),
     exportModel: () => app.export_model(),
     bench: (epochs) => App.bench(epochs),
     firstFrameMs: () => firstFrame.ms,
@@ -814,13 +895,16 @@ async function main() {
     idle: () => request({ type: 'ping' }),
     engine: () => ({ kind: engine.kind, snapshots: engine.snapshots }),
     memoryBytes: () => App.memory_bytes(),
+    trainingMemoryBytes: () => request({ type: 'memory' }),
     observables: () => app.observables(),
     referencePoints: () => app.reference_points(),
     metricGeometry: () => app.metric_geometry(),
     publishedCouplings: () => app.published_couplings(),
     ensemble: () => ensemble.report,
+    tour: () => ({ open: tour.isOpen(), step: tour.step() }),
   };
   requestAnimationFrame(frame);
+  if (state().tour && !state().embed) requestAnimationFrame(() => tour.open($('play')));
   registerOffline();
 }
 

@@ -113,6 +113,12 @@ fn cli() -> Command {
                 .arg(value("epochs", "epochs to time (default 30)")),
         )
         .subcommand(
+            Command::new("spectrum")
+                .about("what the data determine: eigen-directions of the Gauss-Newton matrix of a model's training points, against the regulariser's curvature")
+                .arg(value("model", "the model file").required(true))
+                .arg(switch("json", "print JSON")),
+        )
+        .subcommand(
             Command::new("charts")
                 .about("the page's charts of a model as SVG")
                 .arg(value("model", "the model file").required(true))
@@ -743,6 +749,67 @@ fn cmd_charts(flags: &Flags) -> Result<(), String> {
     Ok(())
 }
 
+fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
+    let path: String = flags.get("model")?.ok_or("--model is required")?;
+    let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    let t = m.resume()?;
+    let s = adsdl::observables::determined::spectrum(
+        t.network(),
+        t.params(),
+        t.data(),
+        t.regularizer(),
+        t.system().train_couplings(),
+    );
+    if flags.has("json") {
+        out!("{}", serde_json::to_string_pretty(&s).expect("json"));
+        return Ok(());
+    }
+    out!(
+        "Gauss-Newton matrix G = (1/N) sum_i grad t_i grad t_i^T over the {} training points ({} move at all), in ({}); docs/physics.md §6.",
+        s.points,
+        s.active_points,
+        s.names.join(", ")
+    );
+    out!(
+        "{:>3}  {:>10}  {:>10}  {:>10}  {:<11}  largest components",
+        "#",
+        "g_v",
+        "step",
+        "reg vHv",
+        "set by"
+    );
+    for (k, d) in s.directions.iter().enumerate() {
+        let mut comp: Vec<(usize, f64)> = d.vector.iter().copied().enumerate().collect();
+        comp.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let parts: Vec<String> = comp
+            .iter()
+            .take(3)
+            .map(|(i, v)| format!("{:+.2} {}", v, s.names[*i]))
+            .collect();
+        out!(
+            "{:>3}  {:>10.3e}  {:>10.3e}  {:>10.3e}  {:<11}  {}",
+            k + 1,
+            d.data,
+            d.resolution(),
+            d.regularizer,
+            if d.set_by_data() {
+                "data"
+            } else {
+                "regulariser"
+            },
+            parts.join(", ")
+        );
+    }
+    out!(
+        "step: how far along the direction the outputs t change by {} (RMS). {} of {} directions are set by the data (step < {}); the regulariser chooses the rest.",
+        adsdl::observables::determined::RESOLUTION_T,
+        s.set_by_data(),
+        s.directions.len(),
+        adsdl::observables::determined::DETERMINED_STEP
+    );
+    Ok(())
+}
+
 fn cmd_observables(flags: &Flags) -> Result<(), String> {
     use adsdl::observables::reconstruct::{GChoice, Placement};
     use adsdl::observables::{observe, Options, P2_HORIZON_MATCH};
@@ -914,6 +981,7 @@ fn run(name: &str, m: &ArgMatches) -> Result<(), String> {
         "charts" => cmd_charts(&flags),
         "serve" => cmd_serve(&flags),
         "observables" => cmd_observables(&flags),
+        "spectrum" => cmd_spectrum(&flags),
         "settings" => cmd_settings(&flags),
         other => unreachable!("clap knows every subcommand, not '{other}'"),
     }

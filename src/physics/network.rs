@@ -275,6 +275,48 @@ impl Network {
         (sub, self.bulk.deta() / sub as f64)
     }
 
+    /// One point's output t(F) and its exact gradient with respect to (h_0 … h_{N−1}, λ, L), by
+    /// reverse mode through the layers and the boundary map (L's entry is 0 without the QCD map).
+    /// The per-point Jacobian behind [`crate::observables::determined`].
+    pub fn point_gradient(&self, p: &Params, x: [f64; 2]) -> (f64, Vec<f64>) {
+        let n = p.h.len();
+        let (sub, deta) = self.step();
+        let (m2, lam) = (self.bulk.m2, p.lambda);
+        let (mut s, jac) = match self.qcd_map() {
+            Some(b) => {
+                let (s, j) = b.map(x[0], x[1], lam, p.ads_radius);
+                (s, Some(j))
+            }
+            None => (x, None),
+        };
+        let mut tr = Vec::with_capacity(n * sub + 1);
+        tr.push(s);
+        for &h in &p.h {
+            for _ in 0..sub {
+                s = self.layer(s, h, lam, deta);
+                tr.push(s);
+            }
+        }
+        let (t, slope) = t_and_slope(s[1]);
+        let mut g = vec![0.0; n + 2];
+        let (mut gphi, mut gpi) = (0.0, slope);
+        for idx in (0..n * sub).rev() {
+            let k = idx / sub;
+            let [phi, pi] = tr[idx];
+            let phi2 = phi * phi;
+            g[k] -= gpi * deta * pi;
+            g[n] += gpi * deta * phi2 * phi;
+            let new_gphi = gphi + gpi * deta * (m2 + 3.0 * lam * phi2);
+            gpi = gphi * deta + gpi * (1.0 - deta * p.h[k]);
+            gphi = new_gphi;
+        }
+        if let Some(j) = jac {
+            g[n] += gphi * j[0][0] + gpi * j[1][0];
+            g[n + 1] += gphi * j[0][1] + gpi * j[1][1];
+        }
+        (t, g)
+    }
+
     /// Explicit Euler through every layer for [`LANES`] samples at once; `record(t, φ, π)` sees
     /// the state after each step t = 1 … N·S. The arithmetic is [`Network::layer`]'s, lane by lane.
     #[inline(always)]

@@ -581,6 +581,7 @@ impl App {
             "steps_per_frame": SPEEDS[self.state.speed],
             "embed": self.state.embed,
             "present": self.state.present,
+            "tour": self.state.tour,
             "autoplay": self.state.autoplay,
             "panels": self.state.panels,
             "learns_couplings": sys.train_couplings(),
@@ -687,6 +688,11 @@ impl App {
     /// Bytes of WebAssembly linear memory (for the soak benchmark: it must not keep growing).
     pub fn memory_bytes() -> f64 {
         (core::arch::wasm32::memory_size(0) * 65536) as f64
+    }
+
+    /// The per-epoch history `{loss, lambda, ads_radius}` (for the benchmark and the tests).
+    pub fn history(&self) -> JsValue {
+        to_js(self.trainer.history())
     }
 
     /// Per-epoch mean losses so far (for tests and the page's own checks).
