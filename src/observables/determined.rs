@@ -80,19 +80,14 @@ pub fn spectrum(
             continue;
         }
         active += 1;
-        for i in 0..dim {
-            for j in 0..=i {
-                g[i][j] += v[i] * v[j];
+        for (row, vi) in g.iter_mut().zip(v) {
+            for (x, vj) in row.iter_mut().zip(v) {
+                *x += vi * vj;
             }
         }
     }
     let scale = 1.0 / data.len().max(1) as f64;
-    for i in 0..dim {
-        for j in 0..=i {
-            g[i][j] *= scale;
-            g[j][i] = g[i][j];
-        }
-    }
+    g.iter_mut().flatten().for_each(|x| *x *= scale);
     let h_reg = regularizer_hessian(net, p, reg, dim);
     let (values, vectors) = symmetric_eigen(g);
     let mut directions: Vec<Direction> = values
@@ -148,22 +143,24 @@ fn regularizer_hessian(net: &Network, p: &Params, reg: &Regularizer, dim: usize)
         }
         q
     };
-    let mut h = vec![vec![0.0; dim]; dim];
-    for j in 0..dim {
-        let (a, b) = (grad_at(&moved(j, step)), grad_at(&moved(j, -step)));
-        for i in 0..dim {
-            h[i][j] = (a[i] - b[i]) / (2.0 * step);
-        }
-    }
-    // Symmetrise away the differences' rounding.
-    for i in 0..dim {
-        for j in 0..i {
-            let m = 0.5 * (h[i][j] + h[j][i]);
-            h[i][j] = m;
-            h[j][i] = m;
-        }
-    }
-    h
+    // Column j: the change of the gradient along parameter j.
+    let columns: Vec<Vec<f64>> = (0..dim)
+        .map(|j| {
+            let (a, b) = (grad_at(&moved(j, step)), grad_at(&moved(j, -step)));
+            a.iter()
+                .zip(&b)
+                .map(|(x, y)| (x - y) / (2.0 * step))
+                .collect()
+        })
+        .collect();
+    // Symmetrised: the differences' rounding leaves H_ij and H_ji a few ulps apart.
+    (0..dim)
+        .map(|i| {
+            (0..dim)
+                .map(|j| 0.5 * (columns[j][i] + columns[i][j]))
+                .collect()
+        })
+        .collect()
 }
 
 /// Eigenvalues and unit eigenvectors of a symmetric matrix (cyclic Jacobi rotations; the
@@ -196,10 +193,9 @@ pub fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
                     row[p] = c * x - s * y;
                     row[q] = s * x + c * y;
                 }
-                for k in 0..n {
-                    let (x, y) = (a[p][k], a[q][k]);
-                    a[p][k] = c * x - s * y;
-                    a[q][k] = s * x + c * y;
+                let (upper, lower) = a.split_at_mut(q);
+                for (x, y) in upper[p].iter_mut().zip(lower[0].iter_mut()) {
+                    (*x, *y) = (c * *x - s * *y, s * *x + c * *y);
                 }
                 for row in v.iter_mut() {
                     let (x, y) = (row[p], row[q]);
@@ -215,6 +211,8 @@ pub fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
 }
 
 #[cfg(test)]
+// Matrix entries and parameter indices read clearest by index here.
+#[allow(clippy::needless_range_loop)]
 mod tests {
     use super::*;
     use crate::rng::Rng;
