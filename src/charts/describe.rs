@@ -14,6 +14,7 @@ pub fn describe(kind: ChartKind, t: &Trainer, report: Option<&Report>) -> String
         ChartKind::Data => data(t),
         ChartKind::Loss => loss(t),
         ChartKind::Couplings => couplings(t),
+        ChartKind::Spectrum => spectrum(t),
         ChartKind::Fg => match report {
             Some(r) => match r.f_peak {
                 Some((eta, _)) => format!(
@@ -111,6 +112,32 @@ fn couplings(t: &Trainer) -> String {
     format!(
         "The AdS radius L is {:.2} GeV⁻¹ and the coupling λ is {:.4}{published}.",
         p.ads_radius, p.lambda
+    )
+}
+
+fn spectrum(t: &Trainer) -> String {
+    let s = crate::charts::spectrum_of(t);
+    let set: Vec<String> = s
+        .directions
+        .iter()
+        .filter(|d| d.set_by_data())
+        .map(|d| {
+            let mut comp: Vec<(usize, f64)> = d.vector.iter().copied().enumerate().collect();
+            comp.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+            let lead: Vec<String> = comp
+                .iter()
+                .take(2)
+                .map(|&(i, v)| format!("{:+.2} {}", v, s.names[i]))
+                .collect();
+            format!("{} (to ±{:.1e})", lead.join(", "), d.resolution())
+        })
+        .collect();
+    format!(
+        "The data set {} of {} directions of the parameters: {}. The regulariser chooses the other {}.",
+        set.len(),
+        s.directions.len(),
+        if set.is_empty() { "none yet".into() } else { set.join("; ") },
+        s.directions.len() - set.len()
     )
 }
 

@@ -25,17 +25,20 @@ pub enum ChartKind {
     Fg,
     /// The quark–antiquark potential.
     Potential,
+    /// What the data determine: the spectrum of the points' Gauss–Newton matrix.
+    Spectrum,
 }
 
 impl ChartKind {
     /// Every chart.
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::Metric,
         ChartKind::Data,
         ChartKind::Loss,
         ChartKind::Couplings,
         ChartKind::Fg,
         ChartKind::Potential,
+        ChartKind::Spectrum,
     ];
 
     /// Its name (element ids `chart-NAME`, file names).
@@ -47,6 +50,7 @@ impl ChartKind {
             ChartKind::Couplings => "couplings",
             ChartKind::Fg => "fg",
             ChartKind::Potential => "potential",
+            ChartKind::Spectrum => "spectrum",
         }
     }
 
@@ -58,6 +62,8 @@ impl ChartKind {
             ChartKind::Loss | ChartKind::Couplings => 200.0,
             ChartKind::Data => 400.0,
             ChartKind::Fg | ChartKind::Potential => 1500.0,
+            // A pass over every training point with its gradient.
+            ChartKind::Spectrum => 3000.0,
         }
     }
 
@@ -624,6 +630,7 @@ pub fn draw_chart<DB: DrawingBackend>(
         ChartKind::Data => draw_data(root, t, th).map(|_| None),
         ChartKind::Loss => draw_loss(root, t, th).map(|_| None),
         ChartKind::Couplings => draw_couplings(root, t, th).map(|_| None),
+        ChartKind::Spectrum => draw_spectrum(root, &spectrum_of(t), th).map(|_| None),
         ChartKind::Fg | ChartKind::Potential => {
             return Err(format!("'{}' is drawn from observables", kind.name()))
         }
@@ -746,6 +753,72 @@ pub fn draw_potential<DB: DrawingBackend>(
     chart.draw_series(LineSeries::new(
         pts.into_iter().filter(|p| p.1 >= 1.1 * lo),
         ac.stroke_width(th.px(2.0)),
+    ))?;
+    Ok(())
+}
+
+/// The spectrum of what the data determine for a trainer's current parameters and training set.
+pub fn spectrum_of(t: &Trainer) -> crate::observables::determined::Spectrum {
+    crate::observables::determined::spectrum(
+        t.network(),
+        t.params(),
+        t.data(),
+        t.regularizer(),
+        t.system().train_couplings(),
+    )
+}
+
+/// What the data determine (docs/physics.md §6): for each eigen-direction of G, largest first,
+/// the step along it that moves the points' outputs by 0.1 (log scale); below one unit of h the
+/// data set the direction, above it the regulariser chooses it.
+pub fn draw_spectrum<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    s: &crate::observables::determined::Spectrum,
+    th: &Theme,
+) -> DrawResult<DB> {
+    use crate::observables::determined::DETERMINED_STEP;
+    root.fill(&th.bg)?;
+    // Steps beyond 10⁶ (or an eigenvalue at rounding level) are drawn at the top.
+    const TOP: f64 = 6.0;
+    let by_data = s.set_by_data();
+    let n = s.directions.len();
+    let area = frame(
+        root,
+        th,
+        "what the data determine",
+        &[
+            (
+                format!("set by the data ({by_data})"),
+                Key::Patch(th.accent),
+            ),
+            (
+                format!("chosen by the regulariser ({})", n - by_data),
+                Key::Patch(th.negative),
+            ),
+        ],
+    )?;
+    let mut chart = builder(&area, th).build_cartesian_2d(0.5..(n as f64 + 0.5), -4.0..TOP)?;
+    mesh(
+        &mut chart,
+        th,
+        "direction (largest eigenvalue first)",
+        "step to move t by 0.1",
+        true,
+    )?;
+    chart.draw_series(s.directions.iter().enumerate().map(|(k, d)| {
+        let y = d.resolution().log10().clamp(-4.0, TOP);
+        let x = (k + 1) as f64;
+        let colour = if d.set_by_data() {
+            th.accent
+        } else {
+            th.negative
+        };
+        Rectangle::new([(x - 0.35, -4.0), (x + 0.35, y)], colour.filled())
+    }))?;
+    let line = DETERMINED_STEP.log10();
+    chart.draw_series(LineSeries::new(
+        vec![(0.5, line), (n as f64 + 0.5, line)],
+        th.fg.stroke_width(th.px(1.0)),
     ))?;
     Ok(())
 }

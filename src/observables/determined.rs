@@ -80,14 +80,21 @@ pub fn spectrum(
             continue;
         }
         active += 1;
-        for (row, vi) in g.iter_mut().zip(v) {
-            for (x, vj) in row.iter_mut().zip(v) {
+        // The lower triangle only (G is symmetric): half the work of the page's redraw.
+        for (i, (row, vi)) in g.iter_mut().zip(v).enumerate() {
+            for (x, vj) in row[..=i].iter_mut().zip(v) {
                 *x += vi * vj;
             }
         }
     }
     let scale = 1.0 / data.len().max(1) as f64;
-    g.iter_mut().flatten().for_each(|x| *x *= scale);
+    let g: Vec<Vec<f64>> = (0..dim)
+        .map(|i| {
+            (0..dim)
+                .map(|j| scale * if j <= i { g[i][j] } else { g[j][i] })
+                .collect()
+        })
+        .collect();
     let h_reg = regularizer_hessian(net, p, reg, dim);
     let (values, vectors) = symmetric_eigen(g);
     let mut directions: Vec<Direction> = values

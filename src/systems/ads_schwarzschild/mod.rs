@@ -167,7 +167,12 @@ impl System for AdsSchwarzschild {
         )
     }
     fn charts(&self) -> &'static [ChartKind] {
-        &[ChartKind::Metric, ChartKind::Data, ChartKind::Loss]
+        &[
+            ChartKind::Metric,
+            ChartKind::Data,
+            ChartKind::Loss,
+            ChartKind::Spectrum,
+        ]
     }
 }
 

@@ -243,7 +243,12 @@ impl System for Custom {
         field_plane("data: boundary field values (your metric)", Vec::new(), "")
     }
     fn charts(&self) -> &'static [ChartKind] {
-        &[ChartKind::Metric, ChartKind::Data, ChartKind::Loss]
+        &[
+            ChartKind::Metric,
+            ChartKind::Data,
+            ChartKind::Loss,
+            ChartKind::Spectrum,
+        ]
     }
     fn accepts_metric(&self) -> bool {
         true
