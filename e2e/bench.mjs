@@ -105,6 +105,9 @@ async function playToMetric(rate, mode, seed) {
   }
   const seconds = (Date.now() - t0) / 1000;
   const engine = await page.evaluate(() => window.adsdl.engine());
+  // The frame budget: per chart, ms per second of wall time spent drawing it, and its longest draw.
+  const cost = await page.evaluate(() => window.adsdl.drawCost());
+  const split = Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, { ms_per_s: +(v.ms / seconds).toFixed(1), max_ms: +v.max.toFixed(1) }]));
   // The first epoch that met the criterion (the page may show it a little later).
   const h = await page.evaluate(() => window.adsdl.history());
   const first = h.loss.findIndex((l, k) => l < 0.1 && h.ads_radius[k] >= 3.2 && h.ads_radius[k] <= 4.4);
@@ -113,6 +116,7 @@ async function playToMetric(rate, mode, seed) {
     rate, mode, seed, reached: reached(s), seconds, epochs: s.epoch, first_epoch: first < 0 ? null : first + 1, attempt: s.attempt, loss: s.loss, L: s.ads_radius,
     page_ms_per_epoch: +((1000 * seconds) / Math.max(1, s.epoch)).toFixed(2),
     frame_ms_median: frames ? Math.round(frames[30]) : null,
+    draw: split,
     engine: engine.kind,
   };
 }

@@ -169,6 +169,20 @@ check('without Web Workers the page trains on its own thread', async () => {
   await p.context().close();
 });
 
+check('charts out of sight are not redrawn until they come into view (a phone)', async () => {
+  const p = await newPage('preset=qcd&seed=1', { width: 360, height: 740, mobile: true });
+  await p.waitForFunction(() => window.adsdl.status().epoch >= 20, null, { timeout: 30000 });
+  await p.waitForTimeout(1500);
+  const before = await p.evaluate(() => JSON.parse(JSON.stringify(window.adsdl.drawCost())));
+  await p.waitForTimeout(1500);
+  const mid = await p.evaluate(() => JSON.parse(JSON.stringify(window.adsdl.drawCost())));
+  assert(mid.metric.draws > before.metric.draws + 5, `metric on screen: ${before.metric.draws} → ${mid.metric.draws}`);
+  assert(mid.spectrum.draws === before.spectrum.draws, `spectrum out of sight was drawn: ${before.spectrum.draws} → ${mid.spectrum.draws}`);
+  await p.evaluate(() => document.getElementById('chart-spectrum').scrollIntoView());
+  await p.waitForFunction((n) => window.adsdl.drawCost().spectrum.draws > n, mid.spectrum.draws, { timeout: 5000 });
+  await p.context().close();
+});
+
 check('every chart canvas has drawn pixels', async () => {
   const px = await drawnPixels(page);
   for (const id of ['chart-metric', 'chart-data', 'chart-loss', 'chart-couplings']) {

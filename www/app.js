@@ -18,6 +18,17 @@ let playing = false;
 let resumeWhenVisible = false;
 let lastSteps = -1;
 const lastDraw = {};
+// Where the page's frames go: draws, total and longest milliseconds per chart (the benchmark reads it).
+const drawCost = {};
+const offScreen = new Set();
+// Charts that skipped a draw while out of sight.
+const stale = new Set();
+const visibility = new IntersectionObserver((entries) => {
+  for (const e of entries) {
+    if (e.isIntersecting) offScreen.delete(e.target);
+    else offScreen.add(e.target);
+  }
+});
 let forceDraw = true;
 // The recipe's interventions already shown (a new one replaces the message line).
 const shownEvents = { count: 0 };
@@ -288,14 +299,27 @@ function redraw(now) {
   const changed = steps !== lastSteps;
   for (const { name, redraw_ms: every } of app.charts()) {
     const due = now - (lastDraw[name] || -1e9) >= every;
-    if (!(forceDraw || (changed && due))) continue;
+    if (!(forceDraw || stale.has(name) || (changed && due))) continue;
     const canvas = $(`chart-${name}`);
     if (!canvas || canvas.clientWidth === 0) continue;
+    // A chart scrolled out of sight waits (on a phone most are): it is drawn as soon as it comes
+    // back into view — unless it is being recorded.
+    if (offScreen.has(canvas) && !(recorder && recorder.active())) {
+      stale.add(name);
+      continue;
+    }
+    stale.delete(name);
+    const t0 = performance.now();
     try {
       app.draw(name, canvas, darkQuery.matches, chartScale());
     } catch (e) {
       say(`Could not draw ${name}: ${e.message || e}`);
     }
+    const d = (drawCost[name] ||= { draws: 0, ms: 0, max: 0 });
+    const ms = performance.now() - t0;
+    d.draws += 1;
+    d.ms += ms;
+    d.max = Math.max(d.max, ms);
     lastDraw[name] = now;
     if (name === 'potential') showObservables();
   }
@@ -842,6 +866,7 @@ function bind() {
     sizeCanvases();
   });
   for (const el of document.querySelectorAll('.charts')) resize.observe(el);
+  for (const c of document.querySelectorAll('figure[data-chart] canvas')) visibility.observe(c);
 }
 
 // The engine is compiled with 128-bit SIMD: a tiny module using one SIMD instruction tells
@@ -894,6 +919,7 @@ async function main() {
     run: (steps) => request({ type: 'run', steps }),
     idle: () => request({ type: 'ping' }),
     engine: () => ({ kind: engine.kind, snapshots: engine.snapshots }),
+    drawCost: () => drawCost,
     memoryBytes: () => App.memory_bytes(),
     trainingMemoryBytes: () => request({ type: 'memory' }),
     observables: () => app.observables(),
