@@ -638,28 +638,13 @@ mod tests {
     #[test]
     fn batch_major_kernel_is_bit_identical_to_one_sample_at_a_time() {
         let mut rng = Rng::new(11, 0);
-        let qcd = Network {
-            bulk: Bulk {
-                d: 4,
-                m2: -3.0,
-                layers: 15,
-                eta_ini: 1.0,
-                eta_fin: 1.0 / 15.0,
-            },
-            boundary: Boundary::Qcd,
-            substeps: 1,
-        };
-        let field = Network {
-            bulk: Bulk {
-                d: 3,
-                m2: -1.0,
-                layers: 10,
-                eta_ini: 1.0,
-                eta_fin: 0.1,
-            },
-            boundary: Boundary::Field,
-            substeps: 1,
-        };
+        // The systems' own networks: QCD's boundary map, and the field boundary of AdS.
+        let qcd = crate::systems::qcd::ID.system().network();
+        let field = crate::systems::ads_schwarzschild::ID.system().network();
+        assert_eq!(
+            (qcd.boundary, field.boundary),
+            (Boundary::Qcd, Boundary::Field)
+        );
         let mut cases = 0;
         for base in [qcd, field] {
             for substeps in [1, 3] {

@@ -26,6 +26,13 @@ pub struct History {
     pub ads_radius: Vec<f64>,
 }
 
+impl History {
+    /// Whether the three columns have one entry per epoch each.
+    pub fn columns_agree(&self) -> bool {
+        self.lambda.len() == self.loss.len() && self.ads_radius.len() == self.loss.len()
+    }
+}
+
 /// Something the trainer did on its own (a restart, a rollback), for the user to read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -404,11 +411,9 @@ impl Trainer {
     /// snapshot of another shape, or one whose history does not join this one's, changes
     /// nothing.
     pub fn show_snapshot(&mut self, s: Snapshot) -> Result<(), String> {
-        let h = &s.history;
         if s.params.h.len() != self.params.h.len()
             || s.from > self.history.loss.len()
-            || h.lambda.len() != h.loss.len()
-            || h.ads_radius.len() != h.loss.len()
+            || !s.history.columns_agree()
         {
             return Err("snapshot: it does not fit this run".into());
         }
@@ -449,8 +454,7 @@ impl Trainer {
         {
             return Err("session: optimiser state does not match the run".into());
         }
-        let h = &s.history;
-        if h.lambda.len() != h.loss.len() || h.ads_radius.len() != h.loss.len() {
+        if !s.history.columns_agree() {
             return Err("session: history columns differ in length".into());
         }
         t.params = s.params;
