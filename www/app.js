@@ -132,6 +132,7 @@ function startEngine(session) {
 // the training loop, whose later snapshots belong to the changed run.
 function both(method, ...args) {
   const result = app[method](...args);
+  spectrumJob.at = -1e9;
   engine.gen += 1;
   engine.post({ type: 'call', gen: engine.gen, method, args });
   return result;
@@ -508,9 +509,29 @@ function restoreSaved() {
   return saved.session;
 }
 
+// What the data determine is computed in the training loop (a pass over every training point,
+// too dear for a frame here), at most every SPECTRUM_MS while its panel is in view.
+const SPECTRUM_MS = 3000;
+const spectrumJob = { at: -1e9, busy: false, steps: -1 };
+function refreshSpectrum(now) {
+  const canvas = $('chart-spectrum');
+  if (spectrumJob.busy || canvas.closest('figure').hidden || offScreen.has(canvas)) return;
+  const steps = status().steps;
+  if (steps === spectrumJob.steps || now - spectrumJob.at < SPECTRUM_MS) return;
+  Object.assign(spectrumJob, { at: now, busy: true, steps });
+  const gen = engine.gen;
+  request({ type: 'spectrum' }).then((s) => {
+    spectrumJob.busy = false;
+    if (gen !== engine.gen || !s) return; // the run changed meanwhile
+    app.set_spectrum(s);
+    stale.add('spectrum');
+  });
+}
+
 // Each frame draws the latest snapshot: training goes on meanwhile in the worker.
 function frame(now) {
   const s = status();
+  refreshSpectrum(now);
   redraw(now);
   if (recorder) recorder.frame(now);
   describeCharts(now);

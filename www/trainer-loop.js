@@ -96,6 +96,9 @@ export function trainingLoop(App, post) {
         result = app.run(m.steps, 1e9);
         snapshot(true);
         break;
+      case 'spectrum': // what the data determine: a pass over every training point
+        result = app.spectrum();
+        break;
       case 'memory': // bytes of the loop's WebAssembly memory (the soak benchmark)
         result = App.memory_bytes();
         break;

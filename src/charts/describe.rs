@@ -116,7 +116,12 @@ fn couplings(t: &Trainer) -> String {
 }
 
 fn spectrum(t: &Trainer) -> String {
-    let s = crate::charts::spectrum_of(t);
+    spectrum_words(&crate::charts::spectrum_of(t))
+}
+
+/// The spectrum of what the data determine in words: the directions the data set, each by its
+/// two largest components and the step it is pinned to.
+pub fn spectrum_words(s: &crate::observables::determined::Spectrum) -> String {
     let set: Vec<String> = s
         .directions
         .iter()

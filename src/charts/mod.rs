@@ -62,7 +62,7 @@ impl ChartKind {
             ChartKind::Loss | ChartKind::Couplings => 200.0,
             ChartKind::Data => 400.0,
             ChartKind::Fg | ChartKind::Potential => 1500.0,
-            // A pass over every training point with its gradient.
+            // A pass over every training point with its gradient (in the page: in the worker).
             ChartKind::Spectrum => 3000.0,
         }
     }

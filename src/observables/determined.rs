@@ -6,10 +6,10 @@
 //! see the direction and the regulariser chooses it; its curvature vᵀH_reg v is reported beside.
 
 use crate::physics::{Network, Params, Regularizer, Sample};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One eigen-direction of G.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Direction {
     /// Eigenvalue g_v of G: the mean squared change of the points' t per unit step along it.
     pub data: f64,
@@ -41,7 +41,7 @@ impl Direction {
 }
 
 /// The spectrum of G at one set of parameters.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spectrum {
     /// Parameter names: "h0" … , then "lambda", "L" where trained.
     pub names: Vec<String>,

@@ -3,6 +3,7 @@
 
 use crate::charts::{draw_chart, ChartKind, MetricGeometry, Theme};
 use crate::model_file::ModelFile;
+use crate::observables::determined::Spectrum;
 use crate::observables::{
     ensemble_observables, observe, EnsembleObservables, Options, Report, P2_HORIZON_MATCH,
 };
@@ -92,6 +93,9 @@ pub struct App {
     metric_geometry: Option<MetricGeometry>,
     /// Draw with the projector's high-contrast palette (presentation mode).
     high_contrast: bool,
+    /// What the data determine, as the training worker last computed it (a pass over every
+    /// training point: too dear for the drawing thread's frames).
+    spectrum: Option<Spectrum>,
 }
 
 impl App {
@@ -206,6 +210,7 @@ impl App {
     fn install(&mut self, state: PageState, trainer: Trainer) {
         self.state = state;
         self.trainer = trainer;
+        self.spectrum = None;
         self.paused_reason = None;
         self.steps_window.clear();
         self.observed = None;
@@ -229,6 +234,7 @@ impl App {
             p2_match: true,
             metric_geometry: None,
             high_contrast: false,
+            spectrum: None,
         })
     }
 
@@ -353,6 +359,21 @@ impl App {
         if kind.is_observable() {
             return self.draw_observable(kind, &root, &theme);
         }
+        if kind == ChartKind::Spectrum {
+            let res = match &self.spectrum {
+                Some(s) => crate::charts::draw_spectrum(&root, s, &theme),
+                None => crate::charts::draw_message(
+                    &root,
+                    "what the data determine",
+                    "Computing the spectrum of the training points…",
+                    &theme,
+                ),
+            };
+            res.map_err(|e| js_err(format!("drawing spectrum: {e:?}")))?;
+            return root
+                .present()
+                .map_err(|e| js_err(format!("drawing spectrum: {e:?}")));
+        }
         let geometry = draw_chart(kind, &root, &self.trainer, &theme).map_err(js_err)?;
         if kind == ChartKind::Metric {
             self.metric_geometry = geometry;
@@ -378,9 +399,27 @@ impl App {
         self.high_contrast = on;
     }
 
+    /// What the data determine for the current parameters (docs/physics.md §6): computed where
+    /// the run trains (the worker), handed to the drawing thread with [`App::set_spectrum`].
+    pub fn spectrum(&self) -> JsValue {
+        to_js(&crate::charts::spectrum_of(&self.trainer))
+    }
+
+    /// Keep a spectrum computed by the training worker for drawing and describing.
+    pub fn set_spectrum(&mut self, spectrum: JsValue) -> Result<(), JsError> {
+        self.spectrum = Some(serde_wasm_bindgen::from_value(spectrum).map_err(js_err)?);
+        Ok(())
+    }
+
     /// Chart `name` in words, for a screen reader's live region.
     pub fn describe(&mut self, name: &str) -> Result<String, JsError> {
         let kind: ChartKind = name.parse().map_err(js_err)?;
+        if kind == ChartKind::Spectrum {
+            return Ok(self.spectrum.as_ref().map_or_else(
+                || "The spectrum of what the data determine is being computed.".into(),
+                crate::charts::describe::spectrum_words,
+            ));
+        }
         let report = if kind.is_observable() {
             self.observe().cloned()
         } else {
