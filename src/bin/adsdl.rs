@@ -845,6 +845,14 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
     let grid = m.network().bulk.etas();
     let (_, _, r) = observe(&m.h, &grid, m.d as f64, m.params().ads_radius, temp, opt)
         .ok_or("this metric has no horizon-like rise at the horizon end or does not approach d at the boundary: nothing to reconstruct")?;
+    let range = adsdl::observables::continuation_range(
+        &m.h,
+        &grid,
+        m.d as f64,
+        m.params().ads_radius,
+        temp,
+        opt,
+    );
     if let Some(dir) = flags.get::<String>("out-dir")? {
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{dir}': {e}"))?;
         let th = adsdl::charts::Theme::light();
@@ -856,7 +864,7 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
                 let res = if which == 0 {
                     adsdl::charts::draw_fg(&root, &r, &th)
                 } else {
-                    adsdl::charts::draw_potential(&root, &r, &th)
+                    adsdl::charts::draw_potential(&root, &r, range.as_ref(), &th)
                 };
                 res.map_err(|e| format!("drawing {name}: {e:?}"))?;
                 root.present()
@@ -865,14 +873,6 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
             write_file(&format!("{dir}/{name}.svg"), &buf)?;
         }
     }
-    let range = adsdl::observables::continuation_range(
-        &m.h,
-        &grid,
-        m.d as f64,
-        m.params().ads_radius,
-        temp,
-        opt,
-    );
     if flags.has("json") {
         let mut v = serde_json::to_value(&r).expect("json");
         v["continuation_range"] = serde_json::to_value(&range).expect("json");

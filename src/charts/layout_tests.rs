@@ -196,8 +196,11 @@ fn no_chart_text_collides_or_leaves_the_canvas_at_any_size() {
         .unwrap()
         .2;
     all.extend(check("fg", &|root, th| draw_fg(root, &r, th).unwrap()));
+    let spread =
+        crate::observables::continuation_range(&h, &grid, 4.0, TABLE_II_L.0, TEMPERATURE_GEV, opt);
+    assert!(spread.is_some());
     all.extend(check("potential", &|root, th| {
-        draw_potential(root, &r, th).unwrap()
+        draw_potential(root, &r, spread.as_ref(), th).unwrap()
     }));
     all.extend(check("message", &|root, th| {
         draw_message(

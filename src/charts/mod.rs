@@ -709,6 +709,7 @@ pub fn draw_fg<DB: DrawingBackend>(
 pub fn draw_potential<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     r: &crate::observables::Report,
+    spread: Option<&crate::observables::ContinuationRange>,
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
@@ -725,31 +726,51 @@ pub fn draw_potential<DB: DrawingBackend>(
         .filter(|v| *v > -4.0 / (0.03 * xmax))
         .fold(0.0f64, f64::min);
     let ac = th.accent;
-    let area = frame(
-        root,
-        th,
-        "quark–antiquark potential",
-        &[
-            (
-                format!("linear from {:.3} L", r.d_linear),
-                Key::Patch(th.accept),
+    let mut legend = vec![
+        (
+            format!("linear from {:.3} L", r.d_linear),
+            Key::Patch(th.accept),
+        ),
+        (
+            format!(
+                "screened beyond {:.3} L ({:.2} fm)",
+                r.d_screen, r.d_screen_fm
             ),
-            (
-                format!(
-                    "screened beyond {:.3} L ({:.2} fm)",
-                    r.d_screen, r.d_screen_fm
-                ),
-                Key::Line(ac),
+            Key::Line(ac),
+        ),
+    ];
+    // Where screening would set in were the metric continued to the horizon elsewhere in the
+    // range the data leave open (docs/physics.md §5, item 7).
+    if let Some(c) = spread {
+        legend.push((
+            format!(
+                "other continuations: {:.2}–{:.2} L",
+                c.d_screen[0], c.d_screen[1]
             ),
-        ],
-    )?;
+            Key::Patch(th.reference),
+        ));
+    }
+    let area = frame(root, th, "quark–antiquark potential", &legend)?;
     let mut chart =
         builder(&area, th).build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
     mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
-    let span = |a: f64, b: f64, c: RGBColor| {
-        Rectangle::new([(a, 1.1 * lo), (b, 0.0)], c.mix(0.15).filled())
+    let span = |a: f64, b: f64, c: RGBColor, alpha: f64| {
+        Rectangle::new(
+            [(a.clamp(0.0, xmax), 1.1 * lo), (b.clamp(0.0, xmax), 0.0)],
+            c.mix(alpha).filled(),
+        )
     };
-    chart.draw_series(std::iter::once(span(r.d_linear, r.d_screen, th.accept)))?;
+    if let Some(c) = spread {
+        chart.draw_series(std::iter::once(span(
+            c.d_screen[0],
+            c.d_screen[1],
+            th.reference,
+            0.12,
+        )))?;
+    }
+    chart.draw_series(std::iter::once(span(
+        r.d_linear, r.d_screen, th.accept, 0.15,
+    )))?;
     chart.draw_series(LineSeries::new(
         pts.into_iter().filter(|p| p.1 >= 1.1 * lo),
         ac.stroke_width(th.px(2.0)),

@@ -5,7 +5,8 @@ use crate::charts::{draw_chart, ChartKind, MetricGeometry, Theme};
 use crate::model_file::ModelFile;
 use crate::observables::determined::Spectrum;
 use crate::observables::{
-    ensemble_observables, observe, EnsembleObservables, Options, Report, P2_HORIZON_MATCH,
+    ensemble_observables, observe, ContinuationRange, EnsembleObservables, Options, Report,
+    P2_HORIZON_MATCH,
 };
 use crate::physics::HBAR_C_GEV_FM;
 use crate::points::{parse_measurements, Units};
@@ -96,6 +97,8 @@ pub struct App {
     /// What the data determine, as the training worker last computed it (a pass over every
     /// training point: too dear for the drawing thread's frames).
     spectrum: Option<Spectrum>,
+    /// The latest [`App::continuation_range`] of this run, drawn as a band on the potential.
+    continuation: Option<ContinuationRange>,
 }
 
 impl App {
@@ -138,9 +141,10 @@ impl App {
         } else {
             "quark–antiquark potential"
         };
+        let spread = self.continuation.clone();
         let res = match self.observe() {
             Some(r) if kind == ChartKind::Fg => crate::charts::draw_fg(root, r, theme),
-            Some(r) => crate::charts::draw_potential(root, r, theme),
+            Some(r) => crate::charts::draw_potential(root, r, spread.as_ref(), theme),
             None => crate::charts::draw_message(
                 root,
                 title,
@@ -211,6 +215,7 @@ impl App {
         self.state = state;
         self.trainer = trainer;
         self.spectrum = None;
+        self.continuation = None;
         self.paused_reason = None;
         self.steps_window.clear();
         self.observed = None;
@@ -235,6 +240,7 @@ impl App {
             metric_geometry: None,
             high_contrast: false,
             spectrum: None,
+            continuation: None,
         })
     }
 
@@ -541,8 +547,9 @@ impl App {
     }
 
     /// How far the horizon continuation alone moves the screening distance and the linear
-    /// region of the current metric (min/max over the matching range), or null.
-    pub fn continuation_range(&self) -> JsValue {
+    /// region of the current metric (min/max over the matching range), or null. Kept, and drawn
+    /// as a band on the potential chart.
+    pub fn continuation_range(&mut self) -> JsValue {
         let t = &self.trainer;
         let r = t.system().temperature_gev().and_then(|temp| {
             let p = t.params();
@@ -555,7 +562,9 @@ impl App {
                 Options::default(),
             )
         });
-        to_js(&r)
+        let js = to_js(&r);
+        self.continuation = r;
+        js
     }
 
     /// Start again from the same seed: same data, same initial weights.
