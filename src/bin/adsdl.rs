@@ -779,13 +779,6 @@ fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
         "set by"
     );
     for (k, d) in s.directions.iter().enumerate() {
-        let mut comp: Vec<(usize, f64)> = d.vector.iter().copied().enumerate().collect();
-        comp.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-        let parts: Vec<String> = comp
-            .iter()
-            .take(3)
-            .map(|(i, v)| format!("{:+.2} {}", v, s.names[*i]))
-            .collect();
         out!(
             "{:>3}  {:>10.3e}  {:>10.3e}  {:>10.3e}  {:<11}  {}",
             k + 1,
@@ -797,7 +790,7 @@ fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
             } else {
                 "regulariser"
             },
-            parts.join(", ")
+            s.leading(d, 3)
         );
     }
     out!(

@@ -126,16 +126,7 @@ pub fn spectrum_words(s: &crate::observables::determined::Spectrum) -> String {
         .directions
         .iter()
         .filter(|d| d.set_by_data())
-        .map(|d| {
-            let mut comp: Vec<(usize, f64)> = d.vector.iter().copied().enumerate().collect();
-            comp.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-            let lead: Vec<String> = comp
-                .iter()
-                .take(2)
-                .map(|&(i, v)| format!("{:+.2} {}", v, s.names[i]))
-                .collect();
-            format!("{} (to ±{:.1e})", lead.join(", "), d.resolution())
-        })
+        .map(|d| format!("{} (to ±{:.1e})", s.leading(d, 2), d.resolution()))
         .collect();
     format!(
         "The data set {} of {} directions of the parameters: {}. The regulariser chooses the other {}.",

@@ -54,6 +54,17 @@ pub struct Spectrum {
 }
 
 impl Spectrum {
+    /// The `k` largest components of direction `d`, as "+0.85 lambda, +0.20 h5".
+    pub fn leading(&self, d: &Direction, k: usize) -> String {
+        let mut comp: Vec<(usize, f64)> = d.vector.iter().copied().enumerate().collect();
+        comp.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        comp.iter()
+            .take(k)
+            .map(|&(i, v)| format!("{v:+.2} {}", self.names[i]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// How many directions the data set rather than the regulariser.
     pub fn set_by_data(&self) -> usize {
         self.directions.iter().filter(|d| d.set_by_data()).count()
