@@ -43,9 +43,9 @@ const pageErrors = [];
 const consoleErrors = [];
 const measurements = {};
 
-async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700, mobile = false, init = null } = {}) {
+async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700, mobile = false, init = null, locale = 'en-US' } = {}) {
   const phone = mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {};
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true, ...phone });
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true, locale, ...phone });
   const page = await context.newPage();
   page.on('request', (r) => {
     const u = r.url();
@@ -694,6 +694,90 @@ check('an ensemble of 4 seeds trains in Web Workers and shows Table II with band
   await p.context().close();
 });
 
+// Visible text (and labels a screen reader says) with English words left in: runs of three or
+// more Latin letters not in the list of words both languages share (tests/i18n-neutral.json).
+async function untranslated(p) {
+  const neutral = JSON.parse(readFileSync(join(root, 'tests/i18n-neutral.json'), 'utf8'));
+  return p.evaluate((words) => {
+    const english = (text) => (text.match(/[A-Za-z]{3,}/g) || []).filter((w) => !words.includes(w));
+    const skip = (el) => el.closest('[hidden], script, style, noscript, [translate="no"], [lang]:not(html)')
+      || getComputedStyle(el).display === 'none';
+    const found = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      if (!n.parentElement || skip(n.parentElement)) continue;
+      if (english(n.textContent).length) found.push(n.textContent.trim().slice(0, 80));
+    }
+    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder]')) {
+      if (skip(el)) continue;
+      for (const a of ['aria-label', 'title']) {
+        const v = el.getAttribute(a);
+        if (v && english(v).length) found.push(`${a}=${v.slice(0, 80)}`);
+      }
+    }
+    return found;
+  }, neutral);
+}
+
+check('lang=ja: every visible word is Japanese, Japanese glyphs render, the menu and the browser choose the language', async () => {
+  const p = await newPage('preset=qcd&seed=1&play=0&lang=ja&tour=1');
+  assert((await p.evaluate(() => document.documentElement.lang)) === 'ja', '<html lang="ja">');
+  // Train to the metric so the verdict, an event, the wall and the potential all have words.
+  await p.evaluate(() => window.adsdl.run(220000));
+  await p.evaluate(() => {
+    for (const d of document.querySelectorAll('details')) d.open = true;
+    for (const id of ['record', 'embed', 'cite']) document.getElementById(id).click();
+    window.scrollTo(0, document.body.scrollHeight);
+  });
+  // Descriptions refresh every 5 s, the potential's read-out every 1.5 s.
+  await p.waitForTimeout(6500);
+  await p.evaluate(() => window.scrollTo(0, 0));
+  await p.screenshot({ path: join(shots, 'ja-tour-step.png') });
+  const left = await untranslated(p);
+  measurements.untranslated_strings_ja = left.length;
+  assert(left.length === 0, `${left.length} untranslated: ${left.slice(0, 8).join(' | ')}`);
+  // The checker sees English where there is some: the same page in English is full of it.
+  const en = await newPage('preset=qcd&seed=1&play=0');
+  const english = (await untranslated(en)).length;
+  measurements.english_strings_on_en_page = english;
+  assert(english > 50, `the English page shows only ${english} English strings to the checker`);
+  await axe(p, 'Japanese page');
+  await p.click('#tour-close');
+  await p.screenshot({ path: join(shots, 'ja-page.png'), fullPage: true });
+  // Glyphs, not boxes: two different kanji draw with ink, and differently (a missing font draws
+  // the same empty box for both).
+  const glyphs = await p.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 64;
+    c.height = 64;
+    const g = c.getContext('2d');
+    const ink = (ch) => {
+      g.clearRect(0, 0, 64, 64);
+      g.font = `48px ${getComputedStyle(document.body).fontFamily}`;
+      g.fillText(ch, 4, 52);
+      return Array.from(g.getImageData(0, 0, 64, 64).data.filter((_, i) => i % 4 === 3));
+    };
+    const [a, b] = [ink('計'), ink('量')];
+    const diff = a.reduce((n, v, i) => n + (Math.abs(v - b[i]) > 64 ? 1 : 0), 0);
+    return { inkA: a.filter((v) => v > 64).length, inkB: b.filter((v) => v > 64).length, diff };
+  });
+  assert(glyphs.inkA > 60 && glyphs.inkB > 60 && glyphs.diff > 60, `kanji do not render as glyphs: ${JSON.stringify(glyphs)}`);
+  // The language menu: the page, the engine's words and the link change at once.
+  await en.selectOption('#lang', 'ja');
+  await en.waitForFunction(() => document.getElementById('play').textContent.includes('再生'));
+  const ja = await en.evaluate(() => ({ url: location.search, lang: document.documentElement.lang, verdict: document.getElementById('k-verdict').textContent, control: document.querySelector('#settings label').textContent }));
+  assert(ja.url.includes('lang=ja') && ja.lang === 'ja', `menu → ja: ${JSON.stringify(ja)}`);
+  assert(/[\u3040-\u30ff\u4e00-\u9fff]/.test(ja.verdict + ja.control), `the engine's words stay English: ${JSON.stringify(ja)}`);
+  await en.selectOption('#lang', 'en');
+  await en.waitForFunction(() => document.getElementById('play').textContent.includes('Play'));
+  assert(!(await en.evaluate(() => location.search)).includes('lang='), 'English is the default: no lang= in the link');
+  // No lang= in the link: the browser's language decides, and the link then carries it.
+  const browserJa = await newPage('preset=qcd&seed=1&play=0', { locale: 'ja-JP' });
+  const b = await browserJa.evaluate(() => ({ play: document.getElementById('play').textContent, url: location.search }));
+  assert(b.play.includes('再生') && b.url.includes('lang=ja'), `a Japanese browser: ${JSON.stringify(b)}`);
+  for (const x of [p, en, browserJa]) await x.context().close();
+});
+
 check('in-page QCD epoch time is close to native', async () => {
   const msPage = await page.evaluate(() => window.adsdl.bench(20));
   const native = execFileSync(cli, ['bench', '--epochs', '20']).toString();
@@ -705,7 +789,7 @@ check('in-page QCD epoch time is close to native', async () => {
 });
 
 check('wasm + JS are small (gzipped)', async () => {
-  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js', 'dist/tour.js', 'dist/recorder.js'];
+  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js', 'dist/tour.js', 'dist/recorder.js', 'dist/i18n.js', 'dist/i18n/en.json'];
   const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
   measurements.gzipped_wasm_js_bytes = bytes;
   assert(bytes < 400 * 1024, `${bytes} bytes`);
@@ -720,7 +804,9 @@ check('no request left the folder, no page errors, a silent console (no CSP viol
 
 let passed = 0;
 let failed = 0;
-for (const { name, fn } of checks) {
+// E2E_ONLY=text runs the checks whose name contains it (while working on one).
+const only = process.env.E2E_ONLY;
+for (const { name, fn } of checks.filter((c) => !only || c.name.includes(only))) {
   try {
     await fn();
     passed++;

@@ -56,4 +56,9 @@ if [ "$want_test" = 1 ]; then
   if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
     apt_install chromium chromium-driver
   fi
+  # Japanese glyphs for the headless browser, so the e2e test can check that the page in
+  # Japanese renders (the page itself uses system fonts and downloads none).
+  if ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed"; then
+    apt_install fonts-noto-cjk
+  fi
 fi

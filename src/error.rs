@@ -2,6 +2,8 @@
 //! problem is (line and column, point, key) as data. The message a user reads is made from the
 //! same value a test checks.
 
+use crate::i18n::t;
+use crate::tr;
 use std::fmt;
 
 /// Where in an input a problem is.
@@ -133,22 +135,28 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(i) = self.input {
-            write!(f, "{i}: ")?;
+            write!(f, "{}: ", t(&format!("input.{}", i.replace(' ', "_"))))?;
         }
         let r = &self.reason;
         match &self.place {
             Place::Csv {
                 line: Some(l),
                 column: Some((c, n)),
-            } => write!(f, "CSV line {l}, column {c} ({n}): {r}"),
+            } => f.write_str(&tr!(
+                "error.csv_cell",
+                line = l,
+                column = c,
+                name = n,
+                reason = r
+            )),
             Place::Csv {
                 line: Some(l),
                 column: None,
-            } => write!(f, "CSV line {l}: {r}"),
+            } => f.write_str(&tr!("error.csv_line", line = l, reason = r)),
             Place::Csv { line: None, .. } => write!(f, "CSV: {r}"),
             // serde's message already ends in "at line L column C".
             Place::Json { .. } => f.write_str(r),
-            Place::Point(k) => write!(f, "point {k}: {r}"),
+            Place::Point(k) => f.write_str(&tr!("error.point", k = k, reason = r)),
             Place::Key(k) => write!(f, "\"{k}\" {r}"),
             Place::Whole => f.write_str(r),
         }

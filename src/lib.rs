@@ -16,6 +16,7 @@
 //! - [`train`]: configuration, optimisers, recipes, the trainer, ensembles.
 //! - [`observables`]: f, g from a learned metric and the quark–antiquark potential V(d).
 //! - [`stats`]: mean ± sd over runs.
+//! - [`i18n`]: the page's and the charts' words in English and Japanese, one table per language.
 //! - [`error`]: rejected inputs with their place (line and column, point, key) as data.
 //! - [`points`]: CSV readers for points and measurements.
 //! - [`model_file`]: the versioned JSON model format shared by the page and the CLI.
@@ -27,6 +28,7 @@
 
 pub mod charts;
 pub mod error;
+pub mod i18n;
 pub mod model_file;
 pub mod observables;
 pub mod physics;

@@ -12,6 +12,7 @@
 use crate::error::Error;
 use crate::physics::{Network, Params, Regularizer};
 use crate::systems::SystemId;
+use crate::tr;
 use crate::train::trainer::network_for;
 use crate::train::{TrainConfig, Trainer};
 use serde::{Deserialize, Serialize};
@@ -109,16 +110,13 @@ impl ModelFile {
         if self.format != FORMAT {
             return Err(Error::key(
                 "format",
-                format!("is \"{}\", expected \"{FORMAT}\"", self.format),
+                tr!("error.model.format", got = self.format, want = FORMAT),
             ));
         }
         if self.version != VERSION {
             return Err(Error::key(
                 "version",
-                format!(
-                    "{} is not supported (this build reads version {VERSION})",
-                    self.version
-                ),
+                tr!("error.model.version", got = self.version, want = VERSION),
             ));
         }
         let sys = self.preset.system();
@@ -127,9 +125,11 @@ impl ModelFile {
         if self.d != bulk.d {
             return Err(Error::key(
                 "d",
-                format!(
-                    "is {}, the {} preset has d = {}",
-                    self.d, self.preset, bulk.d
+                tr!(
+                    "error.model.geometry",
+                    got = self.d,
+                    preset = self.preset,
+                    want = bulk.d
                 ),
             ));
         }
@@ -142,46 +142,49 @@ impl ModelFile {
             if !close(got, want) {
                 return Err(Error::key(
                     key,
-                    format!("is {got}, the {} preset has {want}", self.preset),
+                    tr!(
+                        "error.model.geometry",
+                        got = got,
+                        preset = self.preset,
+                        want = want
+                    ),
                 ));
             }
         }
         if self.layers != bulk.layers {
             return Err(Error::key(
                 "layers",
-                format!(
-                    "is {}, the {} preset has {}",
-                    self.layers, self.preset, bulk.layers
+                tr!(
+                    "error.model.geometry",
+                    got = self.layers,
+                    preset = self.preset,
+                    want = bulk.layers
                 ),
             ));
         }
         if self.h.len() != self.layers {
             return Err(Error::key(
                 "h",
-                format!(
-                    "has {} values but \"layers\" is {}",
-                    self.h.len(),
-                    self.layers
-                ),
+                tr!("error.model.h_len", n = self.h.len(), layers = self.layers),
             ));
         }
         if let Some(k) = self.h.iter().position(|v| !v.is_finite()) {
-            return Err(Error::key(format!("h[{k}]"), "is not a finite number"));
+            return Err(Error::key(format!("h[{k}]"), tr!("error.model.not_finite")));
         }
         if !self.lambda.is_finite() {
-            return Err(Error::key("lambda", "is not a finite number"));
+            return Err(Error::key("lambda", tr!("error.model.not_finite")));
         }
         match (sys.train_couplings(), self.ads_radius) {
             (true, None) => {
                 return Err(Error::key(
                     "ads_radius",
-                    format!("(L in GeV⁻¹) is required for the {} preset", self.preset),
+                    tr!("error.model.l_required", preset = self.preset),
                 ))
             }
             (_, Some(l)) if !(l.is_finite() && l > 0.0) => {
                 return Err(Error::key(
                     "ads_radius",
-                    format!("must be a positive number, got {l}"),
+                    tr!("error.model.positive", got = l),
                 ))
             }
             _ => {}
@@ -196,7 +199,7 @@ impl ModelFile {
                 if !(v.is_finite() && v >= 0.0) {
                     return Err(Error::key(
                         format!("regularizer.{key}"),
-                        format!("must be a non-negative number, got {v}"),
+                        tr!("error.model.non_negative", got = v),
                     ));
                 }
             }
@@ -204,7 +207,7 @@ impl ModelFile {
         if let Some(c) = &self.training {
             c.validate().map_err(|e| Error::key("training", e))?;
             if c.preset != self.preset {
-                return Err(Error::key("training.preset", "differs from \"preset\""));
+                return Err(Error::key("training.preset", tr!("error.model.preset")));
             }
         }
         Ok(())

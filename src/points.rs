@@ -4,6 +4,7 @@
 
 use crate::error::Error;
 use crate::physics::Sample;
+use crate::tr;
 
 /// A CSV table: comment lines (`#`) and blank lines skipped, a header of lower-cased names, and
 /// rows that each have as many fields as the header. Shared by both readers so that they report
@@ -34,7 +35,7 @@ impl<'a> Table<'a> {
                 return Err(Error::csv(
                     ln + 1,
                     None,
-                    format!("{} fields, the header has {}", fields.len(), names.len()),
+                    tr!("error.fields", n = fields.len(), header = names.len()),
                 ));
             }
             rows.push((ln + 1, fields));
@@ -59,9 +60,9 @@ impl<'a> Table<'a> {
             _ => Err(self.at(
                 line_no,
                 i,
-                format!(
-                    "'{}' is not a number",
-                    fields[i].chars().take(30).collect::<String>()
+                tr!(
+                    "error.not_a_number",
+                    value = fields[i].chars().take(30).collect::<String>()
                 ),
             )),
         }
@@ -116,7 +117,7 @@ pub fn parse_csv(text: &str, cols: [&str; 2]) -> Result<Vec<Sample>, Error> {
         });
     }
     if out.is_empty() {
-        return Err(Error::table("no data rows after the header"));
+        return Err(Error::table(tr!("error.no_rows")));
     }
     Ok(out)
 }
@@ -212,26 +213,13 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
             inv_a_gev
         }
         Units::Lattice { inv_a_gev } => {
-            return Err(Error::key(
-                "1/a",
-                format!(
-                "= {inv_a_gev} GeV is not a plausible inverse lattice spacing (0 < 1/a < 100 GeV)"
-            ),
-            ))
+            return Err(Error::key("1/a", tr!("error.inv_a", value = inv_a_gev)))
         }
     };
-    let t = Table::read(
-        text,
-        "empty (expected a header 'm_q,condensate[,error]' and at least 4 points)",
-    )?;
+    let t = Table::read(text, crate::i18n::t("error.data_empty"))?;
     let (im, ic) = match (t.col("m_q"), t.col("condensate")) {
         (Some(a), Some(b)) => (a, b),
-        _ => {
-            return Err(t.header_error(format!(
-            "the header must name the columns m_q and condensate (and optionally error), got '{}'",
-            t.header.trim()
-        )))
-        }
+        _ => return Err(t.header_error(tr!("error.data_header", got = t.header.trim()))),
     };
     let ie = t.col("error");
     let mut out: Vec<(usize, Measured)> = Vec::new();
@@ -241,12 +229,13 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
         let (m, c) = (num(im)?, num(ic)?);
         let e = ie.map(num).transpose()?.unwrap_or(0.0);
         for (i, v, what) in [
-            (im, m, "quark mass"),
-            (ic, c, "condensate"),
-            (ie.unwrap_or(0), e, "error"),
+            (im, m, "error.negative_mass"),
+            (ic, c, "error.negative_condensate"),
+            (ie.unwrap_or(0), e, "error.negative_error"),
         ] {
             if v < 0.0 {
-                return Err(t.at(line_no, i, format!("negative {what} {v}")));
+                let why = crate::i18n::fill(crate::i18n::t(what), &[("value", &v)]);
+                return Err(t.at(line_no, i, why));
             }
         }
         let p = Measured {
@@ -255,13 +244,20 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
             error: e * scale.powi(3),
         };
         if let Some((prev, _)) = out.iter().find(|(_, q)| q.m_q == p.m_q) {
-            return Err(t.at(line_no, im, format!("mass {m} duplicates line {prev}")));
+            return Err(t.at(line_no, im, tr!("error.duplicate_line", m = m, line = prev)));
         }
         if p.m_q > ABSURD[0] || p.condensate > ABSURD[1] {
-            return Err(Error::csv(line_no, None, format!(
-                "m_q = {:.4} GeV, ⟨q̄q⟩ = {:.4} GeV³ is an absurd magnitude (expected below {} GeV and {} GeV³; are these lattice units?)",
-                p.m_q, p.condensate, ABSURD[0], ABSURD[1]
-            )));
+            return Err(Error::csv(
+                line_no,
+                None,
+                tr!(
+                    "error.absurd_data",
+                    m = format!("{:.4}", p.m_q),
+                    c = format!("{:.4}", p.condensate),
+                    max_m = ABSURD[0],
+                    max_c = ABSURD[1]
+                ),
+            ));
         }
         out.push((line_no, p));
     }
@@ -273,15 +269,13 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
 /// The rules every set of measured points obeys, wherever it came from (CSV, URL, model file).
 pub fn validate_measurements(pts: &[Measured]) -> Result<(), Error> {
     if pts.len() < 4 {
-        return Err(Error::whole(format!(
-            "{} points: at least 4 are needed (a cubic is fitted through them)",
-            pts.len()
-        )));
+        return Err(Error::whole(tr!("error.too_few_data", n = pts.len())));
     }
     if pts.len() > MAX_MEASURED {
-        return Err(Error::whole(format!(
-            "{} points: at most {MAX_MEASURED}",
-            pts.len()
+        return Err(Error::whole(tr!(
+            "error.too_many",
+            n = pts.len(),
+            max = MAX_MEASURED
         )));
     }
     for (k, p) in pts.iter().enumerate() {
@@ -289,22 +283,17 @@ pub fn validate_measurements(pts: &[Measured]) -> Result<(), Error> {
         if !(ok(p.m_q, ABSURD[0]) && ok(p.condensate, ABSURD[1]) && ok(p.error, ABSURD[1])) {
             return Err(Error::point(
                 k + 1,
-                format!(
-                    "m_q = {}, condensate = {}, error = {} out of range",
-                    p.m_q, p.condensate, p.error
-                ),
+                tr!("error.data_range", m = p.m_q, c = p.condensate, e = p.error),
             ));
         }
         if pts[..k].iter().any(|q| q.m_q == p.m_q) {
-            return Err(Error::point(k + 1, format!("mass {} appears twice", p.m_q)));
+            return Err(Error::point(k + 1, tr!("error.duplicate", m = p.m_q)));
         }
     }
     let mut ms: Vec<f64> = pts.iter().map(|p| p.m_q).collect();
     ms.sort_by(f64::total_cmp);
     if ms[ms.len() - 1] <= 0.0 || pts.iter().all(|p| p.condensate == 0.0) {
-        return Err(Error::whole(
-            "the points span no range in m_q or in the condensate",
-        ));
+        return Err(Error::whole(tr!("error.no_span")));
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use crate::physics::RegChoice;
 use crate::points::{validate_measurements, Measured};
 use crate::systems::custom::{by_point, validate_metric, MetricPoint};
 use crate::systems::{SystemId, REGISTRY};
+use crate::tr;
 use crate::url_state::PageState;
 use serde::Serialize;
 use serde_json::Value;
@@ -32,7 +33,7 @@ pub enum Kind {
         /// Largest allowed value.
         max: u64,
     },
-    /// One of named options (value, label), which may depend on the system.
+    /// One of named options (value, string-table key of its label), which may depend on the system.
     Choice(fn(SystemId) -> Vec<(&'static str, &'static str)>),
     /// Measured condensates (URL: `m_q_condensate_error*…`; CLI: a CSV file).
     Measurements,
@@ -42,6 +43,8 @@ pub enum Kind {
     Flag,
     /// A list of charts (URL: `metric,data,…`).
     Panels,
+    /// A language of the page (URL: `en`, `ja`).
+    Lang,
 }
 
 /// When a change takes effect.
@@ -75,10 +78,10 @@ pub struct Setting {
     /// Where the value lives in the page state's JSON; `config.X` is key X of the model file's
     /// `training` object.
     pub path: &'static str,
-    /// Label of the page's control (`""`: no generated control).
-    pub label: &'static str,
-    /// One line of help (CLI `--help`, the page's tooltip, the README).
-    pub help: &'static str,
+    /// Whether the page generates a control for it. Its label and one line of help (CLI
+    /// `--help`, the page's tooltip, the README) are `setting.KEY.label` and `setting.KEY.help`
+    /// in the string tables ([`Setting::label`], [`Setting::help`]).
+    pub control: bool,
     /// Type and range.
     pub kind: Kind,
     /// When a change takes effect.
@@ -95,9 +98,9 @@ fn reg_options(s: SystemId) -> Vec<(&'static str, &'static str)> {
             (
                 r.name(),
                 match r {
-                    RegChoice::Paper => "paper (smoothness)",
-                    RegChoice::Einstein => "Einstein condition",
-                    RegChoice::Curvature => "second differences",
+                    RegChoice::Paper => "option.reg.paper",
+                    RegChoice::Einstein => "option.reg.einstein",
+                    RegChoice::Curvature => "option.reg.curvature",
                 },
             )
         })
@@ -106,15 +109,15 @@ fn reg_options(s: SystemId) -> Vec<(&'static str, &'static str)> {
 
 fn recipe_options(s: SystemId) -> Vec<(&'static str, &'static str)> {
     let restart = if s.system().has_restart_recipe() {
-        "restart failing runs"
+        "option.recipe.restart"
     } else {
-        "restart (no failure detector here: as paper)"
+        "option.recipe.restart_as_paper"
     };
-    vec![("restart", restart), ("paper", "paper (raw)")]
+    vec![("restart", restart), ("paper", "option.recipe.paper")]
 }
 
 fn optimizer_options(_: SystemId) -> Vec<(&'static str, &'static str)> {
-    vec![("adam", "Adam"), ("sgd", "plain SGD")]
+    vec![("adam", "option.opt.adam"), ("sgd", "option.opt.sgd")]
 }
 
 /// Speed steps of the page: mini-batches per frame; the last one means "as many as fit".
@@ -130,8 +133,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "preset",
         flag: Some("preset"),
         path: "config.preset",
-        label: "System",
-        help: "the physical system",
+        control: true,
         kind: Kind::System,
         scope: Scope::Run,
         on_resume: OnResume::Refuse,
@@ -140,8 +142,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "seed",
         flag: Some("seed"),
         path: "config.seed",
-        label: "Seed",
-        help: "seed of data, initial weights and shuffling",
+        control: true,
         kind: Kind::Seed,
         scope: Scope::Run,
         on_resume: OnResume::Refuse,
@@ -150,8 +151,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "lr",
         flag: Some("lr"),
         path: "config.lr",
-        label: "Learning rate",
-        help: "learning rate (changing it does not reset the run)",
+        control: true,
         kind: Kind::Float {
             min: 1e-6,
             max: 10.0,
@@ -163,8 +163,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "batch",
         flag: Some("batch"),
         path: "config.batch",
-        label: "Batch",
-        help: "mini-batch size",
+        control: true,
         kind: Kind::Int {
             min: 1,
             max: 10_000,
@@ -176,8 +175,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "epochs",
         flag: Some("epochs"),
         path: "config.epochs",
-        label: "",
-        help: "epochs to train (with --resume: epochs more; the page trains until paused)",
+        control: false,
         kind: Kind::Int {
             min: 1,
             max: 1_000_000,
@@ -189,8 +187,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "sub",
         flag: Some("substeps"),
         path: "config.substeps",
-        label: "Sub-steps",
-        help: "Euler sub-steps per layer (1: the papers' network)",
+        control: true,
         kind: Kind::Int { min: 1, max: 64 },
         scope: Scope::Run,
         on_resume: OnResume::Refuse,
@@ -199,8 +196,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "n",
         flag: Some("per-class"),
         path: "config.per_class",
-        label: "Points",
-        help: "positive and negative training points each",
+        control: true,
         kind: Kind::Int {
             min: 10,
             max: 200_000,
@@ -212,8 +208,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "reg",
         flag: Some("reg"),
         path: "config.reg",
-        label: "Regulariser",
-        help: "regulariser family: paper, curvature, or einstein (vacuum systems)",
+        control: true,
         kind: Kind::Choice(reg_options),
         scope: Scope::Run,
         on_resume: OnResume::Apply,
@@ -222,8 +217,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "c",
         flag: Some("reg-c"),
         path: "config.reg_c",
-        label: "strength c",
-        help: "regulariser strength c (default: the family's)",
+        control: true,
         kind: Kind::Float { min: 0.0, max: 1e4 },
         scope: Scope::Run,
         on_resume: OnResume::Apply,
@@ -232,8 +226,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "opt",
         flag: Some("optimizer"),
         path: "config.optimizer",
-        label: "Optimiser",
-        help: "optimiser: adam or sgd",
+        control: true,
         kind: Kind::Choice(optimizer_options),
         scope: Scope::Run,
         on_resume: OnResume::Apply,
@@ -242,8 +235,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "recipe",
         flag: Some("recipe"),
         path: "config.recipe",
-        label: "Recipe",
-        help: "restart (detect failing runs and restart them; QCD) or paper (raw)",
+        control: true,
         kind: Kind::Choice(recipe_options),
         scope: Scope::Run,
         on_resume: OnResume::Apply,
@@ -252,8 +244,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "data",
         flag: Some("data"),
         path: "config.data",
-        label: "",
-        help: "own measurements m_q,condensate[,error] (GeV, GeV³; QCD only)",
+        control: false,
         kind: Kind::Measurements,
         scope: Scope::Run,
         on_resume: OnResume::Refuse,
@@ -262,8 +253,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "metric",
         flag: Some("metric"),
         path: "config.metric",
-        label: "",
-        help: "your own metric as points eta,h (custom only)",
+        control: false,
         kind: Kind::Metric,
         scope: Scope::Run,
         on_resume: OnResume::Refuse,
@@ -272,8 +262,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "speed",
         flag: None,
         path: "speed",
-        label: "",
-        help: "0…8: 1, 2, 5, 10, 20, 50, 100, 200 mini-batches per frame, max",
+        control: false,
         kind: Kind::Int { min: 0, max: 8 },
         scope: Scope::Page,
         on_resume: OnResume::Apply,
@@ -282,8 +271,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "embed",
         flag: None,
         path: "embed",
-        label: "",
-        help: "1: only controls and charts, for iframes",
+        control: false,
         kind: Kind::Flag,
         scope: Scope::Page,
         on_resume: OnResume::Apply,
@@ -292,8 +280,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "present",
         flag: None,
         path: "present",
-        label: "",
-        help: "1: presentation mode",
+        control: false,
         kind: Kind::Flag,
         scope: Scope::Page,
         on_resume: OnResume::Apply,
@@ -302,9 +289,17 @@ pub const SETTINGS: &[Setting] = &[
         key: "tour",
         flag: None,
         path: "tour",
-        label: "",
-        help: "1: open the guided tour",
+        control: false,
         kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "lang",
+        flag: None,
+        path: "lang",
+        control: false,
+        kind: Kind::Lang,
         scope: Scope::Page,
         on_resume: OnResume::Apply,
     },
@@ -312,8 +307,7 @@ pub const SETTINGS: &[Setting] = &[
         key: "panels",
         flag: None,
         path: "panels",
-        label: "",
-        help: "embedded view: the charts to show, comma-separated",
+        control: false,
         kind: Kind::Panels,
         scope: Scope::Page,
         on_resume: OnResume::Apply,
@@ -322,13 +316,24 @@ pub const SETTINGS: &[Setting] = &[
         key: "play",
         flag: None,
         path: "autoplay",
-        label: "",
-        help: "0: start paused",
+        control: false,
         kind: Kind::Flag,
         scope: Scope::Page,
         on_resume: OnResume::Apply,
     },
 ];
+
+impl Setting {
+    /// The label of its page control, in the current language.
+    pub fn label(&self) -> String {
+        crate::i18n::t(&format!("setting.{}.label", self.key)).to_string()
+    }
+
+    /// Its line of help, in the current language.
+    pub fn help(&self) -> String {
+        crate::i18n::t(&format!("setting.{}.help", self.key)).to_string()
+    }
+}
 
 /// The setting with this URL key.
 pub fn by_key(key: &str) -> Option<&'static Setting> {
@@ -417,9 +422,12 @@ impl Setting {
     pub fn parse(&self, system: SystemId, raw: &str, strict: bool) -> Result<Parsed, String> {
         let key = self.key;
         let range_err = |lo: String, hi: String| {
-            format!(
-                "{key} = {} is out of range (allowed {lo} … {hi})",
-                shown(raw)
+            tr!(
+                "notice.out_of_range",
+                key = key,
+                value = shown(raw),
+                lo = lo,
+                hi = hi
             )
         };
         match self.kind {
@@ -429,7 +437,7 @@ impl Setting {
             Kind::Seed => raw
                 .parse::<u64>()
                 .map(|s| (Value::from(s), None))
-                .map_err(|_| format!("{key} = '{}' is not a valid number", shown(raw))),
+                .map_err(|_| tr!("notice.not_number", key = key, value = shown(raw))),
             Kind::Float { min, max } => match raw.parse::<f64>() {
                 Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok((Value::from(x), None)),
                 Ok(x) if x.is_finite() && strict => {
@@ -437,54 +445,64 @@ impl Setting {
                 }
                 Ok(x) if x < min => Ok((
                     Value::from(min),
-                    Some(format!(
-                        "{key} = {} is below the minimum; using {min}",
-                        shown(raw)
+                    Some(tr!(
+                        "notice.below",
+                        key = key,
+                        value = shown(raw),
+                        min = min
                     )),
                 )),
                 Ok(x) if x > max => Ok((
                     Value::from(max),
-                    Some(format!(
-                        "{key} = {} is above the maximum; using {max}",
-                        shown(raw)
+                    Some(tr!(
+                        "notice.above",
+                        key = key,
+                        value = shown(raw),
+                        max = max
                     )),
                 )),
-                _ => Err(format!("{key} = '{}' is not a valid number", shown(raw))),
+                _ => Err(tr!("notice.not_number", key = key, value = shown(raw))),
             },
             Kind::Int { min, max } => match raw.parse::<u64>() {
                 Ok(x) if (min..=max).contains(&x) => Ok((Value::from(x), None)),
                 Ok(_) if strict => Err(range_err(min.to_string(), max.to_string())),
                 Ok(x) if x < min => Ok((
                     Value::from(min),
-                    Some(format!(
-                        "{key} = {} is below the minimum; using {min}",
-                        shown(raw)
+                    Some(tr!(
+                        "notice.below",
+                        key = key,
+                        value = shown(raw),
+                        min = min
                     )),
                 )),
                 Ok(_) => Ok((
                     Value::from(max),
-                    Some(format!(
-                        "{key} = {} is above the maximum; using {max}",
-                        shown(raw)
+                    Some(tr!(
+                        "notice.above",
+                        key = key,
+                        value = shown(raw),
+                        max = max
                     )),
                 )),
-                Err(_) => Err(format!("{key} = '{}' is not a valid number", shown(raw))),
+                Err(_) => Err(tr!("notice.not_number", key = key, value = shown(raw))),
             },
             Kind::Choice(options) => {
                 let opts = options(system);
                 if opts.iter().any(|(v, _)| *v == raw) {
                     Ok((Value::from(raw), None))
                 } else {
-                    Err(format!(
-                        "{key} = '{}' is not offered for {system} (expected {})",
-                        shown(raw),
-                        opts.iter().map(|o| o.0).collect::<Vec<_>>().join(" or ")
+                    Err(tr!(
+                        "notice.not_offered",
+                        key = key,
+                        value = shown(raw),
+                        system = system,
+                        expected = opts.iter().map(|o| o.0).collect::<Vec<_>>().join(", ")
                     ))
                 }
             }
             Kind::Measurements => {
                 if !system.system().accepts_measurements() {
-                    return Err(format!("{key} is not used by {system}"));
+                    return Err(tr!("notice.not_used", key = key, system = system));
                 }
                 let pts: Vec<Measured> = parse_points::<3>(raw, 2)?
                     .into_iter()
@@ -499,7 +517,7 @@ impl Setting {
             }
             Kind::Metric => {
                 if !system.system().accepts_metric() {
-                    return Err(format!("{key} is not used by {system}"));
+                    return Err(tr!("notice.not_used", key = key, system = system));
                 }
                 let pts: Vec<MetricPoint> = parse_points::<2>(raw, 2)?
                     .into_iter()
@@ -508,10 +526,13 @@ impl Setting {
                 validate_metric(&pts, &by_point)?;
                 Ok((serde_json::to_value(pts).expect("json"), None))
             }
+            Kind::Lang => crate::i18n::Lang::parse(raw)
+                .map(|l| (Value::from(l.code()), None))
+                .ok_or_else(|| tr!("notice.lang", key = key, value = shown(raw))),
             Kind::Flag => match raw {
                 "1" | "true" => Ok((Value::from(true), None)),
                 "0" | "false" => Ok((Value::from(false), None)),
-                _ => Err(format!("{key} = '{}' should be 0 or 1", shown(raw))),
+                _ => Err(tr!("notice.flag", key = key, value = shown(raw))),
             },
             Kind::Panels => {
                 let mut list = Vec::new();
@@ -522,7 +543,7 @@ impl Setting {
                     }
                 }
                 if list.is_empty() {
-                    return Err(format!("{key} names no chart"));
+                    return Err(tr!("notice.no_chart", key = key));
                 }
                 Ok((serde_json::to_value(list).expect("json"), None))
             }
@@ -533,7 +554,7 @@ impl Setting {
     pub fn encode(&self, v: &Value) -> Option<String> {
         match self.kind {
             Kind::Float { .. } | Kind::Int { .. } | Kind::Seed => Some(num_text(v)),
-            Kind::System | Kind::Choice(_) => v.as_str().map(str::to_string),
+            Kind::System | Kind::Choice(_) | Kind::Lang => v.as_str().map(str::to_string),
             Kind::Flag => Some(if v.as_bool() == Some(true) { "1" } else { "0" }.into()),
             Kind::Panels => Some(
                 v.as_array()?
@@ -592,6 +613,11 @@ impl Setting {
             Kind::Measurements => format!("4 … {MAX_DATA_IN_LINK} points in a link"),
             Kind::Metric => format!("3 … {MAX_METRIC_IN_LINK} points in a link"),
             Kind::Flag => "0, 1".into(),
+            Kind::Lang => crate::i18n::Lang::ALL
+                .iter()
+                .map(|l| format!("`{}`", l.code()))
+                .collect::<Vec<_>>()
+                .join(", "),
             Kind::Panels => ChartKind::ALL
                 .iter()
                 .map(|c| format!("`{}`", c.name()))
@@ -691,10 +717,10 @@ pub fn query_of(st: &PageState) -> String {
 pub struct Control {
     /// URL key, also the element id.
     pub key: &'static str,
-    /// Label.
-    pub label: &'static str,
-    /// Tooltip.
-    pub help: &'static str,
+    /// Label, in the current language.
+    pub label: String,
+    /// Tooltip, in the current language.
+    pub help: String,
     /// `number` or `select`.
     pub input: &'static str,
     /// Range of a number.
@@ -703,8 +729,8 @@ pub struct Control {
     pub max: Option<f64>,
     /// Step of a number (`any` for reals).
     pub step: &'static str,
-    /// Options of a select: (value, label).
-    pub options: Vec<(&'static str, &'static str)>,
+    /// Options of a select: (value, label in the current language).
+    pub options: Vec<(&'static str, String)>,
     /// Whether it changes the run or acts live.
     pub scope: Scope,
     /// Current value as text.
@@ -717,7 +743,7 @@ pub fn controls(st: &PageState) -> Vec<Control> {
     let sys = st.config.preset;
     SETTINGS
         .iter()
-        .filter(|s| !s.label.is_empty() && s.applies_to(sys))
+        .filter(|s| s.control && s.applies_to(sys))
         .map(|s| {
             let (input, min, max, step, options) = match s.kind {
                 Kind::System => (
@@ -727,10 +753,19 @@ pub fn controls(st: &PageState) -> Vec<Control> {
                     "",
                     REGISTRY
                         .iter()
-                        .map(|x| (x.id().name(), x.title()))
+                        .map(|x| (x.id().name(), x.title().to_string()))
                         .collect(),
                 ),
-                Kind::Choice(o) => ("select", None, None, "", o(sys)),
+                Kind::Choice(o) => (
+                    "select",
+                    None,
+                    None,
+                    "",
+                    o(sys)
+                        .into_iter()
+                        .map(|(v, key)| (v, crate::i18n::t(key).to_string()))
+                        .collect(),
+                ),
                 Kind::Float { min, max } => ("number", Some(min), Some(max), "any", vec![]),
                 Kind::Int { min, max } => {
                     ("number", Some(min as f64), Some(max as f64), "1", vec![])
@@ -739,8 +774,8 @@ pub fn controls(st: &PageState) -> Vec<Control> {
             };
             Control {
                 key: s.key,
-                label: s.label,
-                help: s.help,
+                label: s.label(),
+                help: s.help(),
                 input,
                 min,
                 max,
@@ -779,7 +814,7 @@ pub fn markdown_table() -> String {
             "| `{}` | {} | {} | {} | {} |\n",
             s.key,
             s.flag.map_or("—".into(), |f| format!("`--{f}`")),
-            s.help,
+            crate::i18n::t_in(crate::i18n::Lang::En, &format!("setting.{}.help", s.key)),
             default,
             s.range_text()
         );

@@ -5,6 +5,7 @@
 use crate::charts::ChartKind;
 use crate::settings::{self, shown, Kind};
 use crate::systems::SystemId;
+use crate::tr;
 use crate::train::TrainConfig;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,9 @@ pub struct PageState {
     /// Open the guided tour.
     #[serde(default)]
     pub tour: bool,
+    /// The language of the page's words.
+    #[serde(default)]
+    pub lang: crate::i18n::Lang,
     /// Start training on load (unless the user prefers reduced motion).
     pub autoplay: bool,
     /// The charts an embedded view shows (the full page shows all of the system's).
@@ -39,6 +43,7 @@ impl PageState {
             embed: false,
             present: false,
             tour: false,
+            lang: crate::i18n::Lang::En,
             autoplay: true,
             panels: vec![ChartKind::Metric, ChartKind::Data],
         }
@@ -70,6 +75,15 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The language a query asks for (`lang=`), if it names one we have.
+pub fn lang_of(query: &str) -> Option<crate::i18n::Lang> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|p| p.strip_prefix("lang="))
+        .and_then(crate::i18n::Lang::parse)
+}
+
 /// Parse a query string (with or without the leading `?`). Never fails; see the notices.
 pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
     let mut notices = Vec::new();
@@ -89,10 +103,7 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
         .and_then(|(_, v)| match v.parse::<SystemId>() {
             Ok(p) => Some(p),
             Err(_) => {
-                notices.push(format!(
-                    "preset = '{}' is unknown; using {default}",
-                    shown(v)
-                ));
+                notices.push(tr!("notice.preset", value = shown(v), default = default));
                 None
             }
         })
@@ -100,7 +111,7 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
     let mut values = Vec::new();
     for (k, v) in &pairs {
         let Some(s) = settings::by_key(k) else {
-            notices.push(format!("unknown parameter '{}' ignored", shown(k)));
+            notices.push(tr!("notice.unknown", key = shown(k)));
             continue;
         };
         if matches!(s.kind, Kind::System) {
@@ -112,24 +123,18 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
                 values.push((s, x));
             }
             Err(e) if matches!(s.kind, Kind::Measurements | Kind::Metric) => {
-                notices.push(format!("{k} ignored: {}", shown(&e)))
+                notices.push(tr!("notice.points_ignored", key = k, why = shown(&e)))
             }
-            Err(e) => notices.push(format!("{}; ignored", shown(&e))),
+            Err(e) => notices.push(tr!("notice.ignored", why = shown(&e))),
         }
     }
     let mut st = settings::state_from(preset, &values).unwrap_or_else(|e| {
-        notices.push(format!(
-            "the link could not be read ({e}); using the defaults"
-        ));
+        notices.push(tr!("notice.unreadable", why = e));
         PageState::new(preset)
     });
     let c = &mut st.config;
     if c.batch > 2 * c.per_class {
-        notices.push(format!(
-            "batch = {} exceeds the training set; using {}",
-            c.batch,
-            2 * c.per_class
-        ));
+        notices.push(tr!("notice.batch", batch = c.batch, max = 2 * c.per_class));
         c.batch = 2 * c.per_class;
     }
     debug_assert!(c.validate().is_ok(), "{:?}", c.validate());

@@ -133,7 +133,10 @@ fn detectors_fire_on_a_failing_seed_and_not_on_a_good_one() {
     assert_eq!(bad.attempt(), 1);
     assert_eq!(bad.events()[0].epoch, 50);
     assert!(
-        bad.events()[0].message.contains("drifting upward"),
+        bad.events()[0]
+            .message
+            .to_string()
+            .contains("drifting upward"),
         "{}",
         bad.events()[0].message
     );
@@ -221,7 +224,7 @@ fn a_converged_run_that_leaves_the_metric_is_brought_back() {
     let attempts = t.attempt();
     t.epoch_step().unwrap();
     let last = t.events().last().unwrap().message.clone();
-    assert!(last.contains("left the metric"), "{last}");
+    assert!(last.to_string().contains("left the metric"), "{last}");
     assert_eq!(t.attempt(), attempts, "brought back, not restarted");
     assert!(
         t.full_loss().total() <= qcd::P2_KEEP_LOSS,

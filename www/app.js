@@ -4,9 +4,10 @@ import init, { App, ensemble_report, draw_ensemble } from './pkg/adsdl.js';
 import { trainingLoop } from './trainer-loop.js';
 import { createTour, tourSeen } from './tour.js';
 import { createRecorder, recordingUnsupported } from './recorder.js';
+import { applyStrings, chooseLang, lang, loadStrings, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
-const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200', 'max'];
+const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200'];
 // The run survives a reload: its session (parameters, optimiser, history) is kept here. The
 // training loop sends it every few seconds while it trains and whenever it stops.
 const STORE_KEY = 'adsdl-session-v1';
@@ -67,7 +68,7 @@ function onEngineMessage(m) {
     try {
       app.show(m.snap);
     } catch (e) {
-      say(`The training worker sent a state this page cannot show: ${e.message || e}`);
+      say(t('js.worker_bad_state', { error: e.message || e }));
       return;
     }
     engine.snapshots += 1;
@@ -81,7 +82,7 @@ function onEngineMessage(m) {
     engine.pending.delete(m.id);
     if (resolve) resolve(m.result);
   } else if (m.type === 'error') {
-    say(`Training: ${m.message}`);
+    say(t('js.training_error', { error: m.message }));
   }
 }
 
@@ -121,7 +122,7 @@ function startEngine(session) {
       startOnPage(engine.session);
       if (playing) engine.post({ type: 'play', on: true });
     } else {
-      say(`The training worker stopped: ${e.message || e}`);
+      say(t('js.worker_stopped', { error: e.message || e }));
     }
   };
   engine.post = (m) => worker.postMessage(m);
@@ -149,7 +150,7 @@ function writeUrl() {
 // setting declared there appears here with its label, range and options.
 let controlsShape = '';
 function buildControls(list) {
-  const shape = JSON.stringify(list.map((c) => [c.key, c.options, c.min, c.max]));
+  const shape = JSON.stringify([lang(), list.map((c) => [c.key, c.options, c.min, c.max])]);
   if (shape === controlsShape) {
     for (const c of list) {
       const el = $(c.key);
@@ -197,7 +198,7 @@ function syncControls() {
   buildControls(app.controls());
   $('speed').max = String(st.max_speed);
   $('speed').value = st.speed;
-  $('speed-out').textContent = `${SPEED_NAMES[st.speed]} / frame`;
+  $('speed-out').textContent = t('controls.speed_out', { speed: SPEED_NAMES[st.speed] || t('controls.speed_max') });
   // Panels and counters of what this system has: its charts, couplings, own data, own metric.
   const charts = new Set(app.charts().map((c) => c.name));
   for (const f of document.querySelectorAll('figure[data-chart]')) f.hidden = !charts.has(f.dataset.chart);
@@ -241,13 +242,13 @@ function describeCharts(now) {
 function change(key, value) {
   const q = new URLSearchParams(app.query());
   if (key === 'preset') {
-    for (const k of [...q.keys()]) if (!['seed', 'speed', 'embed', 'present'].includes(k)) q.delete(k);
+    for (const k of [...q.keys()]) if (!['seed', 'speed', 'embed', 'present', 'lang'].includes(k)) q.delete(k);
   }
   q.set(key, value);
   try {
     showNotices(both('apply', q.toString()));
   } catch (e) {
-    say(`Not applied: ${e.message || e}`);
+    say(t('js.not_applied', { error: e.message || e }));
   }
   syncControls();
   writeUrl();
@@ -259,7 +260,7 @@ function setPlaying(on) {
   playing = on;
   // A clip records training: Pause ends it.
   if (!on && recorder) recorder.stop();
-  $('play').textContent = on ? '❚❚ Pause' : '▶ Play';
+  $('play').textContent = t(on ? 'controls.pause' : 'controls.play');
   $('play').setAttribute('aria-pressed', String(on));
 }
 
@@ -314,7 +315,7 @@ function redraw(now) {
     try {
       app.draw(name, canvas, darkQuery.matches, chartScale());
     } catch (e) {
-      say(`Could not draw ${name}: ${e.message || e}`);
+      say(t('js.draw_failed', { chart: t(`chart.${name}.name`), error: e.message || e }));
     }
     const d = (drawCost[name] ||= { draws: 0, ms: 0, max: 0 });
     const ms = performance.now() - t0;
@@ -345,13 +346,15 @@ function showObservables() {
     range.at = now;
   }
   const c = range.value;
-  $('k-wall').textContent = o && o.f_peak ? ` (here at η′ = ${o.f_peak[0].toFixed(3)} L = ${o.f_peak_fm.toFixed(2)} fm)` : '';
+  $('k-wall').textContent = o && o.f_peak ? t('obs.wall', { eta: o.f_peak[0].toFixed(3), fm: o.f_peak_fm.toFixed(2) }) : '';
   const spread = c
-    ? `; continued to the horizon anywhere from η = ${c.eta_m[0].toFixed(3)} to ${c.eta_m[1].toFixed(2)} — the data do not fix it — screening would set in between ${c.d_screen[0].toFixed(2)} and ${c.d_screen[1].toFixed(2)} L`
+    ? t('obs.spread', {
+      from: c.eta_m[0].toFixed(3), to: c.eta_m[1].toFixed(2), lo: c.d_screen[0].toFixed(2), hi: c.d_screen[1].toFixed(2),
+    })
     : '';
   $('k-screen').textContent = o
-    ? ` (here: linear from ${o.d_linear.toFixed(3)} L, screened beyond ${o.d_screen.toFixed(3)} L = ${o.d_screen_fm.toFixed(3)} fm${spread})`
-    : ' (no horizon yet)';
+    ? t('obs.screen', { linear: o.d_linear.toFixed(3), screen: o.d_screen.toFixed(3), fm: o.d_screen_fm.toFixed(3), spread })
+    : t('obs.no_horizon');
 }
 
 const fmt = (v, digits) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
@@ -369,7 +372,7 @@ function updateCounters(s) {
     say(s.paused_reason);
   } else if (s.events.length > shownEvents.count) {
     const e = s.events[s.events.length - 1];
-    say(`Epoch ${e.epoch}: ${e.message}`);
+    say(t('js.event', { epoch: e.epoch, message: e.message }));
   }
   shownEvents.count = s.events.length;
 }
@@ -400,13 +403,13 @@ function startEnsemble() {
       ensemble.members[i] = { status: e.data.status, model: e.data.model, done: e.data.done };
       updateEnsemble(false);
     };
-    w.onerror = (e) => { $('ens-progress').textContent = `Seed ${seed0 + i} failed: ${e.message}`; };
+    w.onerror = (e) => { $('ens-progress').textContent = t('ens.seed_failed', { seed: seed0 + i, error: e.message }); };
     w.postMessage({ type: 'start', query: q.toString(), epochs });
     ensemble.workers.push(w);
   }
   $('ens-start').disabled = true;
   $('ens-stop').disabled = false;
-  $('ens-progress').textContent = `Training seeds ${seed0}–${seed0 + m - 1}…`;
+  $('ens-progress').textContent = t('ens.starting', { first: seed0, last: seed0 + m - 1 });
 }
 
 function drawEnsemble() {
@@ -414,7 +417,7 @@ function drawEnsemble() {
     try {
       draw_ensemble(name, $(`chart-${name}`), ensemble.text, darkQuery.matches, chartScale());
     } catch (e) {
-      $('ens-progress').textContent = `Ensemble chart: ${e.message || e}`;
+      $('ens-progress').textContent = t('ens.chart_error', { error: e.message || e });
     }
   }
 }
@@ -428,7 +431,7 @@ function tableRows(s, ref) {
   rows.push(['L [GeV⁻¹]', pm(s.ads_radius, 3), l === null ? '–' : String(l)]);
   rows.push(['1/L [MeV]', pm(s.inv_l_mev, 1), l === null ? '–' : `≈ ${Math.round(1000 / l)}`]);
   rows.push(['λ', pm(s.lambda, 5), lambda === null ? '–' : String(lambda)]);
-  rows.push(['loss', pm(s.loss, 4), '–']);
+  rows.push([t('counters.loss'), pm(s.loss, 4), '–']);
   return rows;
 }
 
@@ -437,9 +440,7 @@ function updateEnsemble(force) {
   const done = members.filter((m) => m.done).length;
   const epochs = members.map((m) => (m.status ? m.status.epoch : 0));
   const allDone = done === members.length;
-  $('ens-progress').textContent = allDone
-    ? `Done: ${members.length} seeds, epochs ${epochs.join(', ')}.`
-    : `Training ${members.length} seeds in Web Workers — epochs ${epochs.join(', ')}`;
+  $('ens-progress').textContent = t(allDone ? 'ens.done' : 'ens.progress', { n: members.length, epochs: epochs.join(', ') });
   const now = performance.now();
   if (!force && !allDone && now - ensemble.lastDraw < 1000) return;
   ensemble.lastDraw = now;
@@ -468,11 +469,11 @@ function updateEnsemble(force) {
     }));
     $('ens-table').hidden = s.kept === 0;
     if (allDone) {
-      $('ens-progress').textContent += ` Kept ${s.kept} of ${s.runs} (loss ≤ ${s.max_loss}), ${s.with_shape} with the published shape.`;
+      $('ens-progress').textContent += t('ens.kept', { kept: s.kept, runs: s.runs, cut: s.max_loss, shape: s.with_shape });
       stopEnsemble();
     }
   } catch (e) {
-    $('ens-progress').textContent = `Ensemble: ${e.message || e}`;
+    $('ens-progress').textContent = t('ens.error', { error: e.message || e });
   }
 }
 
@@ -494,17 +495,23 @@ function restoreSaved() {
     saved = null;
   }
   if (!saved || typeof saved.session !== 'string') return null;
-  if (location.search.length > 1 && app.query() !== saved.query) return null;
+  // Another language is the same run.
+  const run = (query) => {
+    const q = new URLSearchParams(query);
+    q.delete('lang');
+    return q.toString();
+  };
+  if (location.search.length > 1 && run(app.query()) !== run(saved.query)) return null;
   try {
     app.restore(saved.session);
   } catch (e) {
     localStorage.removeItem(STORE_KEY);
-    say(`A saved run could not be restored and was discarded: ${e.message || e}`);
+    say(t('js.restore_failed', { error: e.message || e }));
     return null;
   }
   shownEvents.count = status().events.length;
-  const when = new Date(saved.saved).toLocaleString();
-  say(`Continuing your run saved ${when} (epoch ${status().epoch}). “Start fresh” begins again from the seed.`);
+  const when = new Date(saved.saved).toLocaleString(lang());
+  say(t('js.continuing', { when, epoch: status().epoch }));
   engine.session = saved.session;
   return saved.session;
 }
@@ -562,7 +569,7 @@ function embedSnippet() {
   if (panels.length) url.searchParams.set('panels', panels.join(','));
   const [w, h] = $('embed-size').value.split('x');
   const src = url.href.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  return `<iframe src="${src}" width="${w}" height="${h}" style="border:0" title="adsdl: a neural network learns the shape of spacetime" loading="lazy"></iframe>`;
+  return `<iframe src="${src}" width="${w}" height="${h}" style="border:0" title="${t('embed.iframe_title')}" loading="lazy"></iframe>`;
 }
 
 function fillEmbedPanels() {
@@ -576,7 +583,7 @@ function fillEmbedPanels() {
     input.value = name;
     input.checked = chosen.has(name);
     input.addEventListener('change', () => { $('embed-code').value = embedSnippet(); });
-    label.append(input, ` ${name}`);
+    label.append(input, ` ${t(`chart.${name}.name`)}`);
     return label;
   }));
 }
@@ -644,7 +651,7 @@ function bindMetricDrag() {
       both('set_metric_point', dragging, d.h);
       forceDraw = true;
     } catch (err) {
-      say(`That metric is not used: ${err.message || err}`);
+      say(t('metric.drag_rejected', { error: err.message || err }));
     }
   });
   const end = () => {
@@ -682,7 +689,7 @@ function fillRecordPanels() {
     input.type = 'checkbox';
     input.value = name;
     input.checked = k < 2;
-    label.append(input, ` ${name}`);
+    label.append(input, ` ${t(`chart.${name}.name`)}`);
     return label;
   }));
 }
@@ -691,19 +698,20 @@ function bindRecorder() {
   const why = recordingUnsupported();
   if (why) {
     $('record').disabled = true;
-    $('record').title = why;
-    $('record-msg').textContent = why;
+    $('record').dataset.ta = `title=${why}`;
+    $('record-msg').dataset.t = why;
+    applyStrings();
     return;
   }
   recorder = createRecorder({
-    onTick: (t, total) => {
+    onTick: (at, total) => {
       const mmss = (x) => `${Math.floor(x / 60)}:${String(Math.floor(x % 60)).padStart(2, '0')}`;
-      $('rec-indicator').textContent = `● REC ${mmss(t)} / ${mmss(total)}`;
+      $('rec-indicator').textContent = t('record.indicator', { at: mmss(at), total: mmss(total) });
     },
     onDone: (blob, name) => {
       $('rec-indicator').hidden = true;
       $('record-start').disabled = false;
-      $('record-msg').textContent = `Recorded ${(blob.size / 1e6).toFixed(1)} MB: ${name}`;
+      $('record-msg').textContent = t('record.done', { mb: (blob.size / 1e6).toFixed(1), name });
       download(name, blob);
     },
   });
@@ -716,14 +724,14 @@ function bindRecorder() {
   $('record-start').addEventListener('click', () => {
     const names = [...document.querySelectorAll('#record-panels input:checked')].map((i) => i.value);
     if (!names.length) {
-      $('record-msg').textContent = 'Choose at least one panel.';
+      $('record-msg').textContent = t('record.none');
       return;
     }
     const seconds = Number($('record-length').value);
     recorder.start(names.map((n) => $(`chart-${n}`)), seconds, `${baseName()}-${names.join('+')}.webm`);
     $('record-start').disabled = true;
     $('rec-indicator').hidden = false;
-    $('record-msg').textContent = 'Recording… Pause stops it.';
+    $('record-msg').textContent = t('record.recording');
     setPlaying(true);
   });
 }
@@ -753,9 +761,9 @@ function bind() {
       both('import_model', await file.text());
       syncControls();
       writeUrl();
-      say(`Loaded ${file.name}: training resumes from it.`);
+      say(t('actions.import_ok', { file: file.name }));
     } catch (err) {
-      say(`${file.name} was not loaded (the current run is unchanged): ${err.message || err}`);
+      say(t('actions.import_failed', { file: file.name, error: err.message || err }));
     }
     e.target.value = '';
     forceDraw = true;
@@ -763,9 +771,9 @@ function bind() {
   $('share').addEventListener('click', async () => {
     try {
       await navigator.clipboard.writeText(location.href);
-      say('Link copied: it reopens this configuration.');
+      say(t('actions.share_ok'));
     } catch {
-      say(`Link: ${location.href}`);
+      say(t('actions.share_link', { url: location.href }));
     }
   });
   $('embed').addEventListener('click', () => {
@@ -776,6 +784,8 @@ function bind() {
   });
   $('embed-size').addEventListener('change', () => { $('embed-code').value = embedSnippet(); });
   $('present').addEventListener('click', togglePresent);
+  $('lang').value = lang();
+  $('lang').addEventListener('change', (e) => setLanguage(e.target.value));
   $('cite').addEventListener('click', () => {
     const box = $('cite-box');
     box.hidden = !box.hidden;
@@ -786,14 +796,14 @@ function bind() {
   for (let m = 2; m <= 8; m++) {
     const o = document.createElement('option');
     o.value = String(m);
-    o.textContent = m <= cores ? `${m}` : `${m} (> ${cores} cores: slower)`;
+    o.textContent = m <= cores ? `${m}` : t('ens.slower', { m, cores });
     $('ens-m').append(o);
   }
   $('ens-m').value = String(Math.min(Math.max(cores, 2), 8));
   $('ens-start').addEventListener('click', startEnsemble);
   $('ens-stop').addEventListener('click', () => {
     stopEnsemble();
-    $('ens-progress').textContent += ' Stopped.';
+    $('ens-progress').textContent += t('ens.stopped');
   });
   $('p2-match').addEventListener('change', (e) => {
     app.set_p2_match(e.target.checked);
@@ -803,7 +813,7 @@ function bind() {
     try { localStorage.removeItem(STORE_KEY); } catch { /* nothing stored */ }
     engine.session = null;
     resetRun();
-    say('Started fresh from the seed.');
+    say(t('actions.fresh_ok'));
   });
   $('data-file').addEventListener('change', async (e) => {
     const file = e.target.files[0];
@@ -818,11 +828,9 @@ function bind() {
       syncControls();
       writeUrl();
       forceDraw = true;
-      msg.textContent = app.data_in_link()
-        ? 'Training on your points; the link carries them.'
-        : 'Training on your points. They are too many for the link: export the model file to share this run.';
+      msg.textContent = t(app.data_in_link() ? 'data.ok_link' : 'data.ok_file');
     } catch (err) {
-      msg.textContent = `Not used — the current run and data are unchanged. ${err.message || err}`;
+      msg.textContent = t('data.rejected', { error: err.message || err });
     }
   });
   $('metric-file').addEventListener('change', async (e) => {
@@ -838,9 +846,9 @@ function bind() {
       syncControls();
       writeUrl();
       forceDraw = true;
-      msg.textContent = 'Training on data made from your metric: watch the red weights find the blue points.';
+      msg.textContent = t('metric.ok');
     } catch (err) {
-      msg.textContent = `Not used — the current run is unchanged. ${err.message || err}`;
+      msg.textContent = t('metric.rejected', { error: err.message || err });
     }
   });
   bindMetricDrag();
@@ -852,7 +860,7 @@ function bind() {
     writeUrl();
     forceDraw = true;
     $('data-msg').hidden = false;
-    $('data-msg').textContent = 'Back to the lattice data of P2 Table I.';
+    $('data-msg').textContent = t('data.reset_ok');
   });
   window.addEventListener('pagehide', save);
   document.addEventListener('keydown', (e) => {
@@ -896,20 +904,52 @@ function simdSupported() {
   return WebAssembly.validate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]));
 }
 
+// Another language: its table, every keyed element, the controls and charts the engine words, and
+// the link (`lang=` travels with it).
+async function setLanguage(code) {
+  try {
+    await loadStrings(code);
+  } catch (e) {
+    say(`${e.message || e}`);
+    $('lang').value = lang();
+    return;
+  }
+  applyStrings();
+  change('lang', code);
+  $('play').textContent = t(playing ? 'controls.pause' : 'controls.play');
+  if (tour) tour.refresh();
+  if (!$('record-box').hidden) fillRecordPanels();
+  lastDescribe = 0;
+  range.at = 0;
+  spectrumJob.at = -1e9;
+  if (app.observables()) showObservables();
+}
+
 async function main() {
+  const chosen = chooseLang(location.search, navigator.languages);
+  try {
+    await loadStrings(chosen);
+  } catch (e) {
+    // Without its words the page cannot say anything else: this one line is in both languages.
+    fatal(`The page's text could not be loaded / ページの文字列を読み込めませんでした: ${e.message || e}`);
+    return;
+  }
+  applyStrings();
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.instantiate !== 'function') {
-    fatal('This page trains its network with WebAssembly, which this browser does not provide. Any current Firefox, Chrome, Edge or Safari will run it.');
+    fatal(t('fatal.no_wasm'));
     return;
   }
   if (!simdSupported()) {
-    fatal('This page trains its network with WebAssembly SIMD, which this browser does not provide (Chrome and Edge since 91, Firefox since 89, Safari since 16.4 have it).');
+    fatal(t('fatal.no_simd'));
     return;
   }
   try {
     await init();
-    app = new App(location.search);
+    const q = new URLSearchParams(location.search);
+    q.set('lang', chosen);
+    app = new App(q.toString());
   } catch (e) {
-    fatal(`The network could not be started: ${e.message || e}`);
+    fatal(t('fatal.start', { error: e.message || e }));
     return;
   }
   showNotices(app.notices());

@@ -6,11 +6,11 @@ const TYPES = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'];
 const FPS = 30;
 const MAX_WIDTH = 1920;
 
-/** Why this browser cannot record, or null when it can. */
+/** Why this browser cannot record (a string-table key), or null when it can. */
 export function recordingUnsupported() {
-  if (typeof MediaRecorder !== 'function') return 'This browser cannot record video (it has no MediaRecorder).';
-  if (typeof HTMLCanvasElement.prototype.captureStream !== 'function') return 'This browser cannot capture a canvas as video.';
-  if (!TYPES.some((t) => MediaRecorder.isTypeSupported(t))) return 'This browser cannot record WebM video.';
+  if (typeof MediaRecorder !== 'function') return 'record.no_mediarecorder';
+  if (typeof HTMLCanvasElement.prototype.captureStream !== 'function') return 'record.no_capture';
+  if (!TYPES.some((t) => MediaRecorder.isTypeSupported(t))) return 'record.no_webm';
   return null;
 }
 

@@ -2,51 +2,22 @@
 // goes on. Next / Back / Close, Esc closes and focus returns to where it was; once closed or
 // finished it is remembered as seen in this browser. Wording follows docs/physics.md.
 
+import { t } from './i18n.js';
+
 const SEEN_KEY = 'adsdl-tour-seen';
 
-/** The steps: the panel each one points at, a title and two or three sentences to read aloud. */
+/** The steps: the panel each one points at; step k's title and text (two or three sentences to
+ * read aloud) are `tour.step{k}.title` and `.text` in the string tables. */
 export const STEPS = [
-  {
-    anchor: 'figure[data-chart="metric"]',
-    title: 'A layer is a slice of space',
-    text: 'Each layer of this network is one step along an extra dimension η: from the boundary at large η, where the quarks live, to the horizon of a black hole at η = 0. The weight of a layer, h(η), is the geometry there — the red points.',
-  },
-  {
-    anchor: 'figure[data-chart="data"]',
-    title: 'The data and the green region',
-    text: 'The dots are lattice-QCD measurements: the chiral condensate against the quark mass. A point passes if the field it starts is regular at the horizon; the green region is what the network accepts right now.',
-  },
-  {
-    anchor: '#play',
-    title: 'Press Play',
-    text: 'Gradient descent moves the weights until the measured points lie in the green region and random points do not. It all runs in your browser; nothing is sent anywhere.',
-  },
-  {
-    anchor: 'figure[data-chart="loss"]',
-    title: 'The plateau, and a restart',
-    text: 'The loss first sits near 0.25 for a few hundred epochs. About half of all starts head for a dead end; the recipe notices early and starts again from new weights — a grey line here, a message above.',
-  },
-  {
-    anchor: 'figure[data-chart="metric"]',
-    title: 'A wall appears',
-    text: 'Watch the middle of the metric: h dips below zero. The papers read this dip as an infrared wall — confinement, learned from the data, not put in.',
-  },
-  {
-    anchor: 'figure[data-chart="metric"]',
-    title: 'The horizon',
-    text: 'Toward η = 0 the weights grow like 1/η: the horizon of a black hole, whose temperature is that of the lattice data, 207 MeV.',
-  },
-  {
-    anchor: 'figure[data-chart="potential"]',
-    title: 'f, g and confinement',
-    text: 'From h follow the metric functions f and g. A string hanging into this geometry gives the energy of a quark and an antiquark at distance d: it rises linearly, until the plasma screens it.',
-  },
-  {
-    anchor: '.data-panel',
-    title: 'Your turn',
-    text: 'Try your own measurements here, or choose “Your own spacetime” and drag a blue point of the metric: the network learns the spacetime you drew.',
-  },
-];
+  'figure[data-chart="metric"]',
+  'figure[data-chart="data"]',
+  '#play',
+  'figure[data-chart="loss"]',
+  'figure[data-chart="metric"]',
+  'figure[data-chart="metric"]',
+  'figure[data-chart="potential"]',
+  '.data-panel',
+].map((anchor, k) => ({ anchor, key: `tour.step${k + 1}` }));
 
 export function tourSeen() {
   try {
@@ -87,10 +58,10 @@ export function createTour({ onClose = () => {} } = {}) {
     target = document.querySelector(step.anchor);
     target.classList.add('tour-target');
     $('tour-count').textContent = `${at + 1} / ${list.length}`;
-    $('tour-title').textContent = step.title;
-    $('tour-text').textContent = step.text;
+    $('tour-title').textContent = t(`${step.key}.title`);
+    $('tour-text').textContent = t(`${step.key}.text`);
     $('tour-back').disabled = at === 0;
-    $('tour-next').textContent = at === list.length - 1 ? 'Done' : 'Next ›';
+    $('tour-next').textContent = t(at === list.length - 1 ? 'tour.done' : 'tour.next');
     box.hidden = false;
     place(target);
     // On a phone the dialog sits at the bottom of the screen: the panel goes to the top. Elsewhere
@@ -135,5 +106,7 @@ export function createTour({ onClose = () => {} } = {}) {
     close,
     isOpen: () => !box.hidden,
     step: () => at,
+    // The words again, in a newly chosen language.
+    refresh: () => { if (!box.hidden) show(at); },
   };
 }

@@ -46,9 +46,9 @@ fn cli() -> Command {
             .iter()
             .filter_map(|s| {
                 s.flag.map(|f| {
-                    value(f, s.help).value_name(s.key).help(format!(
+                    value(f, "").value_name(s.key).help(format!(
                         "{} [{}]",
-                        s.help,
+                        s.help(),
                         s.range_text().replace('`', "")
                     ))
                 })
@@ -364,7 +364,7 @@ fn cmd_train(flags: &Flags) -> Result<(), String> {
                 "training diverged: {} (parameters rolled back to the last finite state)",
                 d.message
             );
-            diverged = Some(d.message);
+            diverged = Some(d.message.to_string());
             break;
         }
         for ev in &t.events()[seen_events..] {
@@ -707,11 +707,11 @@ fn cmd_bench(flags: &Flags) -> Result<(), String> {
     let mut t = Trainer::new(bench_config())?;
     let layers = t.network().bulk.layers as f64;
     let samples = t.data().len() as f64;
-    t.epoch_step().map_err(|d| d.message)?; // warm-up
+    t.epoch_step().map_err(|d| d.message.to_string())?; // warm-up
     let mut times = Vec::new();
     for _ in 0..epochs {
         let s = Instant::now();
-        t.epoch_step().map_err(|d| d.message)?;
+        t.epoch_step().map_err(|d| d.message.to_string())?;
         times.push(s.elapsed().as_secs_f64());
     }
     times.sort_by(f64::total_cmp);
@@ -944,7 +944,7 @@ fn cmd_settings(flags: &Flags) -> Result<(), String> {
             .collect();
         let list: Vec<_> = SETTINGS
             .iter()
-            .map(|s| json!({ "key": s.key, "flag": s.flag, "path": s.path, "help": s.help, "control": !s.label.is_empty() }))
+            .map(|s| json!({ "key": s.key, "flag": s.flag, "path": s.path, "help": s.help(), "control": s.control }))
             .collect();
         out!(
             "{}",
@@ -958,7 +958,7 @@ fn cmd_settings(flags: &Flags) -> Result<(), String> {
             "{:<8} {:<14} {}",
             s.key,
             s.flag.map_or("—".into(), |f| format!("--{f}")),
-            s.help
+            s.help()
         );
     }
     Ok(())

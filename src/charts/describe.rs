@@ -4,6 +4,7 @@
 use super::ChartKind;
 use crate::observables::Report;
 use crate::physics::t_of_f;
+use crate::tr;
 use crate::train::Trainer;
 
 /// What chart `kind` shows now, in one or two sentences. `report` is the reconstruction behind
@@ -17,19 +18,19 @@ pub fn describe(kind: ChartKind, t: &Trainer, report: Option<&Report>) -> String
         ChartKind::Spectrum => spectrum(t),
         ChartKind::Fg => match report {
             Some(r) => match r.f_peak {
-                Some((eta, _)) => format!(
-                    "f, how clocks run, has its maximum — the infrared wall — at η′ = {eta:.2} L; g grows toward the boundary."
-                ),
-                None => "f grows monotonically toward the boundary: no wall.".into(),
+                Some((eta, _)) => tr!("describe.fg.wall", eta = format!("{eta:.2}")),
+                None => tr!("describe.fg.no_wall"),
             },
-            None => "No horizon yet: f and g appear once the metric rises toward the horizon.".into(),
+            None => tr!("describe.fg.no_horizon"),
         },
         ChartKind::Potential => match report {
-            Some(r) => format!(
-                "The quark–antiquark potential is Coulomb-like at short distance, linear (confining) from d = {:.3} L, and screened beyond d = {:.3} L ({:.2} fm).",
-                r.d_linear, r.d_screen, r.d_screen_fm
+            Some(r) => tr!(
+                "describe.potential",
+                linear = format!("{:.3}", r.d_linear),
+                screen = format!("{:.3}", r.d_screen),
+                fm = format!("{:.2}", r.d_screen_fm)
             ),
-            None => "No horizon yet: the potential appears once the metric rises toward the horizon.".into(),
+            None => tr!("describe.potential.no_horizon"),
         },
     }
 }
@@ -44,21 +45,23 @@ fn metric(t: &Trainer) -> String {
         );
     let last = h.len() - 1;
     if !min.is_finite() {
-        return "The learned metric is not finite.".into();
+        return tr!("describe.metric.not_finite");
     }
     let wall = if min < 0.0 {
-        ", below zero: the wall"
+        crate::i18n::t("describe.metric.wall")
     } else {
         ""
     };
     let reference = t.system().reference(t.config(), t.network());
-    format!(
-        "The learned h(η) has its minimum, {min:.2}, at η = {:.2}{wall}; toward the horizon (η = {:.2}) it is {:.1}, against {:.1} for the {}.",
-        etas[k],
-        etas[last],
-        h[last],
-        reference.at_layers[last],
-        reference.label
+    tr!(
+        "describe.metric",
+        min = format!("{min:.2}"),
+        at = format!("{:.2}", etas[k]),
+        wall = wall,
+        horizon = format!("{:.2}", etas[last]),
+        h = format!("{:.1}", h[last]),
+        reference = format!("{:.1}", reference.at_layers[last]),
+        label = reference.label
     )
 }
 
@@ -77,10 +80,10 @@ fn data(t: &Trainer) -> String {
         }
     }
     let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
-    format!(
-        "The network accepts {:.0} % of the points on the curve and rejects {:.0} % of the points off it.",
-        pct(pos_ok, pos),
-        pct(neg_ok, neg)
+    tr!(
+        "describe.data",
+        on = format!("{:.0}", pct(pos_ok, pos)),
+        off = format!("{:.0}", pct(neg_ok, neg))
     )
 }
 
@@ -90,14 +93,26 @@ fn loss(t: &Trainer) -> String {
         (Some(a), Some(b)) => {
             let restarts = match t.attempt() {
                 0 => String::new(),
-                1 => " The recipe restarted the run once.".into(),
-                n => format!(" The recipe restarted the run {n} times."),
+                1 => tr!("describe.loss.restarted_once"),
+                n => tr!("describe.loss.restarted", n = n),
             };
             let n = l.len();
-            let epochs = if n == 1 { "epoch" } else { "epochs" };
-            format!("The loss is {b:.3} after {n} {epochs}; it started at {a:.3}.{restarts}")
+            let key = if n == 1 {
+                "describe.loss.one"
+            } else {
+                "describe.loss"
+            };
+            crate::i18n::fill(
+                crate::i18n::t(key),
+                &[
+                    ("loss", &format!("{b:.3}")),
+                    ("n", &n),
+                    ("start", &format!("{a:.3}")),
+                    ("restarts", &restarts),
+                ],
+            )
         }
-        _ => "No epoch finished yet.".into(),
+        _ => tr!("describe.loss.none"),
     }
 }
 
@@ -107,11 +122,13 @@ fn couplings(t: &Trainer) -> String {
         .system()
         .published_couplings()
         .map_or(String::new(), |(l, lam)| {
-            format!(" (published: {l} and {lam})")
+            tr!("describe.couplings.published", l = l, lambda = lam)
         });
-    format!(
-        "The AdS radius L is {:.2} GeV⁻¹ and the coupling λ is {:.4}{published}.",
-        p.ads_radius, p.lambda
+    tr!(
+        "describe.couplings",
+        l = format!("{:.2}", p.ads_radius),
+        lambda = format!("{:.4}", p.lambda),
+        published = published
     )
 }
 
@@ -126,14 +143,24 @@ pub fn spectrum_words(s: &crate::observables::determined::Spectrum) -> String {
         .directions
         .iter()
         .filter(|d| d.set_by_data())
-        .map(|d| format!("{} (to ±{:.1e})", s.leading(d, 2), d.resolution()))
+        .map(|d| {
+            tr!(
+                "describe.spectrum.direction",
+                direction = s.leading(d, 2),
+                step = format!("{:.1e}", d.resolution())
+            )
+        })
         .collect();
-    format!(
-        "The data set {} of {} directions of the parameters: {}. The regulariser chooses the other {}.",
-        set.len(),
-        s.directions.len(),
-        if set.is_empty() { "none yet".into() } else { set.join("; ") },
-        s.directions.len() - set.len()
+    tr!(
+        "describe.spectrum",
+        set = set.len(),
+        n = s.directions.len(),
+        list = if set.is_empty() {
+            tr!("describe.spectrum.none")
+        } else {
+            set.join(crate::i18n::t("describe.spectrum.separator"))
+        },
+        rest = s.directions.len() - set.len()
     )
 }
 

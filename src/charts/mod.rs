@@ -2,6 +2,7 @@
 //! writes the same figures as SVG.
 
 use crate::physics::t_of_f;
+use crate::tr;
 use crate::train::{TrainConfig, Trainer};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
@@ -386,7 +387,7 @@ pub fn draw_metric<DB: DrawingBackend>(
     );
     let (lo, hi) = (lo.max(-30.0), hi.min(r.h_max));
     let x = (bulk.eta_fin - 0.03)..(bulk.eta_ini + 0.03);
-    let title = format!("emergent metric h(η) — {}", sys.short_title());
+    let title = tr!("chart.metric.title", system = sys.short_title());
     let (rc, ac) = (th.reference, th.accent);
     let area = frame(
         root,
@@ -394,7 +395,7 @@ pub fn draw_metric<DB: DrawingBackend>(
         &title,
         &[
             (r.label.to_string(), Key::Line(rc)),
-            ("learned h_k".to_string(), Key::Line(ac)),
+            (tr!("chart.metric.learned"), Key::Line(ac)),
         ],
     )?;
     let mut chart = builder(&area, th).build_cartesian_2d(x.clone(), lo..hi)?;
@@ -405,7 +406,13 @@ pub fn draw_metric<DB: DrawingBackend>(
         x: (x.start, x.end),
         y: (lo, hi),
     };
-    mesh(&mut chart, th, "η (boundary →)", "h(η)", false)?;
+    mesh(
+        &mut chart,
+        th,
+        crate::i18n::t("chart.axis.eta"),
+        "h(η)",
+        false,
+    )?;
     if let Some(b) = &r.band {
         let band: Vec<(f64, f64)> = b
             .iter()
@@ -458,13 +465,13 @@ pub fn draw_data<DB: DrawingBackend>(
     let (xr, yr, xd, yd, title) = (plane.x, plane.y, plane.x_desc, plane.y_desc, plane.title);
     let (neg, ac, rc, acc) = (th.negative, th.accent, th.reference, th.accept);
     let mut entries = vec![
-        ("positive data".to_string(), Key::Dot(ac)),
-        ("negative data".to_string(), Key::Dot(neg)),
+        (tr!("chart.data.positive"), Key::Dot(ac)),
+        (tr!("chart.data.negative"), Key::Dot(neg)),
     ];
     if !plane.marks.is_empty() {
         entries.push((plane.marks_label.to_string(), Key::Dot(rc)));
     }
-    entries.push(("network accepts (t < ½)".to_string(), Key::Patch(acc)));
+    entries.push((tr!("chart.data.accepts"), Key::Patch(acc)));
     let area = frame(root, th, title, &entries)?;
     let mut chart = builder(&area, th).build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
     // Accepted region: a grid of cells whose centre the network maps into the band, merged into
@@ -554,9 +561,15 @@ pub fn draw_loss<DB: DrawingBackend>(
         (lo, hi)
     };
     let xmax = (pts.len() as f64).max(10.0);
-    let area = frame(root, th, "loss (epoch mean, log scale)", &[])?;
+    let area = frame(root, th, crate::i18n::t("chart.loss.title"), &[])?;
     let mut chart = builder(&area, th).build_cartesian_2d(0.0..xmax, lo..hi)?;
-    mesh(&mut chart, th, "epoch", "loss", true)?;
+    mesh(
+        &mut chart,
+        th,
+        crate::i18n::t("chart.axis.epoch"),
+        crate::i18n::t("chart.axis.loss"),
+        true,
+    )?;
     for ev in t.events() {
         let x = ev.epoch as f64;
         chart.draw_series(LineSeries::new(
@@ -584,11 +597,15 @@ pub fn draw_couplings<DB: DrawingBackend>(
     let published = t.system().published_couplings();
     let series = [
         (
-            "AdS radius L [GeV⁻¹]",
+            crate::i18n::t("chart.couplings.l"),
             &hist.ads_radius,
             published.map(|p| p.0),
         ),
-        ("coupling λ", &hist.lambda, published.map(|p| p.1)),
+        (
+            crate::i18n::t("chart.couplings.lambda"),
+            &hist.lambda,
+            published.map(|p| p.1),
+        ),
     ];
     for (area, (name, vals, published)) in parts.iter().zip(series) {
         let pts: Vec<(f64, f64)> = vals
@@ -600,12 +617,18 @@ pub fn draw_couplings<DB: DrawingBackend>(
         let (lo, hi) = finite_range(pts.iter().map(|p| p.1).chain(published), (0.0, 1.0));
         let rc = th.reference;
         let entries: Vec<(String, Key)> = published
-            .map(|_| ("published".to_string(), Key::Line(rc)))
+            .map(|_| (tr!("chart.couplings.published"), Key::Line(rc)))
             .into_iter()
             .collect();
         let plot = frame(area, th, name, &entries)?;
         let mut chart = builder(&plot, th).build_cartesian_2d(0.0..xmax, lo..hi)?;
-        mesh(&mut chart, th, "epoch", "", false)?;
+        mesh(
+            &mut chart,
+            th,
+            crate::i18n::t("chart.axis.epoch"),
+            "",
+            false,
+        )?;
         if let Some(v) = published {
             chart.draw_series(LineSeries::new(
                 vec![(0.0, v), (xmax, v)],
@@ -676,10 +699,10 @@ pub fn draw_fg<DB: DrawingBackend>(
     let (f, g) = (pts(2), pts(3));
     let (lo, hi) = finite_range(f.iter().chain(&g).map(|p| p.1), (0.0, 4.0));
     let xmax = r.metric.last().map_or(1.0, |m| m[0]);
-    let title = format!(
-        "reconstructed metric (g ∝ {}, placement {})",
-        if r.g == "exp" { "e^2η" } else { "cosh 2η" },
-        r.placement
+    let title = tr!(
+        "chart.fg.title",
+        g = if r.g == "exp" { "e^2η" } else { "cosh 2η" },
+        placement = r.placement
     );
     let (ac, rc) = (th.accent, th.reference);
     let area = frame(
@@ -692,7 +715,13 @@ pub fn draw_fg<DB: DrawingBackend>(
         ],
     )?;
     let mut chart = builder(&area, th).build_cartesian_2d(0.0..xmax, lo..hi)?;
-    mesh(&mut chart, th, "η′ (horizon at 0)", "f, g", true)?;
+    mesh(
+        &mut chart,
+        th,
+        crate::i18n::t("chart.axis.eta_horizon"),
+        "f, g",
+        true,
+    )?;
     chart.draw_series(LineSeries::new(f, ac.stroke_width(th.px(2.0))))?;
     chart.draw_series(LineSeries::new(g, rc.stroke_width(th.px(2.0))))?;
     if let Some((e, v)) = r.f_peak {
@@ -728,13 +757,14 @@ pub fn draw_potential<DB: DrawingBackend>(
     let ac = th.accent;
     let mut legend = vec![
         (
-            format!("linear from {:.3} L", r.d_linear),
+            tr!("chart.potential.linear", d = format!("{:.3}", r.d_linear)),
             Key::Patch(th.accept),
         ),
         (
-            format!(
-                "screened beyond {:.3} L ({:.2} fm)",
-                r.d_screen, r.d_screen_fm
+            tr!(
+                "chart.potential.screened",
+                d = format!("{:.3}", r.d_screen),
+                fm = format!("{:.2}", r.d_screen_fm)
             ),
             Key::Line(ac),
         ),
@@ -743,17 +773,24 @@ pub fn draw_potential<DB: DrawingBackend>(
     // range the data leave open (docs/physics.md §5, item 7).
     if let Some(c) = spread {
         legend.push((
-            format!(
-                "other continuations: {:.2}–{:.2} L",
-                c.d_screen[0], c.d_screen[1]
+            tr!(
+                "chart.potential.others",
+                lo = format!("{:.2}", c.d_screen[0]),
+                hi = format!("{:.2}", c.d_screen[1])
             ),
             Key::Patch(th.reference),
         ));
     }
-    let area = frame(root, th, "quark–antiquark potential", &legend)?;
+    let area = frame(root, th, crate::i18n::t("chart.potential.title"), &legend)?;
     let mut chart =
         builder(&area, th).build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
-    mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
+    mesh(
+        &mut chart,
+        th,
+        crate::i18n::t("chart.axis.d"),
+        "2πα′ V",
+        false,
+    )?;
     let span = |a: f64, b: f64, c: RGBColor, alpha: f64| {
         Rectangle::new(
             [(a.clamp(0.0, xmax), 1.1 * lo), (b.clamp(0.0, xmax), 0.0)],
@@ -806,14 +843,14 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     let area = frame(
         root,
         th,
-        "what the data determine",
+        crate::i18n::t("chart.spectrum.title"),
         &[
             (
-                format!("set by the data ({by_data})"),
+                tr!("chart.spectrum.by_data", n = by_data),
                 Key::Patch(th.accent),
             ),
             (
-                format!("chosen by the regulariser ({})", n - by_data),
+                tr!("chart.spectrum.by_reg", n = n - by_data),
                 Key::Patch(th.negative),
             ),
         ],
@@ -822,8 +859,8 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     mesh(
         &mut chart,
         th,
-        "direction (largest eigenvalue first)",
-        "step to move t by 0.1",
+        crate::i18n::t("chart.axis.direction"),
+        crate::i18n::t("chart.axis.step"),
         true,
     )?;
     chart.draw_series(s.directions.iter().enumerate().map(|(k, d)| {
@@ -844,6 +881,40 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The units a line may break between, each with whether a space precedes it: words, and each
+/// CJK character on its own (Japanese has no spaces; a line may break after any character).
+fn wrap_units(text: &str) -> Vec<(String, bool)> {
+    let wide = |c: char| c >= '\u{2E80}';
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for word in text.split_whitespace() {
+        let mut spaced = true;
+        let mut run = String::new();
+        for c in word.chars() {
+            if !wide(c) {
+                run.push(c);
+                continue;
+            }
+            // Closing punctuation stays with the character before it.
+            if run.is_empty() && "、。）」".contains(c) {
+                if let Some(last) = out.last_mut() {
+                    last.0.push(c);
+                    continue;
+                }
+            }
+            if !run.is_empty() {
+                out.push((std::mem::take(&mut run), spaced));
+                spaced = false;
+            }
+            out.push((c.to_string(), spaced));
+            spaced = false;
+        }
+        if !run.is_empty() {
+            out.push((run, spaced));
+        }
+    }
+    out
+}
+
 /// A chart area that only says something (e.g. "no horizon yet"), so a panel is never blank.
 pub fn draw_message<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -856,15 +927,16 @@ pub fn draw_message<DB: DrawingBackend>(
     let (w, h) = area.dim_in_pixel();
     let font = th.font(14.0);
     let max_w = w as f64 * 0.85;
-    // Word-wrapped to the width, centred.
+    // Word-wrapped to the width, centred; Japanese breaks between any two characters.
     let mut lines: Vec<String> = Vec::new();
-    for word in message.split_whitespace() {
+    for (word, spaced) in wrap_units(message) {
         let next = match lines.last() {
-            Some(l) => format!("{l} {word}"),
+            Some(l) if spaced => format!("{l} {word}"),
+            Some(l) => format!("{l}{word}"),
             None => word.to_string(),
         };
         if lines.is_empty() || area.estimate_text_size(&next, &font)?.0 as f64 > max_w {
-            lines.push(fit_text(&area, word, &font, max_w)?);
+            lines.push(fit_text(&area, &word, &font, max_w)?);
         } else {
             *lines.last_mut().expect("a line") = next;
         }
@@ -898,7 +970,7 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
             .chain(r.at_layers.iter().copied()),
         (-2.0, 50.0),
     );
-    let title = format!("ensemble of {} seeds: h(η), mean ± sd", s.kept);
+    let title = tr!("chart.ensemble.metric", n = s.kept);
     let x = (network.bulk.eta_fin - 0.03)..(network.bulk.eta_ini + 0.03);
     let (ac, rc) = (th.accent, th.reference);
     let area = frame(
@@ -908,16 +980,23 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
         &[
             (r.label.to_string(), Key::Line(rc)),
             (
-                format!(
-                    "this ensemble: L = {:.2} ± {:.2} GeV⁻¹, λ = {:.4} ± {:.4}",
-                    s.ads_radius.mean, s.ads_radius.sd, s.lambda.mean, s.lambda.sd
+                tr!(
+                    "chart.ensemble.couplings",
+                    l = format!("{:.2} ± {:.2}", s.ads_radius.mean, s.ads_radius.sd),
+                    lambda = format!("{:.4} ± {:.4}", s.lambda.mean, s.lambda.sd)
                 ),
                 Key::Line(ac),
             ),
         ],
     )?;
     let mut chart = builder(&area, th).build_cartesian_2d(x, lo..hi)?;
-    mesh(&mut chart, th, "η (boundary →)", "h(η)", false)?;
+    mesh(
+        &mut chart,
+        th,
+        crate::i18n::t("chart.axis.eta"),
+        "h(η)",
+        false,
+    )?;
     let band = |pts: Vec<(f64, f64, f64)>| -> Vec<(f64, f64)> {
         pts.iter()
             .map(|p| (p.0, p.1 + p.2))
@@ -974,18 +1053,25 @@ pub fn draw_ensemble_potential<DB: DrawingBackend>(
     let area = frame(
         root,
         th,
-        "ensemble: quark–antiquark potential, mean ± sd",
+        crate::i18n::t("chart.ensemble.potential"),
         &[(
-            format!(
-                "screened beyond {:.3} ± {:.3} L ({:.3} ± {:.3} fm)",
-                o.d_screen.mean, o.d_screen.sd, o.d_screen_fm.mean, o.d_screen_fm.sd
+            tr!(
+                "chart.potential.screened",
+                d = format!("{:.3} ± {:.3}", o.d_screen.mean, o.d_screen.sd),
+                fm = format!("{:.3} ± {:.3}", o.d_screen_fm.mean, o.d_screen_fm.sd)
             ),
             Key::Line(ac),
         )],
     )?;
     let mut chart =
         builder(&area, th).build_cartesian_2d(0.0..xmax, (1.1 * lo)..(0.1 * -lo).max(0.1))?;
-    mesh(&mut chart, th, "d [units of L]", "2πα′ V", false)?;
+    mesh(
+        &mut chart,
+        th,
+        crate::i18n::t("chart.axis.d"),
+        "2πα′ V",
+        false,
+    )?;
     let poly: Vec<(f64, f64)> = b
         .iter()
         .map(|p| (p[0], (p[1] + p[2]).max(1.1 * lo)))

@@ -235,7 +235,7 @@ pub trait System: Sync + fmt::Debug {
     /// The restart recipe's failure detector: why the run (at `epochs` since its last start,
     /// last epoch mean `loss`) is judged a dead end, or `None`. Systems without known failure
     /// modes never restart.
-    fn failure(&self, _epochs: usize, _p: &Params, _loss: f64) -> Option<String> {
+    fn failure(&self, _epochs: usize, _p: &Params, _loss: f64) -> Option<crate::i18n::Msg> {
         None
     }
     /// Whether the restart recipe does anything here.

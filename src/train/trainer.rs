@@ -3,6 +3,8 @@
 use super::config::TrainConfig;
 use super::optim::Optimizer;
 use super::recipe::Recipe;
+use crate::i18n::Msg;
+use crate::msg;
 use crate::physics::{Network, Params, Regularizer, Sample, Workspace};
 use crate::rng::Rng;
 use crate::systems::System;
@@ -38,8 +40,8 @@ impl History {
 pub struct Event {
     /// Epochs completed when it happened.
     pub epoch: usize,
-    /// What happened, in words.
-    pub message: String,
+    /// What happened (said in the reader's language).
+    pub message: Msg,
 }
 
 /// What one step did.
@@ -55,8 +57,8 @@ pub struct StepInfo {
 /// the parameters and optimiser are as before the step.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diverged {
-    /// What went non-finite.
-    pub message: String,
+    /// What went non-finite, and at which epoch.
+    pub message: Msg,
 }
 
 /// Loss split into its parts, over a set of points.
@@ -574,21 +576,22 @@ impl Trainer {
             && loss > (EXPLOSION_FACTOR * self.best_ema).max(1.0);
         if !loss.is_finite() || !self.grad.is_finite() || exploded {
             // The parameters the previous update produced are bad: go back to those before it.
-            let what = if exploded {
-                format!(
-                    "the loss exploded to {loss:.4} (it had come down to {:.4})",
-                    self.best_ema
+            let epoch = self.epoch;
+            let message = if exploded {
+                msg!(
+                    "diverged.exploded",
+                    loss = format!("{loss:.4}"),
+                    best = format!("{:.4}", self.best_ema),
+                    epoch = epoch
                 )
             } else {
-                "the loss or its gradient became non-finite".to_string()
+                msg!("diverged.non_finite", epoch = epoch)
             };
             if let Some((p, o)) = self.last_good.take() {
                 self.params = p;
                 self.opt = o;
             }
-            return Err(Diverged {
-                message: format!("{what} at epoch {}", self.epoch),
-            });
+            return Err(Diverged { message });
         }
         self.write_flat();
         let before = (self.params.clone(), self.opt.clone());
@@ -598,10 +601,7 @@ impl Trainer {
         if self.flat.iter().any(|v| !v.is_finite()) {
             self.opt = before.1;
             return Err(Diverged {
-                message: format!(
-                    "the update made a parameter non-finite at epoch {}",
-                    self.epoch
-                ),
+                message: msg!("diverged.update", epoch = self.epoch),
             });
         }
         self.last_good = Some(before);
@@ -668,8 +668,10 @@ impl Trainer {
                 self.last_good = None;
                 self.events.push(Event {
                     epoch: self.epoch,
-                    message: format!(
-                        "the run left the metric (loss {epoch_mean:.3}): back to its converged state of epoch {at}"
+                    message: msg!(
+                        "event.left_metric",
+                        loss = format!("{epoch_mean:.3}"),
+                        at = at
                     ),
                 });
             }
@@ -689,9 +691,7 @@ impl Trainer {
             if !self.settled {
                 self.events.push(Event {
                     epoch: self.epoch,
-                    message: format!(
-                        "converged (loss {full:.4} ≤ {cut}): no more restarts, and the run is brought back should it leave"
-                    ),
+                    message: msg!("event.converged", loss = format!("{full:.4}"), cut = cut),
                 });
             }
             self.settled = true;
@@ -715,7 +715,7 @@ impl Trainer {
     }
 
     /// Start again from the next random initialisation (same data, same seed family).
-    pub fn restart(&mut self, why: &str) {
+    pub fn restart(&mut self, why: &Msg) {
         self.attempt += 1;
         self.params = initial_params(self.system, &self.network, self.config.seed, self.attempt);
         self.settled = false;
@@ -727,10 +727,7 @@ impl Trainer {
         self.last_good = None;
         self.events.push(Event {
             epoch: self.epoch,
-            message: format!(
-                "{why} — restarted from a new initialisation (attempt {})",
-                self.attempt + 1
-            ),
+            message: msg!("event.restart", attempt = self.attempt + 1).because(why.clone()),
         });
     }
 
@@ -792,10 +789,10 @@ mod tests {
             let err = (0..2000)
                 .find_map(|_| t.step().err())
                 .expect("the guard fires");
+            let said = err.message.to_string();
             assert!(
-                err.message.contains("exploded") || err.message.contains("non-finite"),
-                "{}",
-                err.message
+                said.contains("exploded") || said.contains("non-finite"),
+                "{said}"
             );
             assert!(t.params().is_finite());
             let bad_steps = t.steps();

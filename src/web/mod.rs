@@ -2,6 +2,7 @@
 //! draws the charts on canvases. No physics here beyond calling the engine.
 
 use crate::charts::{draw_chart, ChartKind, MetricGeometry, Theme};
+use crate::i18n::{t, Msg};
 use crate::model_file::ModelFile;
 use crate::observables::determined::Spectrum;
 use crate::observables::{
@@ -13,6 +14,7 @@ use crate::points::{parse_measurements, Units};
 use crate::settings::{controls, MAX_METRIC_IN_LINK};
 use crate::systems::custom::{parse_metric_csv, MetricPoint, MAX_ABS_H};
 use crate::systems::{System, SystemId, REGISTRY};
+use crate::tr;
 use crate::train::ensemble::{summarize, RunResult, Summary};
 use crate::train::trainer::{Session, Snapshot};
 use crate::train::{bench_config, Trainer};
@@ -75,7 +77,8 @@ fn perf_ms() -> f64 {
 #[derive(Serialize, serde::Deserialize)]
 struct WorkerSnapshot {
     trainer: Snapshot,
-    paused_reason: Option<String>,
+    /// Why a divergence paused the run (said in each thread's language).
+    paused_reason: Option<Msg>,
 }
 
 /// The page's training session.
@@ -84,7 +87,7 @@ pub struct App {
     state: PageState,
     trainer: Trainer,
     notices: Vec<String>,
-    paused_reason: Option<String>,
+    paused_reason: Option<Msg>,
     steps_window: Vec<(f64, u64)>,
     /// f, g and V(d) of the current metric, with the step count they belong to.
     observed: Option<(u64, bool, Option<Report>)>,
@@ -137,20 +140,15 @@ impl App {
         theme: &Theme,
     ) -> Result<(), JsError> {
         let title = if kind == ChartKind::Fg {
-            "reconstructed metric f, g"
+            t("chart.fg.short_title")
         } else {
-            "quark–antiquark potential"
+            t("chart.potential.title")
         };
         let spread = self.continuation.clone();
         let res = match self.observe() {
             Some(r) if kind == ChartKind::Fg => crate::charts::draw_fg(root, r, theme),
             Some(r) => crate::charts::draw_potential(root, r, spread.as_ref(), theme),
-            None => crate::charts::draw_message(
-                root,
-                title,
-                "No horizon yet: the metric must rise toward the horizon and approach d at the boundary. Keep training.",
-                theme,
-            ),
+            None => crate::charts::draw_message(root, title, t("chart.no_horizon"), theme),
         };
         res.map_err(|e| JsError::new(&format!("drawing {}: {e:?}", kind.name())))?;
         root.present()
@@ -163,11 +161,11 @@ impl App {
         let t = &self.trainer;
         let cut = t.system().keep_loss();
         if self.paused_reason.is_some() {
-            "diverged: paused".into()
+            tr!("verdict.diverged")
         } else if t.settled() || t.last_epoch_loss().is_some_and(|l| l <= cut) {
-            format!("converged (loss ≤ {cut})")
+            tr!("verdict.converged", cut = cut)
         } else {
-            format!("training (converged at loss ≤ {cut})")
+            tr!("verdict.training", cut = cut)
         }
     }
 
@@ -212,6 +210,7 @@ impl App {
 
     /// Switch to a new run (only after everything about it has been validated).
     fn install(&mut self, state: PageState, trainer: Trainer) {
+        crate::i18n::set_lang(state.lang);
         self.state = state;
         self.trainer = trainer;
         self.spectrum = None;
@@ -227,7 +226,10 @@ impl App {
     /// A session from a URL query (hostile values are clamped or ignored; see `notices`).
     #[wasm_bindgen(constructor)]
     pub fn new(query: &str) -> Result<App, JsError> {
+        // The notices of the link are said in the language it asks for.
+        crate::i18n::set_lang(crate::url_state::lang_of(query).unwrap_or_default());
         let (state, notices) = parse_query(query);
+        crate::i18n::set_lang(state.lang);
         let trainer = Trainer::new(state.config.clone()).map_err(js_err)?;
         Ok(App {
             state,
@@ -262,11 +264,7 @@ impl App {
             match self.trainer.step() {
                 Ok(_) => done += 1,
                 Err(d) => {
-                    self.paused_reason = Some(format!(
-                        "Training paused: {}. The last finite parameters were kept; try a smaller learning rate (now {}).",
-                        d.message,
-                        self.trainer.config().lr
-                    ));
+                    self.paused_reason = Some(d.message);
                     break;
                 }
             }
@@ -327,8 +325,14 @@ impl App {
             "ads_radius": finite(p.ads_radius),
             "inv_l_mev": finite(1000.0 / p.ads_radius),
             "attempt": t.attempt() + 1,
-            "events": t.events(),
-            "paused_reason": self.paused_reason,
+            "events": t
+                .events()
+                .iter()
+                .map(|e| json!({ "epoch": e.epoch, "message": e.message.to_string() }))
+                .collect::<Vec<_>>(),
+            "paused_reason": self.paused_reason.as_ref().map(|m| {
+                tr!("event.paused", what = m, lr = t.config().lr)
+            }),
             "lr": t.config().lr,
             "learns_couplings": t.system().train_couplings(),
             "verdict": self.verdict(),
@@ -370,8 +374,8 @@ impl App {
                 Some(s) => crate::charts::draw_spectrum(&root, s, &theme),
                 None => crate::charts::draw_message(
                     &root,
-                    "what the data determine",
-                    "Computing the spectrum of the training points…",
+                    t("chart.spectrum.title"),
+                    t("chart.spectrum.computing"),
                     &theme,
                 ),
             };
@@ -422,7 +426,7 @@ impl App {
         let kind: ChartKind = name.parse().map_err(js_err)?;
         if kind == ChartKind::Spectrum {
             return Ok(self.spectrum.as_ref().map_or_else(
-                || "The spectrum of what the data determine is being computed.".into(),
+                || tr!("describe.spectrum.computing"),
                 crate::charts::describe::spectrum_words,
             ));
         }
@@ -488,12 +492,12 @@ impl App {
     /// start a new run on data made from it. A metric the system rejects changes nothing.
     pub fn set_metric_point(&mut self, k: usize, h: f64) -> Result<(), JsError> {
         if !self.metric_editable() {
-            return Err(js_err("this system's metric is not editable"));
+            return Err(js_err(t("error.not_editable")));
         }
         let mut pts = self.metric_at_layers();
         let n = pts.len();
         if k >= n || !h.is_finite() {
-            return Err(js_err(format!("layer {k} with h = {h}: no such point")));
+            return Err(js_err(tr!("error.no_point", k = k, h = h)));
         }
         // Points are stored with η increasing, layers count from the boundary (largest η).
         pts[n - 1 - k].h = h.clamp(-MAX_ABS_H, MAX_ABS_H);
@@ -602,6 +606,7 @@ impl App {
             self.trainer.set_lr(new.config.lr).map_err(js_err)?;
             self.paused_reason = None;
         }
+        crate::i18n::set_lang(new.lang);
         self.state = new;
         Ok(to_js(&notices))
     }
@@ -674,7 +679,10 @@ impl App {
     /// epochs after one warm-up — the native `adsdl bench` measurement, in the page.
     pub fn bench(epochs: u32) -> Result<f64, JsError> {
         let mut t = Trainer::new(bench_config()).map_err(js_err)?;
-        let run = |t: &mut Trainer| t.epoch_step().map_err(|d| JsError::new(&d.message));
+        let run = |t: &mut Trainer| {
+            t.epoch_step()
+                .map_err(|d| JsError::new(&d.message.to_string()))
+        };
         run(&mut t)?;
         let t0 = perf_ms();
         for _ in 0..epochs.max(1) {
@@ -837,8 +845,8 @@ pub fn draw_ensemble(
             Some(o) => crate::charts::draw_ensemble_potential(&root, &o, &theme),
             None => crate::charts::draw_message(
                 &root,
-                "ensemble potential",
-                "No member has converged yet (loss at or below the keep-cut).",
+                t("chart.ensemble.potential"),
+                t("chart.ensemble.none"),
                 &theme,
             ),
         },

@@ -77,10 +77,10 @@ impl System for AdsSchwarzschild {
         ID
     }
     fn title(&self) -> &'static str {
-        "AdS-Schwarzschild (known answer)"
+        crate::i18n::t("system.ads-schwarzschild.title")
     }
     fn short_title(&self) -> &'static str {
-        "AdS-Schwarzschild"
+        crate::i18n::t("system.ads-schwarzschild.short")
     }
     fn network(&self) -> Network {
         field_network()
@@ -127,12 +127,12 @@ impl System for AdsSchwarzschild {
         })
     }
     fn reference_caption(&self) -> &'static str {
-        "the true metric 3 coth 3η"
+        crate::i18n::t("system.ads-schwarzschild.caption")
     }
     fn reference(&self, config: &TrainConfig, network: &Network) -> Reference {
         let b = &network.bulk;
         Reference {
-            label: "true 3 coth 3η",
+            label: crate::i18n::t("system.ads-schwarzschild.reference"),
             csv_column: "h_true",
             at_layers: self.truth(config, network).expect("known").h,
             curve: (0..=60)
@@ -158,12 +158,12 @@ impl System for AdsSchwarzschild {
     }
     fn data_plane(&self, _config: &TrainConfig) -> DataPlane {
         field_plane(
-            "data: boundary field values",
+            crate::i18n::t("system.ads-schwarzschild.plane"),
             BAND_CENTRE
                 .iter()
                 .map(|&(x, y)| Mark { x, y, error: None })
                 .collect(),
-            "band centre (true metric)",
+            crate::i18n::t("system.ads-schwarzschild.marks"),
         )
     }
     fn charts(&self) -> &'static [ChartKind] {

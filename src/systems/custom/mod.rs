@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::physics::{Network, Params, RegChoice, Sample};
 use crate::points::Table;
 use crate::rng::Rng;
+use crate::tr;
 use crate::train::{Recipe, TrainConfig};
 use serde::{Deserialize, Serialize};
 
@@ -55,45 +56,38 @@ pub fn validate_metric(
     at: &dyn Fn(usize, String) -> Error,
 ) -> Result<(), Error> {
     if pts.len() < 3 {
-        return Err(Error::whole(format!(
-            "{} points: a metric needs at least 3 (η, h) points",
-            pts.len()
-        )));
+        return Err(Error::whole(tr!("error.too_few_metric", n = pts.len())));
     }
     if pts.len() > MAX_POINTS {
-        return Err(Error::whole(format!(
-            "{} points: at most {MAX_POINTS}",
-            pts.len()
+        return Err(Error::whole(tr!(
+            "error.too_many",
+            n = pts.len(),
+            max = MAX_POINTS
         )));
     }
     for (k, p) in pts.iter().enumerate() {
         if !(p.eta.is_finite() && p.h.is_finite()) {
-            return Err(at(k, "η and h must be finite numbers".into()));
+            return Err(at(k, tr!("error.metric_finite")));
         }
         if p.h.abs() > MAX_ABS_H {
-            return Err(at(
-                k,
-                format!("h = {} is an absurd magnitude (|h| ≤ {MAX_ABS_H})", p.h),
-            ));
+            return Err(at(k, tr!("error.absurd_h", h = p.h, max = MAX_ABS_H)));
         }
         if k > 0 && p.eta <= pts[k - 1].eta {
             return Err(at(
                 k,
-                format!(
-                    "η = {} is not larger than the η = {} before it (η must increase, without repeats)",
-                    p.eta,
-                    pts[k - 1].eta
-                ),
+                tr!("error.eta_order", eta = p.eta, before = pts[k - 1].eta),
             ));
         }
     }
     let grid = field_network().bulk.etas();
     let (lo, hi) = (grid[grid.len() - 1], grid[0]);
     if pts[0].eta > lo + 1e-9 || pts[pts.len() - 1].eta < hi - 1e-9 {
-        return Err(Error::whole(format!(
-            "the points span η from {} to {}; they must cover the layers, η = {lo:.2} … {hi}",
-            pts[0].eta,
-            pts[pts.len() - 1].eta
+        return Err(Error::whole(tr!(
+            "error.eta_cover",
+            from = pts[0].eta,
+            to = pts[pts.len() - 1].eta,
+            lo = format!("{lo:.2}"),
+            hi = hi
         )));
     }
     Ok(())
@@ -107,18 +101,10 @@ pub fn by_point(k: usize, reason: String) -> Error {
 /// Parse a metric from CSV text: a header naming `eta` and `h`, then one point per line, η
 /// increasing. Every rejection names the line (and column) and the reason.
 pub fn parse_metric_csv(text: &str) -> Result<Vec<MetricPoint>, Error> {
-    let t = Table::read(
-        text,
-        "empty (expected a header 'eta,h' and at least 3 points)",
-    )?;
+    let t = Table::read(text, crate::i18n::t("error.metric_empty"))?;
     let (ie, ih) = match (t.col("eta"), t.col("h")) {
         (Some(a), Some(b)) => (a, b),
-        _ => {
-            return Err(t.header_error(format!(
-                "the header must name the columns eta and h, got '{}'",
-                t.header.trim()
-            )))
-        }
+        _ => return Err(t.header_error(tr!("error.metric_header", got = t.header.trim()))),
     };
     let mut pts = Vec::with_capacity(t.rows.len());
     let mut lines = Vec::with_capacity(t.rows.len());
@@ -157,10 +143,10 @@ impl System for Custom {
         ID
     }
     fn title(&self) -> &'static str {
-        "Your own spacetime"
+        crate::i18n::t("system.custom.title")
     }
     fn short_title(&self) -> &'static str {
-        "your spacetime"
+        crate::i18n::t("system.custom.short")
     }
     fn network(&self) -> Network {
         field_network()
@@ -213,7 +199,7 @@ impl System for Custom {
         })
     }
     fn reference_caption(&self) -> &'static str {
-        "your metric — drag its points to change it"
+        crate::i18n::t("system.custom.caption")
     }
     fn reference(&self, config: &TrainConfig, network: &Network) -> Reference {
         let b = &network.bulk;
@@ -224,7 +210,7 @@ impl System for Custom {
             .map(|p| (p.eta, p.h))
             .collect();
         Reference {
-            label: "your metric",
+            label: crate::i18n::t("system.custom.reference"),
             csv_column: "h_true",
             at_layers: self.truth(config, network).expect("set").h,
             curve,
@@ -240,7 +226,7 @@ impl System for Custom {
         ["phi", "pi"]
     }
     fn data_plane(&self, _config: &TrainConfig) -> DataPlane {
-        field_plane("data: boundary field values (your metric)", Vec::new(), "")
+        field_plane(crate::i18n::t("system.custom.plane"), Vec::new(), "")
     }
     fn charts(&self) -> &'static [ChartKind] {
         &[

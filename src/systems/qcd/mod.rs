@@ -99,10 +99,10 @@ impl System for Qcd {
         ID
     }
     fn title(&self) -> &'static str {
-        "Lattice QCD, T = 207 MeV"
+        crate::i18n::t("system.qcd.title")
     }
     fn short_title(&self) -> &'static str {
-        "lattice QCD"
+        crate::i18n::t("system.qcd.short")
     }
     fn network(&self) -> Network {
         Network {
@@ -177,12 +177,12 @@ impl System for Qcd {
             .ok_or_else(|| "data: no cubic fits these points inside the sampling box".into())
     }
     fn reference_caption(&self) -> &'static str {
-        "the published result (8 runs, P2 Table II; band ±3σ)"
+        crate::i18n::t("system.qcd.caption")
     }
     fn reference(&self, _config: &TrainConfig, network: &Network) -> Reference {
         let etas = network.bulk.etas();
         Reference {
-            label: "P2 Table II (8 runs)",
+            label: crate::i18n::t("system.qcd.reference"),
             csv_column: "h_table_ii",
             at_layers: TABLE_II_H.iter().map(|p| p.0).collect(),
             curve: etas
@@ -228,12 +228,12 @@ impl System for Qcd {
         DataPlane {
             x: (0.0, b[0]),
             y: (0.0, b[1]),
-            x_desc: "quark mass m_q [GeV]",
+            x_desc: crate::i18n::t("system.qcd.x"),
             y_desc: "⟨q̄q⟩ [GeV³]",
             title: if own.is_some() {
-                "data: your chiral condensate"
+                crate::i18n::t("system.qcd.plane_own")
             } else {
-                "data: chiral condensate (lattice, T = 207 MeV)"
+                crate::i18n::t("system.qcd.plane")
             },
             marks: measured
                 .iter()
@@ -244,9 +244,9 @@ impl System for Qcd {
                 })
                 .collect(),
             marks_label: if own.is_some() {
-                "your data"
+                crate::i18n::t("system.qcd.marks_own")
             } else {
-                "lattice QCD (P2 Table I)"
+                crate::i18n::t("system.qcd.marks")
             },
         }
     }
@@ -254,7 +254,7 @@ impl System for Qcd {
     fn keep_loss(&self) -> f64 {
         P2_KEEP_LOSS
     }
-    fn failure(&self, epochs: usize, p: &Params, loss: f64) -> Option<String> {
+    fn failure(&self, epochs: usize, p: &Params, loss: f64) -> Option<crate::i18n::Msg> {
         recipe::qcd_failure(epochs, p, loss)
     }
     fn has_restart_recipe(&self) -> bool {

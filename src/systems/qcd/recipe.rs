@@ -2,6 +2,8 @@
 //! are recognised early, and the run restarts from a fresh random initialisation
 //! (docs/physics.md §4, "How training behaves").
 
+use crate::i18n::Msg;
+use crate::msg;
 use crate::physics::Params;
 
 /// Epoch (since the last (re)start) of the early check: by then every converging run of the
@@ -16,25 +18,41 @@ pub const QCD_GIVE_UP_EPOCH: usize = 2500;
 
 /// The QCD failure detector: `epochs` counts epochs since the last (re)start, `loss` is the last
 /// epoch's mean loss. Returns why the run is judged a failure, or `None` while it looks healthy.
-pub fn qcd_failure(epochs: usize, p: &Params, loss: f64) -> Option<String> {
+pub fn qcd_failure(epochs: usize, p: &Params, loss: f64) -> Option<Msg> {
     if !p.is_finite() || !loss.is_finite() {
-        return Some("parameters became non-finite".into());
+        return Some(msg!("failure.non_finite"));
     }
     let (l, lam) = (p.ads_radius, p.lambda);
     if epochs == QCD_EARLY_EPOCH && lam >= -1.0 {
         return Some(if l < 0.7 {
-            format!("L = {l:.2} GeV⁻¹ collapsing toward 0 (the trivial solution, loss stuck at {loss:.3})")
+            msg!(
+                "failure.l_collapse",
+                l = format!("{l:.2}"),
+                loss = format!("{loss:.3}")
+            )
         } else {
-            format!(
-                "λ = {lam:+.2} drifting upward (a dead end: loss stuck at {loss:.3}, later NaN)"
+            msg!(
+                "failure.lambda_drift",
+                lambda = format!("{lam:+.2}"),
+                loss = format!("{loss:.3}")
             )
         });
     }
     if epochs == QCD_CONFIRM_EPOCH && loss > 0.1 && !(lam < -5.0 && l > 1.0) {
-        return Some(format!("no sign of the wall by epoch {epochs} (loss {loss:.3}, L = {l:.2} GeV⁻¹, λ = {lam:+.2})"));
+        return Some(msg!(
+            "failure.no_wall",
+            epochs = epochs,
+            loss = format!("{loss:.3}"),
+            l = format!("{l:.2}"),
+            lambda = format!("{lam:+.2}")
+        ));
     }
     if epochs >= QCD_GIVE_UP_EPOCH && loss > 0.1 {
-        return Some(format!("loss still {loss:.3} after {epochs} epochs"));
+        return Some(msg!(
+            "failure.give_up",
+            loss = format!("{loss:.3}"),
+            epochs = epochs
+        ));
     }
     None
 }
@@ -58,9 +76,11 @@ mod tests {
         assert_eq!(qcd_failure(QCD_EARLY_EPOCH, &p(1.05, -1.9), 0.250), None);
         assert!(qcd_failure(QCD_EARLY_EPOCH, &p(2.57, 3.9), 0.254)
             .unwrap()
+            .to_string()
             .contains("drifting upward"));
         assert!(qcd_failure(QCD_EARLY_EPOCH, &p(0.57, -0.1), 0.253)
             .unwrap()
+            .to_string()
             .contains("collapsing"));
         assert_eq!(qcd_failure(QCD_CONFIRM_EPOCH, &p(1.6, -9.6), 0.244), None);
         assert!(qcd_failure(QCD_CONFIRM_EPOCH, &p(0.9, -2.0), 0.25).is_some());
