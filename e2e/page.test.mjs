@@ -742,6 +742,11 @@ check('lang=ja: every visible word is Japanese, Japanese glyphs render, the menu
   measurements.english_strings_on_en_page = english;
   assert(english > 50, `the English page shows only ${english} English strings to the checker`);
   await axe(p, 'Japanese page');
+  // A rejected table is explained in Japanese, with its line and column.
+  await p.fill('#data-text', 'm_q,condensate\n0.001,abc\n');
+  await p.click('#data-use');
+  const refused = await p.textContent('#data-msg');
+  assert(refused.includes('2 行目') && refused.includes('数ではありません'), `the refusal: ${refused}`);
   await p.click('#tour-close');
   await p.screenshot({ path: join(shots, 'ja-page.png'), fullPage: true });
   // Glyphs, not boxes: two different kanji draw with ink, and differently (a missing font draws

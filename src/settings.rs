@@ -184,6 +184,18 @@ pub const SETTINGS: &[Setting] = &[
         on_resume: OnResume::Apply,
     },
     Setting {
+        key: "budget",
+        flag: Some("max-epochs"),
+        path: "config.max_epochs",
+        control: false,
+        kind: Kind::Int {
+            min: 1,
+            max: 1_000_000,
+        },
+        scope: Scope::Run,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
         key: "sub",
         flag: Some("substeps"),
         path: "config.substeps",

@@ -31,6 +31,8 @@ fn tiny_qcd_model(name: &str) -> std::path::PathBuf {
         "qcd",
         "--epochs",
         "1",
+        "--max-epochs",
+        "1",
         "--per-class",
         "50",
         "--out",
@@ -38,6 +40,39 @@ fn tiny_qcd_model(name: &str) -> std::path::PathBuf {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     model
+}
+
+/// `--epochs` is the protocol, `--max-epochs` the budget: under the restart recipe a run not
+/// converged at its epochs trains on (and says so) up to the budget; the paper recipe stops.
+#[test]
+fn an_unconverged_run_trains_on_within_its_budget_and_the_paper_recipe_does_not() {
+    for (recipe, want) in [("restart", 6), ("paper", 2)] {
+        let out = tmp(&format!("budget-{recipe}.json"));
+        let o = adsdl(&[
+            "train",
+            "--preset",
+            "qcd",
+            "--per-class",
+            "50",
+            "--epochs",
+            "2",
+            "--max-epochs",
+            "6",
+            "--recipe",
+            recipe,
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success(), "a tiny run does not converge");
+        assert_eq!(read_json(&out)["epochs"], want, "{recipe}");
+        assert_eq!(
+            stderr(&o).contains("not converged at epoch 2: training on, up to epoch 6"),
+            recipe == "restart",
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 /// A JSON file the command wrote.
@@ -514,6 +549,9 @@ fn resume_applies_run_flags_and_refuses_those_of_another_run() {
         "--lr",
         "0.0007",
         "--epochs",
+        "1",
+        // No training on past the epoch asked for while unconverged.
+        "--max-epochs",
         "1",
         "--quiet",
         "--out",

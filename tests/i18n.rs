@@ -516,27 +516,28 @@ fn both_languages_word_every_chart_and_message_and_the_command_line_stays_englis
             }
         }
     }
+    // An input error is said in the page's language, and the command line's (English) by default.
+    for (lang, want) in [
+        (
+            Lang::En,
+            "CSV line 2, column 2 (condensate): 'x' is not a number",
+        ),
+        (
+            Lang::Ja,
+            "CSV の 2 行目、2 列目（condensate）：'x' は数ではありません",
+        ),
+    ] {
+        adsdl::i18n::set_lang(lang);
+        let e = adsdl::points::parse_measurements(
+            "m_q,condensate\n0.1,x\n",
+            adsdl::points::Units::Physical,
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), want);
+    }
     adsdl::i18n::set_lang(Lang::En);
-    let e = adsdl::points::parse_measurements(
-        "m_q,condensate\n0.1,x\n",
-        adsdl::points::Units::Physical,
-    )
-    .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "CSV line 2, column 2 (condensate): 'x' is not a number"
-    );
-    adsdl::i18n::set_lang(Lang::Ja);
-    let e = adsdl::points::parse_measurements(
-        "m_q,condensate\n0.1,x\n",
-        adsdl::points::Units::Physical,
-    )
-    .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "CSV の 2 行目、2 列目（condensate）：'x' は数ではありません"
-    );
-    adsdl::i18n::set_lang(Lang::En);
+    let fresh = std::thread::spawn(adsdl::i18n::lang).join().unwrap();
+    assert_eq!(fresh, Lang::En, "a thread starts in English");
 }
 
 #[test]

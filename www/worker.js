@@ -13,7 +13,8 @@ function report(done) {
 function loop() {
   if (!running) return;
   const s = app.status();
-  const done = s.epoch >= target || s.paused_reason !== null;
+  // Past its epochs a member not yet converged trains on, within the recipe's budget.
+  const done = (s.epoch >= target && (s.settled || s.epoch >= app.budget(target))) || s.paused_reason !== null;
   if (done) {
     running = false;
     report(true);

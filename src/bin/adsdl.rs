@@ -313,6 +313,20 @@ impl Progress {
         }
     }
 
+    /// A run that goes on past its epochs: the bar now runs to the budget.
+    fn extend(&mut self, total: usize) {
+        if self.total > 0 {
+            self.total = total;
+        }
+    }
+
+    /// End the bar's line where the run stopped short of the total (it converged early).
+    fn done(&self, t: &Trainer) {
+        if self.tty && self.total > 0 && t.epoch() < self.total {
+            eprintln!();
+        }
+    }
+
     fn show(&mut self, t: &Trainer) {
         if self.total == 0 {
             return;
@@ -358,20 +372,27 @@ fn cmd_train(flags: &Flags) -> Result<(), String> {
     let start = Instant::now();
     let mut seen_events = 0;
     let mut diverged = None;
-    while t.epoch() < target {
-        if let Err(d) = t.epoch_step() {
-            eprintln!(
-                "training diverged: {} (parameters rolled back to the last finite state)",
-                d.message
-            );
-            diverged = Some(d.message.to_string());
-            break;
-        }
+    let budget = t.budget(target);
+    let run = t.train_budget(target, |t| {
         for ev in &t.events()[seen_events..] {
             eprintln!("\n[epoch {}] {}", ev.epoch, ev.message);
         }
         seen_events = t.events().len();
-        progress.show(&t);
+        if t.epoch() == target + 1 {
+            eprintln!(
+                "\nnot converged at epoch {target}: training on, up to epoch {budget} (--max-epochs)"
+            );
+            progress.extend(budget);
+        }
+        progress.show(t);
+    });
+    progress.done(&t);
+    if let Err(d) = run {
+        eprintln!(
+            "training diverged: {} (parameters rolled back to the last finite state)",
+            d.message
+        );
+        diverged = Some(d.message.to_string());
     }
     if diverged.is_none() && t.keep_converged() {
         eprintln!("the run had drifted above its cut: it ends in its last converged state");

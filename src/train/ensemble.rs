@@ -41,7 +41,8 @@ impl RunResult {
     }
 }
 
-/// Train one member to `config.epochs`, noting when the published shape first appears.
+/// Train one member to `config.epochs` (and on, within its budget, while it has not converged:
+/// [`Trainer::train_budget`]), noting when the published shape first appears.
 /// `now` returns seconds (std's clock natively, `performance.now()` in the page).
 pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunResult, String> {
     let t0 = now();
@@ -50,19 +51,16 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
     let mut t = Trainer::new(config)?;
     let sys = t.system();
     let mut shape_epoch = None;
-    let mut diverged = false;
-    while t.epoch() < epochs {
-        if t.epoch_step().is_err() {
-            diverged = true;
-            break;
-        }
-        if shape_epoch.is_none()
-            && sys.published_shape(&t.params().h) == Some(true)
-            && t.last_epoch_loss().is_some_and(|l| l <= 0.1)
-        {
-            shape_epoch = Some(t.epoch());
-        }
-    }
+    let diverged = t
+        .train_budget(epochs, |t| {
+            if shape_epoch.is_none()
+                && sys.published_shape(&t.params().h) == Some(true)
+                && t.last_epoch_loss().is_some_and(|l| l <= 0.1)
+            {
+                shape_epoch = Some(t.epoch());
+            }
+        })
+        .is_err();
     if !diverged {
         t.keep_converged();
     }

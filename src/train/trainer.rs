@@ -731,6 +731,35 @@ impl Trainer {
         });
     }
 
+    /// Train to epoch `target`; then, under the restart recipe, a run that has not converged
+    /// (whole-set loss at the keep-cut with the published shape: [`Trainer::settled`]) goes on,
+    /// up to `max_epochs − epochs` epochs more — a slow run is watched to the end, not left above
+    /// the cut. `each` is called after every epoch. A divergence stops it (and is returned).
+    pub fn train_budget(
+        &mut self,
+        target: usize,
+        mut each: impl FnMut(&Trainer),
+    ) -> Result<(), Diverged> {
+        while self.epoch < target {
+            self.epoch_step()?;
+            each(self);
+        }
+        let budget = self.budget(target);
+        while !self.settled && self.epoch < budget {
+            self.epoch_step()?;
+            each(self);
+        }
+        Ok(())
+    }
+
+    /// The epoch a run of [`Trainer::train_budget`] to `target` may reach at most.
+    pub fn budget(&self, target: usize) -> usize {
+        match self.config.recipe {
+            Recipe::Restart => target + self.config.max_epochs.saturating_sub(self.config.epochs),
+            Recipe::Paper => target,
+        }
+    }
+
     /// Run mini-batches until the current epoch completes. A divergence is returned under every
     /// recipe: restarting with the same learning rate would only diverge again.
     pub fn epoch_step(&mut self) -> Result<(), Diverged> {

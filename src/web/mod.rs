@@ -305,7 +305,8 @@ impl App {
     }
 
     /// Counters and parameters: epoch, steps, batches_per_second, loss (last epoch mean),
-    /// lambda, ads_radius, inv_l_mev, attempt, events, paused_reason, preset, learns_couplings.
+    /// lambda, ads_radius, inv_l_mev, attempt, events, paused_reason, preset, learns_couplings,
+    /// verdict, settled (converged under the restart recipe).
     pub fn status(&self) -> JsValue {
         let t = &self.trainer;
         let p = t.params();
@@ -336,8 +337,15 @@ impl App {
             "lr": t.config().lr,
             "learns_couplings": t.system().train_couplings(),
             "verdict": self.verdict(),
+            "settled": t.settled(),
         });
         to_js(&status)
+    }
+
+    /// The epoch a run to `target` epochs may train to while it has not converged (the restart
+    /// recipe's budget: [`Trainer::budget`]).
+    pub fn budget(&self, target: u32) -> u32 {
+        self.trainer.budget(target as usize) as u32
     }
 
     /// Loss over the whole training set evaluated as one batch (what `adsdl eval --train-set` prints).
