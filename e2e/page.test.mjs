@@ -400,6 +400,14 @@ check('the wall and the potential of the Table II metric are drawn and read out'
   assert(px['chart-fg'] > 2000 && px['chart-potential'] > 2000, JSON.stringify(px));
   await p.locator('#chart-fg').scrollIntoViewIfNeeded();
   await p.screenshot({ path: join(shots, 'observables.png'), fullPage: true });
+  // In GeV and fm beside Cornell and Andreev–Zakharov: a different drawing, and the link keeps it.
+  const before = await p.evaluate(() => document.getElementById('chart-potential').toDataURL());
+  await p.locator('#compare').scrollIntoViewIfNeeded();
+  await p.check('#compare');
+  await p.waitForFunction((b) => document.getElementById('chart-potential').toDataURL() !== b, before, { timeout: 10000 });
+  assert((await p.evaluate(() => location.search)).includes('compare=1'), 'the link carries compare=1');
+  assert((await drawnPixels(p))['chart-potential'] > 2000, 'the comparison is drawn');
+  await p.locator('#chart-potential').screenshot({ path: join(shots, 'potential-physical.png') });
   await p.context().close();
 });
 

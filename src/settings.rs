@@ -307,6 +307,15 @@ pub const SETTINGS: &[Setting] = &[
         on_resume: OnResume::Apply,
     },
     Setting {
+        key: "compare",
+        flag: None,
+        path: "compare",
+        control: false,
+        kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
         key: "lang",
         flag: None,
         path: "lang",

@@ -25,6 +25,9 @@ pub struct PageState {
     /// Open the guided tour.
     #[serde(default)]
     pub tour: bool,
+    /// The potential panel in GeV and fm, beside Cornell's and Andreev–Zakharov's.
+    #[serde(default)]
+    pub compare: bool,
     /// The language of the page's words.
     #[serde(default)]
     pub lang: crate::i18n::Lang,
@@ -43,6 +46,7 @@ impl PageState {
             embed: false,
             present: false,
             tour: false,
+            compare: false,
             lang: crate::i18n::Lang::En,
             autoplay: true,
             panels: vec![ChartKind::Metric, ChartKind::Data],

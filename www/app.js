@@ -204,6 +204,7 @@ function syncControls() {
   for (const f of document.querySelectorAll('figure[data-chart]')) f.hidden = !charts.has(f.dataset.chart);
   for (const el of document.querySelectorAll('[data-when]')) el.hidden = !st[el.dataset.when];
   $('ref-caption').textContent = st.reference_caption;
+  $('compare').checked = st.compare;
   document.body.classList.toggle('editable', st.metric_editable);
   if (document.activeElement !== $('metric-text')) $('metric-text').value = app.metric_points_csv();
   document.body.classList.toggle('embed', st.embed);
@@ -804,6 +805,9 @@ function bind() {
   $('ens-stop').addEventListener('click', () => {
     stopEnsemble();
     $('ens-progress').textContent += t('ens.stopped');
+  });
+  $('compare').addEventListener('change', (e) => {
+    change('compare', e.target.checked ? '1' : '0');
   });
   $('p2-match').addEventListener('change', (e) => {
     app.set_p2_match(e.target.checked);

@@ -870,15 +870,17 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
     if let Some(dir) = flags.get::<String>("out-dir")? {
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{dir}': {e}"))?;
         let th = adsdl::charts::Theme::light();
-        for (name, which) in [("fg", 0), ("potential", 1)] {
+        let physical = adsdl::observables::compare::physical(&r);
+        for (name, which) in [("fg", 0), ("potential", 1), ("potential-physical", 2)] {
             let mut buf = String::new();
             {
                 use plotters::prelude::*;
                 let root = SVGBackend::with_string(&mut buf, (800, 500)).into_drawing_area();
-                let res = if which == 0 {
-                    adsdl::charts::draw_fg(&root, &r, &th)
-                } else {
-                    adsdl::charts::draw_potential(&root, &r, range.as_ref(), &th)
+                let res = match (which, &physical) {
+                    (0, _) => adsdl::charts::draw_fg(&root, &r, &th),
+                    (1, _) => adsdl::charts::draw_potential(&root, &r, range.as_ref(), &th),
+                    (_, Some(p)) => adsdl::charts::draw_potential_physical(&root, p, &th),
+                    (_, None) => continue,
                 };
                 res.map_err(|e| format!("drawing {name}: {e:?}"))?;
                 root.present()
@@ -890,6 +892,8 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
     if flags.has("json") {
         let mut v = serde_json::to_value(&r).expect("json");
         v["continuation_range"] = serde_json::to_value(&range).expect("json");
+        v["physical"] =
+            serde_json::to_value(adsdl::observables::compare::physical(&r)).expect("json");
         out!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(());
     }
@@ -933,6 +937,17 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
         out!(
             "the data do not fix how h continues to the horizon: matched anywhere in η = {:.3} … {:.2}, the screening distance is {:.3} … {:.3} L and the linear region starts at {:.3} … {:.3} L",
             c.eta_m[0], c.eta_m[1], c.d_screen[0], c.d_screen[1], c.d_linear[0], c.d_linear[1]
+        );
+    }
+    if let Some(p) = adsdl::observables::compare::physical(&r) {
+        out!(
+            "in GeV and fm (α′ is not fixed by the data): with the Cornell tension σ = {:.4} GeV² on its linear region, L²/2πα′ = {:.4}, and the Coulomb coefficient at {:.3} fm is {:.3} (Cornell: κ = {}; Andreev–Zakharov: {:.3})",
+            adsdl::observables::compare::cornell_sigma(),
+            p.l2_over_2pi_alpha,
+            p.network.first().map_or(0.0, |x| x.0),
+            p.network_kappa,
+            adsdl::observables::compare::CORNELL_KAPPA,
+            adsdl::observables::compare::AZ_G / (2.0 * std::f64::consts::PI) * 1.435_540_022
         );
     }
     Ok(())

@@ -165,6 +165,28 @@ fn check(name: &str, draw: &dyn Fn(&DrawingArea<Recorder, Shift>, &Theme)) -> Ve
 
 #[test]
 fn no_chart_text_collides_or_leaves_the_canvas_at_any_size() {
+    assert_no_layout_problems();
+}
+
+/// The same in Japanese: other words, other widths, and lines that break between characters.
+#[test]
+fn no_japanese_chart_text_collides_or_leaves_the_canvas_at_any_size() {
+    // The measure sees Japanese glyphs at their full width (a font without them would measure
+    // nothing and pass anything).
+    let rec = Recorder {
+        size: (800, 500),
+        boxes: Rc::new(RefCell::new(Vec::new())),
+    };
+    let area = rec.into_drawing_area();
+    let font = Theme::light().font(14.0);
+    let w = area.estimate_text_size("創発計量地平線", &font).unwrap().0;
+    assert!(w >= 7 * 12, "7 kanji at 14 px measure {w} px");
+    crate::i18n::set_lang(crate::i18n::Lang::Ja);
+    assert_no_layout_problems();
+    crate::i18n::set_lang(crate::i18n::Lang::En);
+}
+
+fn assert_no_layout_problems() {
     let mut all = Vec::new();
     for sys in REGISTRY {
         let c = TrainConfig {
@@ -202,11 +224,15 @@ fn no_chart_text_collides_or_leaves_the_canvas_at_any_size() {
     all.extend(check("potential", &|root, th| {
         draw_potential(root, &r, spread.as_ref(), th).unwrap()
     }));
+    let physical = crate::observables::compare::physical(&r).expect("a linear region");
+    all.extend(check("potential-physical", &|root, th| {
+        draw_potential_physical(root, &physical, th).unwrap()
+    }));
     all.extend(check("message", &|root, th| {
         draw_message(
             root,
-            "quark–antiquark potential",
-            "No horizon yet: the metric must rise toward the horizon and approach d at the boundary. Keep training.",
+            crate::i18n::t("chart.potential.title"),
+            crate::i18n::t("chart.no_horizon"),
             th,
         )
         .unwrap()

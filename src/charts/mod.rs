@@ -815,6 +815,79 @@ pub fn draw_potential<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The potential in GeV against fm beside Cornell's and Andreev–Zakharov's
+/// ([`crate::observables::compare`]): the network's with the Cornell string tension, the two
+/// T = 0 forms shifted to meet it where its linear region starts.
+pub fn draw_potential_physical<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    p: &crate::observables::compare::Physical,
+    th: &Theme,
+) -> DrawResult<DB> {
+    use crate::observables::compare::{cornell_sigma, AZ_C_GEV2, AZ_G, CORNELL_KAPPA};
+    root.fill(&th.bg)?;
+    let curves = [&p.network, &p.cornell, &p.andreev_zakharov];
+    let xmax = p.cornell.last().map_or(1.0, |c| c.0);
+    // The Coulomb parts fall without bound: the range follows the curves beyond a tenth of it.
+    let seen = || {
+        curves
+            .iter()
+            .flat_map(|c| c.iter())
+            .filter(|q| q.0 >= 0.1 * xmax && q.1.is_finite())
+            .map(|q| q.1)
+    };
+    let (lo, hi) = finite_range(seen(), (-1.0, 1.0));
+    let pad = 0.08 * (hi - lo);
+    let (lo, hi) = (lo - pad, hi + pad);
+    let (ac, rc, neg) = (th.accent, th.reference, th.negative);
+    let area = frame(
+        root,
+        th,
+        crate::i18n::t("chart.physical.title"),
+        &[
+            (
+                tr!(
+                    "chart.physical.network",
+                    k = format!("{:.3}", p.network_kappa)
+                ),
+                Key::Line(ac),
+            ),
+            (
+                tr!(
+                    "chart.physical.cornell",
+                    kappa = CORNELL_KAPPA,
+                    sqrt_sigma = format!("{:.2}", cornell_sigma().sqrt())
+                ),
+                Key::Line(rc),
+            ),
+            (
+                tr!("chart.physical.az", c = AZ_C_GEV2, g = AZ_G),
+                Key::Line(neg),
+            ),
+        ],
+    )?;
+    let mut chart = builder(&area, th).build_cartesian_2d(0.0..xmax, lo..hi)?;
+    mesh(
+        &mut chart,
+        th,
+        crate::i18n::t("chart.axis.r_fm"),
+        crate::i18n::t("chart.axis.v_gev"),
+        false,
+    )?;
+    for (c, colour) in [
+        (&p.andreev_zakharov, neg),
+        (&p.cornell, rc),
+        (&p.network, ac),
+    ] {
+        chart.draw_series(LineSeries::new(
+            c.iter()
+                .copied()
+                .filter(|q| q.0 <= xmax && q.1 >= lo && q.1 <= hi),
+            colour.stroke_width(th.px(2.0)),
+        ))?;
+    }
+    Ok(())
+}
+
 /// The spectrum of what the data determine for a trainer's current parameters and training set.
 pub fn spectrum_of(t: &Trainer) -> crate::observables::determined::Spectrum {
     crate::observables::determined::spectrum(

@@ -2,6 +2,7 @@
 //! ([`reconstruct`]) and the Nambu–Goto quark–antiquark potential in it ([`wilson`]); [`observe`]
 //! runs both for `adsdl observables`.
 
+pub mod compare;
 pub mod determined;
 pub mod reconstruct;
 pub mod wilson;

@@ -145,8 +145,13 @@ impl App {
             t("chart.potential.title")
         };
         let spread = self.continuation.clone();
+        let compare = self.state.compare;
         let res = match self.observe() {
             Some(r) if kind == ChartKind::Fg => crate::charts::draw_fg(root, r, theme),
+            Some(r) if compare => match crate::observables::compare::physical(r) {
+                Some(p) => crate::charts::draw_potential_physical(root, &p, theme),
+                None => crate::charts::draw_message(root, title, t("chart.physical.none"), theme),
+            },
             Some(r) => crate::charts::draw_potential(root, r, spread.as_ref(), theme),
             None => crate::charts::draw_message(root, title, t("chart.no_horizon"), theme),
         };
@@ -643,6 +648,7 @@ impl App {
             "embed": self.state.embed,
             "present": self.state.present,
             "tour": self.state.tour,
+            "compare": self.state.compare,
             "autoplay": self.state.autoplay,
             "panels": self.state.panels,
             "learns_couplings": sys.train_couplings(),
