@@ -71,8 +71,8 @@ pub struct Physical {
     pub cornell: Vec<(f64, f64)>,
     /// Andreev–Zakharov, shifted the same way.
     pub andreev_zakharov: Vec<(f64, f64)>,
-    /// The network's Coulomb coefficient at its shortest distance, −V·r [GeV·fm → dimensionless
-    /// as −V r/ħc], beside Cornell's κ.
+    /// The network's Coulomb coefficient κ (V ≈ −κ/r + const) from its two shortest distances,
+    /// beside Cornell's κ.
     pub network_kappa: f64,
 }
 
@@ -120,10 +120,11 @@ pub fn physical(r: &Report) -> Option<Physical> {
         let s = target - at(&c, meet)?;
         Some(c.into_iter().map(|(x, y)| (x, y + s)).collect())
     };
-    let (r0, v0) = network.first().copied()?;
+    // κ = −dV/d(1/r), r in GeV⁻¹, between the two shortest distances.
+    let ((r0, v0), (r1, v1)) = (*network.first()?, *network.get(1)?);
     Some(Physical {
         l2_over_2pi_alpha: k,
-        network_kappa: -v0 * r0 / HBAR_C_GEV_FM,
+        network_kappa: (v1 - v0) / (HBAR_C_GEV_FM / r0 - HBAR_C_GEV_FM / r1),
         cornell: shift(cornell)?,
         andreev_zakharov: shift(az)?,
         network,
@@ -205,6 +206,12 @@ mod tests {
             let m = at(c, r.d_linear_fm).unwrap();
             assert!((m - v0).abs() < 1e-9, "{m} vs {v0}");
         }
-        assert!(p.network_kappa > 0.0 && p.network_kappa < CORNELL_KAPPA);
+        // Near the boundary the metric is AdS's, so its Coulomb law too: κ = (L²/2πα′)·8π³/Γ(1/4)⁴.
+        let ads = p.l2_over_2pi_alpha * 1.435_540_022;
+        assert!(
+            (p.network_kappa - ads).abs() / ads < 0.1,
+            "κ = {} vs {ads}",
+            p.network_kappa
+        );
     }
 }
