@@ -573,20 +573,26 @@ function embedSnippet() {
   return `<iframe src="${src}" width="${w}" height="${h}" style="border:0" title="${t('embed.iframe_title')}" loading="lazy"></iframe>`;
 }
 
-function fillEmbedPanels() {
-  const box = $('embed-panels');
-  const chosen = new Set(state().panels);
+// A fieldset's ticks, one per chart `names` (its legend kept), ticked where `checked(name, k)`.
+function fillPanelTicks(box, names, checked, onChange = null) {
   const legend = box.querySelector('legend');
-  box.replaceChildren(legend, ...app.charts().map(({ name }) => {
+  box.replaceChildren(legend, ...names.map((name, k) => {
     const label = document.createElement('label');
     const input = document.createElement('input');
     input.type = 'checkbox';
     input.value = name;
-    input.checked = chosen.has(name);
-    input.addEventListener('change', () => { $('embed-code').value = embedSnippet(); });
+    input.checked = checked(name, k);
+    if (onChange) input.addEventListener('change', onChange);
     label.append(input, ` ${t(`chart.${name}.name`)}`);
     return label;
   }));
+}
+
+function fillEmbedPanels() {
+  const chosen = new Set(state().panels);
+  fillPanelTicks($('embed-panels'), app.charts().map(({ name }) => name), (name) => chosen.has(name), () => {
+    $('embed-code').value = embedSnippet();
+  });
 }
 
 function togglePresent() {
@@ -681,18 +687,8 @@ function bindTour() {
 // Recording a clip of the chosen panels.
 let recorder = null;
 function fillRecordPanels() {
-  const box = $('record-panels');
-  const legend = box.querySelector('legend');
   const visible = app.charts().map(({ name }) => name).filter((n) => !$(`chart-${n}`).closest('figure').hidden);
-  box.replaceChildren(legend, ...visible.map((name, k) => {
-    const label = document.createElement('label');
-    const input = document.createElement('input');
-    input.type = 'checkbox';
-    input.value = name;
-    input.checked = k < 2;
-    label.append(input, ` ${t(`chart.${name}.name`)}`);
-    return label;
-  }));
+  fillPanelTicks($('record-panels'), visible, (name, k) => k < 2);
 }
 
 function bindRecorder() {

@@ -867,10 +867,10 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
         temp,
         opt,
     );
+    let physical = adsdl::observables::compare::physical(&r);
     if let Some(dir) = flags.get::<String>("out-dir")? {
         std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create '{dir}': {e}"))?;
         let th = adsdl::charts::Theme::light();
-        let physical = adsdl::observables::compare::physical(&r);
         for (name, which) in [("fg", 0), ("potential", 1), ("potential-physical", 2)] {
             let mut buf = String::new();
             {
@@ -892,8 +892,7 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
     if flags.has("json") {
         let mut v = serde_json::to_value(&r).expect("json");
         v["continuation_range"] = serde_json::to_value(&range).expect("json");
-        v["physical"] =
-            serde_json::to_value(adsdl::observables::compare::physical(&r)).expect("json");
+        v["physical"] = serde_json::to_value(&physical).expect("json");
         out!("{}", serde_json::to_string_pretty(&v).expect("json"));
         return Ok(());
     }
@@ -939,7 +938,7 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
             c.eta_m[0], c.eta_m[1], c.d_screen[0], c.d_screen[1], c.d_linear[0], c.d_linear[1]
         );
     }
-    if let Some(p) = adsdl::observables::compare::physical(&r) {
+    if let Some(p) = physical {
         out!(
             "in GeV and fm (α′ is not fixed by the data): with the Cornell tension σ = {:.4} GeV² on its linear region, L²/2πα′ = {:.4}, and the Coulomb coefficient at {:.3} fm is {:.3} (Cornell: κ = {}; Andreev–Zakharov: {:.3})",
             adsdl::observables::compare::cornell_sigma(),
@@ -947,7 +946,7 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
             p.network.first().map_or(0.0, |x| x.0),
             p.network_kappa,
             adsdl::observables::compare::CORNELL_KAPPA,
-            adsdl::observables::compare::AZ_G / (2.0 * std::f64::consts::PI) * 1.435_540_022
+            adsdl::observables::compare::andreev_zakharov_kappa()
         );
     }
     Ok(())

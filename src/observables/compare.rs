@@ -9,10 +9,12 @@
 //! are shifted to meet the network's curve where its linear region starts. The network's own zero
 //! is two free quarks (its V = 0 beyond screening).
 
-use super::wilson::{string_tip, SoftWall};
+use super::wilson::{string_tip, SoftWall, ADS5_COULOMB};
 use super::Report;
 use crate::physics::HBAR_C_GEV_FM;
 use serde::{Deserialize, Serialize};
+use std::f64::consts::PI;
+use std::sync::OnceLock;
 
 /// Cornell's Coulomb coefficient κ (Eichten, Gottfried, Kinoshita, Lane, Yan, Phys. Rev. D 21
 /// (1980) 203): V(r) = −κ/r + r/a².
@@ -37,27 +39,41 @@ pub fn cornell_gev(r_fm: f64) -> f64 {
     -CORNELL_KAPPA / r + r * cornell_sigma()
 }
 
-/// Andreev–Zakharov's V(r) on its confining branch, (r [fm], V [GeV]) with r increasing, from
-/// the string integrals of [`SoftWall`] (checked against their parametric r(λ) in `wilson`):
-/// tips z₀ = √(λ/c) for λ up to just below 2, where r → ∞. Up to an additive constant.
+/// Andreev–Zakharov's short-distance Coulomb coefficient: (g/2π) times AdS₅'s.
+pub fn andreev_zakharov_kappa() -> f64 {
+    -AZ_G / (2.0 * PI) * ADS5_COULOMB
+}
+
+/// Andreev–Zakharov's V(r) on its confining branch up to `r_max_fm`, (r [fm], V [GeV]) with r
+/// increasing, from the string integrals of [`SoftWall`] (checked against their parametric r(λ)
+/// in `wilson`). Up to an additive constant.
 pub fn andreev_zakharov(r_max_fm: f64) -> Vec<(f64, f64)> {
-    let bg = SoftWall { c: AZ_C_GEV2 };
-    let mut out = Vec::new();
-    // λ = 2(1 − e^{−u}), u = 12 (k/400)²: from the Coulomb region near the boundary to the end
-    // of the branch, where r grows without bound.
-    for k in 1..=400 {
-        let u = 12.0 * (k as f64 / 400.0).powi(2);
-        let lambda = 2.0 * (1.0 - (-u).exp());
-        let z0 = (lambda / AZ_C_GEV2).sqrt().max(1e-3);
-        let eta0 = bg.eta_of_z(z0);
-        let tip = string_tip(&bg, eta0, eta0 + 14.0);
-        let r_fm = tip.d * HBAR_C_GEV_FM;
-        if r_fm > r_max_fm {
-            break;
-        }
-        out.push((r_fm, AZ_G / (2.0 * std::f64::consts::PI) * tip.v));
-    }
-    out
+    andreev_zakharov_branch()
+        .iter()
+        .copied()
+        .take_while(|p| p.0 <= r_max_fm)
+        .collect()
+}
+
+/// The whole branch, computed once: it depends on no run, and the page redraws the comparison
+/// every 1.5 s. Tips z₀ = √(λ/c) for λ up to just below 2, where r → ∞.
+fn andreev_zakharov_branch() -> &'static [(f64, f64)] {
+    static BRANCH: OnceLock<Vec<(f64, f64)>> = OnceLock::new();
+    BRANCH.get_or_init(|| {
+        let bg = SoftWall { c: AZ_C_GEV2 };
+        // λ = 2(1 − e^{−u}), u = 12 (k/400)²: from the Coulomb region near the boundary to the
+        // end of the branch, where r grows without bound.
+        (1..=400)
+            .map(|k| {
+                let u = 12.0 * (k as f64 / 400.0).powi(2);
+                let lambda = 2.0 * (1.0 - (-u).exp());
+                let z0 = (lambda / AZ_C_GEV2).sqrt().max(1e-3);
+                let eta0 = bg.eta_of_z(z0);
+                let tip = string_tip(&bg, eta0, eta0 + 14.0);
+                (tip.d * HBAR_C_GEV_FM, AZ_G / (2.0 * PI) * tip.v)
+            })
+            .collect()
+    })
 }
 
 /// The network's potential and the two reference forms in GeV against fm.
@@ -156,7 +172,7 @@ mod tests {
         assert!(v.windows(2).all(|w| w[1].0 > w[0].0), "r increases");
         let (a, b) = (v[n - 2], v[n - 1]);
         let sigma = (b.1 - a.1) / ((b.0 - a.0) / HBAR_C_GEV_FM);
-        let want = std::f64::consts::E * AZ_G * AZ_C_GEV2 / (4.0 * std::f64::consts::PI);
+        let want = std::f64::consts::E * AZ_G * AZ_C_GEV2 / (4.0 * PI);
         assert!((sigma - want).abs() / want < 5e-3, "σ = {sigma} vs {want}");
         assert!(
             (want - 0.1830).abs() < 5e-4,
@@ -164,7 +180,7 @@ mod tests {
         );
         let (a, b) = (v[0], v[1]);
         let kappa = -(b.1 - a.1) / (HBAR_C_GEV_FM / b.0 - HBAR_C_GEV_FM / a.0);
-        let want = AZ_G / (2.0 * std::f64::consts::PI) * 1.435_540_022;
+        let want = andreev_zakharov_kappa();
         assert!((kappa - want).abs() / want < 0.02, "κ = {kappa} vs {want}");
     }
 
@@ -207,7 +223,7 @@ mod tests {
             assert!((m - v0).abs() < 1e-9, "{m} vs {v0}");
         }
         // Near the boundary the metric is AdS's, so its Coulomb law too: κ = (L²/2πα′)·8π³/Γ(1/4)⁴.
-        let ads = p.l2_over_2pi_alpha * 1.435_540_022;
+        let ads = -p.l2_over_2pi_alpha * ADS5_COULOMB;
         assert!(
             (p.network_kappa - ads).abs() / ads < 0.1,
             "κ = {} vs {ads}",

@@ -305,6 +305,9 @@ impl Background for AdsSchwarzschild5 {
     }
 }
 
+/// 2πα′V·d of pure AdS₅ with R = 1: −8π³/Γ(1/4)⁴ (Maldacena; Rey–Yee), Γ(1/4) = 3.625609908221908…
+pub const ADS5_COULOMB: f64 = -1.435_540_022_092_259_4;
+
 /// Andreev–Zakharov's soft wall (hep-ph/0604204): ds² = (e^{cz²/2}/z²)(−dt² + dx⃗² + dz²), R = 1,
 /// a confining background whose potential is known in closed (parametric) form. In this module's
 /// coordinate dη = −e^{cz²/4} dz / z, so f = g = e^{cz²/2}/z², and with a = c/4
@@ -364,8 +367,7 @@ impl Background for SoftWall {
 mod tests {
     use super::*;
 
-    /// −8π³/Γ(1/4)⁴ (Maldacena; Rey–Yee), Γ(1/4) = 3.625609908221908…
-    const COULOMB: f64 = -1.435_540_022_092_259_4;
+    const COULOMB: f64 = ADS5_COULOMB;
 
     #[test]
     fn gauss_legendre_is_exact_for_polynomials() {

@@ -234,6 +234,7 @@ impl App {
         // The notices of the link are said in the language it asks for.
         crate::i18n::set_lang(crate::url_state::lang_of(query).unwrap_or_default());
         let (state, notices) = parse_query(query);
+        // A link naming two languages takes its last, as every setting does.
         crate::i18n::set_lang(state.lang);
         let trainer = Trainer::new(state.config.clone()).map_err(js_err)?;
         Ok(App {
