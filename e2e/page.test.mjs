@@ -408,6 +408,21 @@ check('the wall and the potential of the Table II metric are drawn and read out'
   assert((await p.evaluate(() => location.search)).includes('compare=1'), 'the link carries compare=1');
   assert((await drawnPixels(p))['chart-potential'] > 2000, 'the comparison is drawn');
   await p.locator('#chart-potential').screenshot({ path: join(shots, 'potential-physical.png') });
+  // The Laplace band on the metric: drawn, carried by the link, described, and as wide as the
+  // CLI says for the same model (docs/physics.md §6).
+  const file = join(shots, 'table2-model.json');
+  writeFileSync(file, JSON.stringify(model));
+  const cliBand = JSON.parse(execFileSync(cli, ['spectrum', '--model', file, '--json']).toString()).laplace;
+  assert(cliBand && cliBand.measurements === 6, JSON.stringify(cliBand));
+  const metricBefore = await p.evaluate(() => document.getElementById('chart-metric').toDataURL());
+  await p.locator('#laplace').scrollIntoViewIfNeeded();
+  await p.check('#laplace');
+  await p.waitForFunction((b) => document.getElementById('chart-metric').toDataURL() !== b, metricBefore, { timeout: 10000 });
+  assert((await p.evaluate(() => location.search)).includes('laplace=1'), 'the link carries laplace=1');
+  const want = `±${cliBand.sd[0].toFixed(2)} at the boundary and ±${cliBand.sd[14].toFixed(1)} toward the horizon`;
+  await p.waitForFunction((w) => document.getElementById('desc-metric').textContent.includes(w), want, { timeout: 10000 })
+    .catch(async () => { throw new Error(`description: ${await p.textContent('#desc-metric')}; CLI: ${want}`); });
+  await p.locator('#chart-metric').screenshot({ path: join(shots, 'metric-laplace.png') });
   await p.context().close();
 });
 

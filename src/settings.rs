@@ -316,6 +316,15 @@ pub const SETTINGS: &[Setting] = &[
         on_resume: OnResume::Apply,
     },
     Setting {
+        key: "laplace",
+        flag: None,
+        path: "laplace",
+        control: false,
+        kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
         key: "lang",
         flag: None,
         path: "lang",

@@ -28,6 +28,9 @@ pub struct PageState {
     /// The potential panel in GeV and fm, beside Cornell's and Andreev–Zakharov's.
     #[serde(default)]
     pub compare: bool,
+    /// The metric panel with the Laplace band (docs/physics.md §6).
+    #[serde(default)]
+    pub laplace: bool,
     /// The language of the page's words.
     #[serde(default)]
     pub lang: crate::i18n::Lang,
@@ -47,6 +50,7 @@ impl PageState {
             present: false,
             tour: false,
             compare: false,
+            laplace: false,
             lang: crate::i18n::Lang::En,
             autoplay: true,
             panels: vec![ChartKind::Metric, ChartKind::Data],

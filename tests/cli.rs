@@ -285,7 +285,7 @@ fn charts_are_written_as_svg() {
         dir.to_str().unwrap(),
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    for name in ["metric", "data", "loss", "couplings"] {
+    for name in ["metric", "data", "loss", "couplings", "metric-laplace"] {
         let svg = std::fs::read_to_string(dir.join(format!("{name}.svg"))).unwrap();
         assert!(
             svg.starts_with("<svg") && svg.contains("<text") && svg.len() > 2000,
@@ -631,9 +631,27 @@ fn spectrum_says_which_directions_the_data_set() {
     let g: Vec<f64> = dirs.iter().map(|d| d["data"].as_f64().unwrap()).collect();
     assert!(g.windows(2).all(|w| w[0] >= w[1]), "{g:?}");
     assert!(g[0] > 0.0 && g[0] > 1e6 * g[8].abs(), "{g:?}");
+    // The Laplace band from the six lattice points, widening toward the horizon.
+    let band = &r["laplace"];
+    assert_eq!(band["measurements"], 6);
+    let sd: Vec<f64> = band["sd"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    assert_eq!(sd.len(), 17);
+    assert!(sd[..15].windows(2).all(|w| w[0] < w[1]), "{sd:?}");
+    // Table II's means are no minimum of this loss: E curves down along some directions, so
+    // the exact Hessian gives no band.
+    let exact = &r["exact"];
+    assert!(exact["eigenvalues"][0].as_f64().unwrap() < 0.0, "{exact}");
+    assert!(exact["laplace"].is_null(), "{exact}");
     let o = adsdl(&["spectrum", "--model", m]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("directions are set by the data"), "{text}");
+    assert!(text.contains("not a minimum of E"), "{text}");
+    assert!(text.contains("N_m = 6 measurements"), "{text}");
     let o = adsdl(&["spectrum", "--model", "/no/such/model.json"]);
     assert!(!o.status.success() && stderr(&o).contains("/no/such/model.json"));
 }

@@ -205,6 +205,8 @@ function syncControls() {
   for (const el of document.querySelectorAll('[data-when]')) el.hidden = !st[el.dataset.when];
   $('ref-caption').textContent = st.reference_caption;
   $('compare').checked = st.compare;
+  $('laplace').checked = st.laplace;
+  spectrumJob.laplace = st.laplace && st.accepts_measurements;
   document.body.classList.toggle('editable', st.metric_editable);
   if (document.activeElement !== $('metric-text')) $('metric-text').value = app.metric_points_csv();
   document.body.classList.toggle('embed', st.embed);
@@ -518,21 +520,27 @@ function restoreSaved() {
 }
 
 // What the data determine is computed in the training loop (a pass over every training point,
-// too dear for a frame here), at most every SPECTRUM_MS while its panel is in view.
+// too dear for a frame here), at most every SPECTRUM_MS while its panel is in view, or the
+// metric panel with the Laplace band it carries.
 const SPECTRUM_MS = 3000;
-const spectrumJob = { at: -1e9, busy: false, steps: -1 };
+const spectrumJob = { at: -1e9, busy: false, steps: -1, laplace: false };
 function refreshSpectrum(now) {
-  const canvas = $('chart-spectrum');
-  if (spectrumJob.busy || canvas.closest('figure').hidden || offScreen.has(canvas)) return;
+  const inView = (id) => !$(id).closest('figure').hidden && !offScreen.has($(id));
+  const wanted = inView('chart-spectrum') || (spectrumJob.laplace && inView('chart-metric'));
+  if (spectrumJob.busy || !wanted) return;
   const steps = status().steps;
   if (steps === spectrumJob.steps || now - spectrumJob.at < SPECTRUM_MS) return;
   Object.assign(spectrumJob, { at: now, busy: true, steps });
   const gen = engine.gen;
   request({ type: 'spectrum' }).then((s) => {
     spectrumJob.busy = false;
-    if (gen !== engine.gen || !s) return; // the run changed meanwhile
+    if (gen !== engine.gen || !s) { // the run changed meanwhile: ask again
+      spectrumJob.steps = -1;
+      return;
+    }
     app.set_spectrum(s);
     stale.add('spectrum');
+    if (spectrumJob.laplace) stale.add('metric');
   });
 }
 
@@ -804,6 +812,9 @@ function bind() {
   });
   $('compare').addEventListener('change', (e) => {
     change('compare', e.target.checked ? '1' : '0');
+  });
+  $('laplace').addEventListener('change', (e) => {
+    change('laplace', e.target.checked ? '1' : '0');
   });
   $('p2-match').addEventListener('change', (e) => {
     app.set_p2_match(e.target.checked);

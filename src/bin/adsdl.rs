@@ -774,12 +774,11 @@ fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
     let t = m.resume()?;
-    let s = adsdl::observables::determined::spectrum(
+    let s = adsdl::charts::spectrum_of(&t).with_exact(
         t.network(),
         t.params(),
         t.data(),
         t.regularizer(),
-        t.system().train_couplings(),
     );
     if flags.has("json") {
         out!("{}", serde_json::to_string_pretty(&s).expect("json"));
@@ -821,6 +820,48 @@ fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
         s.directions.len(),
         adsdl::observables::determined::DETERMINED_STEP
     );
+    let exact = s.exact.as_ref().expect("computed above");
+    let negative = exact.eigenvalues.iter().filter(|&&mu| mu < 0.0).count();
+    out!(
+        "Exact Hessian of the whole-set loss E: eigenvalues from {:.3e} to {:.3e}, {negative} of {} negative{}.",
+        exact.eigenvalues[0],
+        exact.eigenvalues[exact.eigenvalues.len() - 1],
+        exact.eigenvalues.len(),
+        if negative > 0 {
+            ": these parameters are not a minimum of E, and only the Gauss-Newton band exists"
+        } else {
+            ": a minimum"
+        }
+    );
+    let Some(l) = &s.laplace else {
+        out!(
+            "Laplace band: none; {}",
+            if t.system().measurements(t.config()).is_some() {
+                "2G + H_reg has a flat direction here (the posterior is improper)."
+            } else {
+                "the points are labelled by a known metric, not drawn from measurements."
+            }
+        );
+        return Ok(());
+    };
+    out!(
+        "Laplace band (docs/physics.md §6): E read as a posterior exp(-E/T), T = 2m²/N_m = {:.3e}, m = mean |t - y| = {:.4}, N_m = {} measurements. One standard deviation with the Gauss-Newton curvature 2G + H_reg, and with the exact Hessian where it is a minimum:",
+        l.temperature,
+        l.mean_abs,
+        l.measurements
+    );
+    let p = t.params();
+    let values = p.h.iter().chain([&p.lambda, &p.ads_radius]);
+    for (k, (name, v)) in s.names.iter().zip(values).enumerate() {
+        let exact_sd = exact
+            .laplace
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |e| format!("{:.3e}", e.sd[k]));
+        out!(
+            "  {name:>6} = {v:>10.4}  ± {:.3e}  (exact: {exact_sd})",
+            l.sd[k]
+        );
+    }
     Ok(())
 }
 

@@ -136,6 +136,16 @@ fn spectrum(t: &Trainer) -> String {
     spectrum_words(&crate::charts::spectrum_of(t))
 }
 
+/// The Laplace band in words: its width at the boundary and toward the horizon.
+pub fn laplace_words(l: &crate::observables::determined::Laplace, layers: usize) -> String {
+    tr!(
+        "describe.metric.laplace",
+        boundary = format!("{:.2}", l.sd[0]),
+        horizon = format!("{:.1}", l.sd[layers - 1]),
+        n = l.measurements
+    )
+}
+
 /// The spectrum of what the data determine in words: the directions the data set, each by its
 /// two largest components and the step it is pinned to.
 pub fn spectrum_words(s: &crate::observables::determined::Spectrum) -> String {

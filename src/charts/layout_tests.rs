@@ -206,6 +206,15 @@ fn assert_no_layout_problems() {
                 },
             ));
         }
+        if sys.measurements(t.config()).is_some() {
+            let l = crate::charts::spectrum_of(&t).laplace.expect("a band");
+            all.extend(check(
+                &format!("{}/metric-laplace", sys.id()),
+                &|root, th| {
+                    crate::charts::draw_metric(root, &t, Some(&l), th).unwrap();
+                },
+            ));
+        }
     }
     let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
     let grid = crate::systems::qcd::ID.system().network().bulk.etas();

@@ -368,10 +368,12 @@ fn builder<'a, 'b, DB: DrawingBackend>(
 }
 
 /// The emergent metric h(η) with its layer points, and the truth (AdS-Schwarzschild:
-/// 3 coth 3η) or the published Table II band (QCD).
+/// 3 coth 3η) or the published Table II band (QCD); with `laplace`, the Laplace band h_k ± σ_k
+/// around the learned layers (docs/physics.md §6).
 pub fn draw_metric<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     t: &Trainer,
+    laplace: Option<&crate::observables::determined::Laplace>,
     th: &Theme,
 ) -> Result<MetricGeometry, DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&th.bg)?;
@@ -389,15 +391,17 @@ pub fn draw_metric<DB: DrawingBackend>(
     let x = (bulk.eta_fin - 0.03)..(bulk.eta_ini + 0.03);
     let title = tr!("chart.metric.title", system = sys.short_title());
     let (rc, ac) = (th.reference, th.accent);
-    let area = frame(
-        root,
-        th,
-        &title,
-        &[
-            (r.label.to_string(), Key::Line(rc)),
-            (tr!("chart.metric.learned"), Key::Line(ac)),
-        ],
-    )?;
+    let mut keys = vec![
+        (r.label.to_string(), Key::Line(rc)),
+        (tr!("chart.metric.learned"), Key::Line(ac)),
+    ];
+    if let Some(l) = laplace {
+        keys.push((
+            tr!("chart.metric.laplace_key", n = l.measurements),
+            Key::Patch(ac),
+        ));
+    }
+    let area = frame(root, th, &title, &keys)?;
     let mut chart = builder(&area, th).build_cartesian_2d(x.clone(), lo..hi)?;
     let (px_x, px_y) = chart.plotting_area().get_pixel_range();
     let geometry = MetricGeometry {
@@ -434,6 +438,22 @@ pub fn draw_metric<DB: DrawingBackend>(
                 .zip(&r.at_layers)
                 .map(|(&e, &v)| Circle::new((e, v), th.px(3.0), th.reference.filled())),
         )?;
+    }
+    if let Some(l) = laplace {
+        // Clipped to the chart: toward the horizon σ runs to tens of units of h.
+        let layers: Vec<(f64, f64, f64)> = etas
+            .iter()
+            .zip(h)
+            .zip(&l.sd)
+            .filter(|((_, v), sd)| v.is_finite() && sd.is_finite())
+            .map(|((&e, &v), &sd)| (e, (v + sd).clamp(lo, hi), (v - sd).clamp(lo, hi)))
+            .collect();
+        let outline: Vec<(f64, f64)> = layers
+            .iter()
+            .map(|p| (p.0, p.1))
+            .chain(layers.iter().rev().map(|p| (p.0, p.2)))
+            .collect();
+        chart.draw_series(std::iter::once(Polygon::new(outline, ac.mix(0.3).filled())))?;
     }
     let learned: Vec<(f64, f64)> = etas
         .iter()
@@ -649,7 +669,7 @@ pub fn draw_chart<DB: DrawingBackend>(
     th: &Theme,
 ) -> Result<Option<MetricGeometry>, String> {
     let r = match kind {
-        ChartKind::Metric => draw_metric(root, t, th).map(Some),
+        ChartKind::Metric => draw_metric(root, t, None, th).map(Some),
         ChartKind::Data => draw_data(root, t, th).map(|_| None),
         ChartKind::Loss => draw_loss(root, t, th).map(|_| None),
         ChartKind::Couplings => draw_couplings(root, t, th).map(|_| None),
@@ -665,21 +685,32 @@ pub fn draw_chart<DB: DrawingBackend>(
     Ok(geometry)
 }
 
-/// Every trainer chart of the trainer's system as SVG text, 800×500.
+/// SVG text, 800×500, of what `draw` puts on its area.
+fn svg_text(
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), String>,
+) -> Result<String, String> {
+    let mut buf = String::new();
+    draw(&SVGBackend::with_string(&mut buf, (800, 500)).into_drawing_area())?;
+    Ok(buf)
+}
+
+/// Every trainer chart of the trainer's system as SVG text, 800×500, and the metric with its
+/// Laplace band ("metric-laplace") where the system has one.
 pub fn all_svgs(t: &Trainer, th: &Theme) -> Result<Vec<(String, String)>, String> {
-    t.system()
-        .charts()
-        .iter()
-        .filter(|k| !k.is_observable())
-        .map(|&kind| {
-            let mut buf = String::new();
-            {
-                let root = SVGBackend::with_string(&mut buf, (800, 500)).into_drawing_area();
-                draw_chart(kind, &root, t, th)?;
-            }
-            Ok((kind.name().to_string(), buf))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for &kind in t.system().charts().iter().filter(|k| !k.is_observable()) {
+        let text = svg_text(|root| draw_chart(kind, root, t, th).map(|_| ()))?;
+        out.push((kind.name().to_string(), text));
+    }
+    if let Some(l) = spectrum_of(t).laplace {
+        let text = svg_text(|root| {
+            let err = |e| format!("drawing 'metric-laplace': {e:?}");
+            draw_metric(root, t, Some(&l), th).map_err(err)?;
+            root.present().map_err(err)
+        })?;
+        out.push(("metric-laplace".to_string(), text));
+    }
+    Ok(out)
 }
 
 /// f(η′) and g(η′) of a reconstruction (log scale): the IR wall is the maximum of f.
@@ -896,6 +927,7 @@ pub fn spectrum_of(t: &Trainer) -> crate::observables::determined::Spectrum {
         t.data(),
         t.regularizer(),
         t.system().train_couplings(),
+        t.system().measurements(t.config()),
     )
 }
 

@@ -40,6 +40,68 @@ impl Direction {
     }
 }
 
+/// The Laplace approximation around the parameters (docs/physics.md §6, Eqs. 6.2–6.4): the
+/// training objective E read as a posterior exp(−E/T) at the temperature T = 2m²/N_m that makes
+/// P2's data loss m² the likelihood of N_m measurements with Laplace-distributed residuals of
+/// scale m, the regulariser its prior. Its covariance is T·A⁻¹ for a curvature A of E: the
+/// Gauss–Newton 2G + H_reg, or E's exact Hessian where that is positive definite.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Laplace {
+    /// N_m: the independent measurements the points are drawn from.
+    pub measurements: usize,
+    /// m = mean |t − y| over the training points at the parameters.
+    pub mean_abs: f64,
+    /// T = 2m²/N_m.
+    pub temperature: f64,
+    /// One standard deviation of each parameter, over [`Spectrum::names`].
+    pub sd: Vec<f64>,
+}
+
+/// Below this ratio to the largest eigenvalue of a curvature a direction counts as flat: the
+/// posterior does not hold it and no band is drawn (f64's Jacobi rotations resolve ~10⁻¹⁶ of the
+/// largest; the QCD horizon layers sit near 10⁻¹⁰ of it and are kept).
+pub const FLAT: f64 = 1e-13;
+
+impl Laplace {
+    /// The Laplace posterior for the curvature `a` of E, m and N_m, or `None` when `a` has a
+    /// flat or negative direction (the posterior would be improper there).
+    pub fn new(a: Vec<Vec<f64>>, mean_abs: f64, measurements: usize) -> Option<Laplace> {
+        let (values, vectors) = symmetric_eigen(a);
+        let top = values.iter().copied().fold(0.0, f64::max);
+        if top.is_nan() || top <= 0.0 || values.iter().any(|&mu| mu.is_nan() || mu <= FLAT * top) {
+            return None;
+        }
+        let temperature = 2.0 * mean_abs * mean_abs / measurements as f64;
+        // The diagonal of T Σ_v v vᵀ/μ_v.
+        let sd = (0..values.len())
+            .map(|i| {
+                let var: f64 = values
+                    .iter()
+                    .zip(&vectors)
+                    .map(|(mu, v)| v[i] * v[i] / mu)
+                    .sum();
+                (temperature * var).sqrt()
+            })
+            .collect();
+        Some(Laplace {
+            measurements,
+            mean_abs,
+            temperature,
+            sd,
+        })
+    }
+}
+
+/// E's exact curvature (docs/physics.md §6, Eq. 6.5): beside G it holds the data loss's own
+/// second derivatives, 2m∇²m, which have either sign.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Exact {
+    /// Eigenvalues of E's Hessian, ascending.
+    pub eigenvalues: Vec<f64>,
+    /// The Laplace band with the exact Hessian, where it is positive definite (a minimum).
+    pub laplace: Option<Laplace>,
+}
+
 /// The spectrum of G at one set of parameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spectrum {
@@ -51,6 +113,13 @@ pub struct Spectrum {
     pub active_points: usize,
     /// Eigen-directions, largest eigenvalue first.
     pub directions: Vec<Direction>,
+    /// The Gauss–Newton Laplace band, where the points come from measurements.
+    #[serde(default)]
+    pub laplace: Option<Laplace>,
+    /// E's exact Hessian (only from [`Spectrum::with_exact`]: it costs 2·dim passes over the
+    /// points with gradients).
+    #[serde(default)]
+    pub exact: Option<Exact>,
 }
 
 impl Spectrum {
@@ -65,6 +134,29 @@ impl Spectrum {
             .join(", ")
     }
 
+    /// With E's exact Hessian at `p` (the parameters it was computed at) and, where that is
+    /// positive definite and the points come from measurements, its Laplace band.
+    pub fn with_exact(
+        mut self,
+        net: &Network,
+        p: &Params,
+        data: &[Sample],
+        reg: &Regularizer,
+    ) -> Spectrum {
+        let h = objective_hessian(net, p, data, reg, self.names.len());
+        let laplace = self
+            .laplace
+            .as_ref()
+            .and_then(|l| Laplace::new(h.clone(), l.mean_abs, l.measurements));
+        let (mut eigenvalues, _) = symmetric_eigen(h);
+        eigenvalues.sort_by(f64::total_cmp);
+        self.exact = Some(Exact {
+            eigenvalues,
+            laplace,
+        });
+        self
+    }
+
     /// How many directions the data set rather than the regulariser.
     pub fn set_by_data(&self) -> usize {
         self.directions.iter().filter(|d| d.set_by_data()).count()
@@ -72,20 +164,24 @@ impl Spectrum {
 }
 
 /// G, its eigen-directions and the regulariser's curvature, at `p` over `data`.
-/// `couplings`: whether λ and L are trained (they are then part of the parameters).
+/// `couplings`: whether λ and L are trained (they are then part of the parameters);
+/// `measurements`: how many measurements the data are drawn from (for the Laplace band).
 pub fn spectrum(
     net: &Network,
     p: &Params,
     data: &[Sample],
     reg: &Regularizer,
     couplings: bool,
+    measurements: Option<usize>,
 ) -> Spectrum {
     let n = p.h.len();
     let dim = if couplings { n + 2 } else { n };
     let mut g = vec![vec![0.0; dim]; dim];
     let mut active = 0;
+    let mut sum_abs = 0.0;
     for s in data {
-        let (_, grad) = net.point_gradient(p, s.x);
+        let (t, grad) = net.point_gradient(p, s.x);
+        sum_abs += (t - s.y).abs();
         let v = &grad[..dim];
         if v.iter().all(|x| *x == 0.0) {
             continue;
@@ -107,6 +203,12 @@ pub fn spectrum(
         })
         .collect();
     let h_reg = regularizer_hessian(net, p, reg, dim);
+    let gauss_newton: Vec<Vec<f64>> = g
+        .iter()
+        .zip(&h_reg)
+        .map(|(gr, hr)| gr.iter().zip(hr).map(|(x, y)| 2.0 * x + y).collect())
+        .collect();
+    let laplace = measurements.and_then(|n| Laplace::new(gauss_newton, scale * sum_abs, n));
     let (values, vectors) = symmetric_eigen(g);
     let mut directions: Vec<Direction> = values
         .into_iter()
@@ -128,6 +230,8 @@ pub fn spectrum(
         points: data.len(),
         active_points: active,
         directions,
+        laplace,
+        exact: None,
     }
 }
 
@@ -142,16 +246,49 @@ fn quadratic_form(a: &[Vec<f64>], v: &[f64]) -> f64 {
 /// gradient (every regulariser here is a polynomial of degree ≤ 4 in h, so the step of 10⁻⁴ is
 /// accurate to ~10⁻⁸ relative).
 fn regularizer_hessian(net: &Network, p: &Params, reg: &Regularizer, dim: usize) -> Vec<Vec<f64>> {
-    let grad_at = |q: &Params| {
+    hessian_of(p, dim, 1e-4, |q| {
         let mut g = q.zeros_like();
         reg.loss_grad(&net.bulk, q, Some(&mut g));
-        let mut flat = g.h.clone();
+        g
+    })
+}
+
+/// The Hessian of the whole-set objective E = (mean |t − y|)² + E_reg in the first `dim`
+/// parameters, by central differences of its exact gradient (reverse mode over all points as one
+/// batch). The step 10⁻⁵ keeps the stiffest direction, where the outputs move by √g ≈ 200 per
+/// unit, in its quadratic range.
+pub fn objective_hessian(
+    net: &Network,
+    p: &Params,
+    data: &[Sample],
+    reg: &Regularizer,
+    dim: usize,
+) -> Vec<Vec<f64>> {
+    let mut ws = crate::physics::Workspace::default();
+    hessian_of(p, dim, 1e-5, |q| {
+        let mut g = q.zeros_like();
+        net.batch_loss_grad(q, data, &mut g, &mut ws);
+        reg.loss_grad(&net.bulk, q, Some(&mut g));
+        g
+    })
+}
+
+/// The symmetrised central-difference Jacobian of `grad` (a gradient in [`Params`]) in the first
+/// `dim` parameters (h_0 …, λ, L).
+fn hessian_of(
+    p: &Params,
+    dim: usize,
+    step: f64,
+    mut grad: impl FnMut(&Params) -> Params,
+) -> Vec<Vec<f64>> {
+    let mut grad_at = |q: &Params| {
+        let g = grad(q);
+        let mut flat = g.h;
         flat.extend([g.lambda, g.ads_radius]);
         flat.truncate(dim);
         flat
     };
     let n = p.h.len();
-    let step = 1e-4;
     let moved = |j: usize, by: f64| {
         let mut q = p.clone();
         match j {
@@ -310,7 +447,7 @@ mod tests {
         })
         .unwrap();
         let (net, p, data) = (t.network(), t.params(), t.data());
-        let s = spectrum(net, p, data, t.regularizer(), true);
+        let s = spectrum(net, p, data, t.regularizer(), true, Some(6));
         assert_eq!(s.names.len(), 17);
         // vᵀGv = mean over points of (dt/dε along v)², by central differences of t.
         for d in s.directions.iter().take(4) {
@@ -343,6 +480,106 @@ mod tests {
     }
 
     #[test]
+    fn the_laplace_band_is_the_inverse_of_its_precision_computed_by_hand() {
+        // G = [[2, 1], [1, 2]], H_reg = diag(0, 2): G + H_reg/2 = [[2, 1], [1, 3]], whose inverse
+        // is [[3, −1], [−1, 2]]/5. m = 0.5, N_m = 2: T = 2·0.25/2 = 0.25, covariance (T/2)·inverse.
+        let (g, h) = ([[2.0, 1.0], [1.0, 2.0]], [[0.0, 0.0], [0.0, 2.0]]);
+        let a = (0..2)
+            .map(|i| (0..2).map(|j| 2.0 * g[i][j] + h[i][j]).collect())
+            .collect();
+        let l = Laplace::new(a, 0.5, 2).expect("positive definite");
+        assert_eq!(l.temperature, 0.25);
+        assert!(
+            (l.sd[0] - (0.125f64 * 3.0 / 5.0).sqrt()).abs() < 1e-14,
+            "{:?}",
+            l.sd
+        );
+        assert!(
+            (l.sd[1] - (0.125f64 * 2.0 / 5.0).sqrt()).abs() < 1e-14,
+            "{:?}",
+            l.sd
+        );
+        // A direction neither the data nor the regulariser hold: no band.
+        assert_eq!(Laplace::new(vec![vec![1.0, 1.0]; 2], 0.5, 2), None);
+        // Nor one the loss curves away from: no minimum, no Laplace approximation.
+        assert_eq!(
+            Laplace::new(vec![vec![1.0, 0.0], vec![0.0, -1e-3]], 0.5, 2),
+            None
+        );
+    }
+
+    #[test]
+    fn the_exact_hessian_is_the_loss_curvature_by_second_differences_of_the_loss() {
+        // The Table II metric, where E curves both ways: vᵀHv from the exact gradient against
+        // (E(+ε) − 2E + E(−ε))/ε² from loss values alone, along E's own eigenvectors.
+        let mut t = Trainer::new(TrainConfig {
+            per_class: 500,
+            ..TrainConfig::new(qcd::ID)
+        })
+        .unwrap();
+        let mut p = t.params().clone();
+        p.h = qcd::TABLE_II_H.iter().map(|x| x.0).collect();
+        (p.lambda, p.ads_radius) = (qcd::TABLE_II_LAMBDA.0, qcd::TABLE_II_L.0);
+        t.set_params(p.clone()).unwrap();
+        let h = objective_hessian(t.network(), &p, t.data(), t.regularizer(), 17);
+        let (values, vectors) = symmetric_eigen(h);
+        let e0 = t.full_loss().total();
+        let mut negative = 0;
+        for (mu, v) in values.iter().zip(&vectors) {
+            let eps = 1e-5;
+            let mut at = |by: f64| {
+                let mut q = p.clone();
+                for (k, h) in q.h.iter_mut().enumerate() {
+                    *h += by * v[k];
+                }
+                q.lambda += by * v[15];
+                q.ads_radius += by * v[16];
+                t.set_params(q).unwrap();
+                t.full_loss().total()
+            };
+            let fd = (at(eps) - 2.0 * e0 + at(-eps)) / (eps * eps);
+            assert!(
+                (fd - mu).abs() <= 0.02 * mu.abs() + 1e-4,
+                "eigenvalue {mu}: second difference {fd}"
+            );
+            negative += usize::from(*mu < 0.0);
+        }
+        assert!(
+            negative > 0,
+            "Table II is not a minimum of our loss: {values:?}"
+        );
+    }
+
+    #[test]
+    fn the_laplace_band_of_table_ii_does_not_depend_on_how_many_points_are_drawn() {
+        // Drawing more points from the same six measurements adds no information: the band is a
+        // property of the measurements, the loss and the regulariser (docs/physics.md §6).
+        let band = |per_class: usize, seed: u64| {
+            let mut t = Trainer::new(TrainConfig {
+                per_class,
+                seed,
+                ..TrainConfig::new(qcd::ID)
+            })
+            .unwrap();
+            let mut p = t.params().clone();
+            p.h = qcd::TABLE_II_H.iter().map(|x| x.0).collect();
+            (p.lambda, p.ads_radius) = (qcd::TABLE_II_LAMBDA.0, qcd::TABLE_II_L.0);
+            t.set_params(p).unwrap();
+            crate::charts::spectrum_of(&t).laplace.expect("a band")
+        };
+        let (coarse, fine) = (band(2500, 11), band(10_000, 12));
+        assert_eq!(fine.measurements, 6);
+        for (k, (a, b)) in coarse.sd.iter().zip(&fine.sd).enumerate() {
+            assert!((a / b - 1.0).abs() < 0.02, "parameter {k}: {a} vs {b}");
+        }
+        // E_smooth weighs differences by η⁴: the prior loosens toward the horizon, and so does
+        // the band, layer by layer (a wrong η index would break the order).
+        let h = &fine.sd[..15];
+        assert!(h.windows(2).all(|w| w[0] < w[1]), "{h:?}");
+        assert!(h[14] > 10.0 * h[0], "{h:?}");
+    }
+
+    #[test]
     fn for_ads_schwarzschild_the_data_set_a_few_directions_and_the_regulariser_the_rest() {
         // At the true metric 3 coth 3η (docs/physics.md §6: about three of ten directions are
         // constrained by the data).
@@ -354,7 +591,7 @@ mod tests {
             h: truth,
             ..t.params().clone()
         };
-        let s = spectrum(net, &p, t.data(), t.regularizer(), false);
+        let s = spectrum(net, &p, t.data(), t.regularizer(), false, None);
         let by_data = s.set_by_data();
         assert!(
             (2..=4).contains(&by_data),

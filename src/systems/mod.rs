@@ -261,6 +261,13 @@ pub trait System: Sync + fmt::Debug {
     fn accepts_measurements(&self) -> bool {
         false
     }
+    /// How many independent measurements the training points are drawn from (QCD: the rows of
+    /// the condensate table), or `None` where they are labelled by a known metric. It sets the
+    /// temperature of the Laplace band (docs/physics.md §6, Eq. 6.3): drawing more points from
+    /// the same measurements adds no information.
+    fn measurements(&self, _config: &TrainConfig) -> Option<usize> {
+        None
+    }
     /// Whether a user metric (`TrainConfig::metric`) is accepted.
     fn accepts_metric(&self) -> bool {
         false

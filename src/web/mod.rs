@@ -398,10 +398,16 @@ impl App {
                 .present()
                 .map_err(|e| js_err(format!("drawing spectrum: {e:?}")));
         }
-        let geometry = draw_chart(kind, &root, &self.trainer, &theme).map_err(js_err)?;
         if kind == ChartKind::Metric {
-            self.metric_geometry = geometry;
+            let band = self.laplace_band();
+            let geometry = crate::charts::draw_metric(&root, &self.trainer, band, &theme)
+                .map_err(|e| js_err(format!("drawing metric: {e:?}")))?;
+            self.metric_geometry = Some(geometry);
+            return root
+                .present()
+                .map_err(|e| js_err(format!("drawing metric: {e:?}")));
         }
+        draw_chart(kind, &root, &self.trainer, &theme).map_err(js_err)?;
         Ok(())
     }
 
@@ -429,6 +435,12 @@ impl App {
         to_js(&crate::charts::spectrum_of(&self.trainer))
     }
 
+    /// The Laplace band to draw on the metric panel: asked for (`laplace=1`) and computed.
+    fn laplace_band(&self) -> Option<&crate::observables::determined::Laplace> {
+        let s = self.spectrum.as_ref().filter(|_| self.state.laplace)?;
+        s.laplace.as_ref()
+    }
+
     /// Keep a spectrum computed by the training worker for drawing and describing.
     pub fn set_spectrum(&mut self, spectrum: JsValue) -> Result<(), JsError> {
         self.spectrum = Some(serde_wasm_bindgen::from_value(spectrum).map_err(js_err)?);
@@ -449,11 +461,19 @@ impl App {
         } else {
             None
         };
-        Ok(crate::charts::describe::describe(
-            kind,
-            &self.trainer,
-            report.as_ref(),
-        ))
+        let words = crate::charts::describe::describe(kind, &self.trainer, report.as_ref());
+        Ok(
+            match self.laplace_band().filter(|_| kind == ChartKind::Metric) {
+                Some(l) => {
+                    let layers = self.trainer.params().h.len();
+                    format!(
+                        "{words} {}",
+                        crate::charts::describe::laplace_words(l, layers)
+                    )
+                }
+                None => words,
+            },
+        )
     }
 
     /// The systems of the registry, `{name, title}`, in menu order.
@@ -650,6 +670,7 @@ impl App {
             "present": self.state.present,
             "tour": self.state.tour,
             "compare": self.state.compare,
+            "laplace": self.state.laplace,
             "autoplay": self.state.autoplay,
             "panels": self.state.panels,
             "learns_couplings": sys.train_couplings(),

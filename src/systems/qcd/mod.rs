@@ -275,6 +275,9 @@ impl System for Qcd {
     fn accepts_measurements(&self) -> bool {
         true
     }
+    fn measurements(&self, config: &TrainConfig) -> Option<usize> {
+        Some(self.bundled_points(config).len())
+    }
     fn couplings_line(&self, p: &Params) -> Option<String> {
         Some(format!(
             "L = {:.4} GeV⁻¹   1/L = {:.1} MeV   λ = {:.5}",
