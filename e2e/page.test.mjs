@@ -417,7 +417,8 @@ check('the wall and the potential of the Table II metric are drawn and read out'
   const metricBefore = await p.evaluate(() => document.getElementById('chart-metric').toDataURL());
   await p.locator('#laplace').scrollIntoViewIfNeeded();
   await p.check('#laplace');
-  await p.waitForFunction((b) => document.getElementById('chart-metric').toDataURL() !== b, metricBefore, { timeout: 10000 });
+  await p.waitForFunction((b) => document.getElementById('chart-metric').toDataURL() !== b, metricBefore, { timeout: 10000 })
+    .catch(() => { throw new Error('the metric was not redrawn with the Laplace band within 10 s'); });
   assert((await p.evaluate(() => location.search)).includes('laplace=1'), 'the link carries laplace=1');
   const want = `±${cliBand.sd[0].toFixed(2)} at the boundary and ±${cliBand.sd[14].toFixed(1)} toward the horizon`;
   await p.waitForFunction((w) => document.getElementById('desc-metric').textContent.includes(w), want, { timeout: 10000 })

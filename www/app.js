@@ -133,7 +133,9 @@ function startEngine(session) {
 // the training loop, whose later snapshots belong to the changed run.
 function both(method, ...args) {
   const result = app[method](...args);
-  spectrumJob.at = -1e9;
+  // The spectrum belongs to the run as it was: ask again even if the step count is the same
+  // (an imported model, a reset).
+  Object.assign(spectrumJob, { at: -1e9, steps: -1 });
   engine.gen += 1;
   engine.post({ type: 'call', gen: engine.gen, method, args });
   return result;
