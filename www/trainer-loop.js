@@ -18,6 +18,7 @@ export function trainingLoop(App, post) {
   let sent = 0; // epochs of history the page already has
   let gen = 0; // the page's count of calls: it ignores snapshots of an older one
   let lastSession = -Infinity;
+  let lastSnapshot = -Infinity;
   let scheduled = false;
   // A zero-delay yield (setTimeout is clamped to ≥ 4 ms when nested).
   const channel = new MessageChannel();
@@ -27,6 +28,7 @@ export function trainingLoop(App, post) {
   };
 
   function snapshot(withSession) {
+    lastSnapshot = performance.now();
     const snap = app.snapshot(sent);
     sent = snap.trainer.from + snap.trainer.history.loss.length;
     const now = performance.now();
@@ -54,7 +56,8 @@ export function trainingLoop(App, post) {
     const t0 = performance.now();
     app.run(stepsPerFrame, SLICE_MS);
     if (app.paused()) playing = false;
-    snapshot(!playing);
+    // The page draws at most once a frame: a snapshot per training slice would be half wasted.
+    if (!playing || performance.now() - lastSnapshot >= FRAME_MS) snapshot(!playing);
     if (!playing) return;
     // At a set speed, that many steps per frame; at full speed, slice after slice.
     schedule(stepsPerFrame >= 1e9 ? 0 : FRAME_MS - (performance.now() - t0));
