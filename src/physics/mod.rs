@@ -4,6 +4,7 @@
 pub mod network;
 pub mod poly;
 pub mod regularizer;
+pub mod tanh;
 
 pub use network::{t_of_f, Boundary, Bulk, Network, Params, Sample, Workspace};
 pub use regularizer::{RegChoice, Regularizer};

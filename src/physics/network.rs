@@ -138,6 +138,43 @@ pub fn t_of_f(f: f64) -> f64 {
     t_and_slope(f).0
 }
 
+/// tanh of a group's lanes, bit for bit `libm::tanh`: how the kernels get it on each target.
+trait Tanh8 {
+    fn tanh8(x: &Lanes) -> Lanes;
+}
+
+/// simd128 in wasm, libm natively without AVX2.
+struct Portable;
+impl Tanh8 for Portable {
+    #[inline(always)]
+    fn tanh8(x: &Lanes) -> Lanes {
+        super::tanh::tanh8(x)
+    }
+}
+
+/// AVX2 (only inside the kernels compiled for it).
+#[cfg(target_arch = "x86_64")]
+struct Avx2;
+#[cfg(target_arch = "x86_64")]
+impl Tanh8 for Avx2 {
+    #[inline(always)]
+    fn tanh8(x: &Lanes) -> Lanes {
+        // SAFETY: used only by the kernels compiled with AVX2, which run after checking for it.
+        unsafe { super::tanh::tanh8_avx2(x) }
+    }
+}
+
+/// [`t_and_slope`] of each lane, bit for bit.
+#[inline(always)]
+fn t_and_slope_lanes<T: Tanh8>(f: &Lanes) -> (Lanes, Lanes) {
+    let a = T::tanh8(&f.map(|v| 100.0 * (v - 0.1)));
+    let b = T::tanh8(&f.map(|v| 100.0 * (v + 0.1)));
+    (
+        std::array::from_fn(|l| (a[l] - b[l] + 2.0) / 2.0),
+        std::array::from_fn(|l| 50.0 * (b[l] * b[l] - a[l] * a[l])),
+    )
+}
+
 /// t(F) and dt/dF = 50 [tanh²(100(F + 0.1)) − tanh²(100(F − 0.1))] from one pair of tanh
 /// (they are the dearest part of a point's loss, and the gradient needs both).
 pub fn t_and_slope(f: f64) -> (f64, f64) {
@@ -405,14 +442,32 @@ impl Network {
 
     /// Data loss E_data = (mean_B |t(F_i) − y_i|)² of a batch (docs/physics.md §2), without gradients.
     pub fn batch_loss(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above).
+            return unsafe { self.batch_loss_avx2(p, batch) };
+        }
+        self.batch_loss_portable::<Portable>(p, batch)
+    }
+
+    /// [`Network::batch_loss`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn batch_loss_avx2(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
+        self.batch_loss_portable::<Avx2>(p, batch)
+    }
+
+    #[inline(always)]
+    fn batch_loss_portable<T: Tanh8>(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
         let qcd = self.qcd_map();
         let mut sum = 0.0;
         for chunk in batch.chunks(LANES) {
             let (mut phi, mut pi) = self.group_input(p, qcd.as_ref(), chunk, None);
             self.propagate(&p.h, p.lambda, &mut phi, &mut pi, |_, _, _| {});
+            let (t, _) = t_and_slope_lanes::<T>(&pi);
             // Summed in sample order, as one sample at a time would.
             for (l, smp) in chunk.iter().enumerate() {
-                sum += (t_of_f(pi[l]) - smp.y).abs();
+                sum += (t[l] - smp.y).abs();
             }
         }
         let mean_abs = sum / batch.len().max(1) as f64;
@@ -442,7 +497,7 @@ impl Network {
             // SAFETY: the CPU has AVX2 (checked just above).
             return unsafe { self.batch_loss_grad_avx2(p, batch, grad, ws) };
         }
-        self.batch_loss_grad_portable(p, batch, grad, ws)
+        self.batch_loss_grad_portable::<Portable>(p, batch, grad, ws)
     }
 
     /// [`Network::batch_loss_grad`] compiled for AVX2: twice the lanes per instruction of the
@@ -457,13 +512,13 @@ impl Network {
         grad: &mut Params,
         ws: &mut Workspace,
     ) -> BatchLoss {
-        self.batch_loss_grad_portable(p, batch, grad, ws)
+        self.batch_loss_grad_portable::<Avx2>(p, batch, grad, ws)
     }
 
     /// The kernel for whatever vector width the compilation target has (SSE2 natively, simd128
     /// in the page's wasm).
     #[inline(always)]
-    fn batch_loss_grad_portable(
+    fn batch_loss_grad_portable<T: Tanh8>(
         &self,
         p: &Params,
         batch: &[Sample],
@@ -486,8 +541,9 @@ impl Network {
             let (mut phi, mut pi) = self.group_input(p, qcd.as_ref(), chunk, Some(&mut ws.jac));
             tr[0] = [phi, pi];
             self.propagate(&p.h, lam, &mut phi, &mut pi, |t, a, b| tr[t] = [*a, *b]);
+            let (ts, slopes) = t_and_slope_lanes::<T>(&pi);
             for (l, smp) in chunk.iter().enumerate() {
-                let (t, slope) = t_and_slope(pi[l]);
+                let (t, slope) = (ts[l], slopes[l]);
                 let diff = t - smp.y;
                 sum += diff.abs();
                 // sign(0) = 0, as torch.abs.
@@ -701,12 +757,19 @@ mod tests {
                     assert_eq!(loss.to_bits(), loss_want.to_bits(), "{substeps} {size}");
                     assert_eq!(bits(&got), bits(&want), "substeps {substeps}, batch {size}");
                     let mut base = p.zeros_like();
-                    net.batch_loss_grad_portable(&p, &batch, &mut base, &mut Workspace::default());
-                    assert_eq!(bits(&base), bits(&want), "baseline kernel, batch {size}");
-                    assert_eq!(
-                        net.batch_loss(&p, &batch).data_loss.to_bits(),
-                        loss_want.to_bits()
+                    net.batch_loss_grad_portable::<Portable>(
+                        &p,
+                        &batch,
+                        &mut base,
+                        &mut Workspace::default(),
                     );
+                    assert_eq!(bits(&base), bits(&want), "baseline kernel, batch {size}");
+                    for loss in [
+                        net.batch_loss(&p, &batch),
+                        net.batch_loss_portable::<Portable>(&p, &batch),
+                    ] {
+                        assert_eq!(loss.data_loss.to_bits(), loss_want.to_bits());
+                    }
                     cases += usize::from(want.h.iter().any(|&g| g != 0.0));
                 }
             }
