@@ -143,7 +143,7 @@ trait Tanh8 {
     fn tanh8(x: &Lanes) -> Lanes;
 }
 
-/// simd128 in wasm, libm natively without AVX2.
+/// libm itself: natively without AVX2, and in the page's wasm (see `tanh::tanh8`).
 struct Portable;
 impl Tanh8 for Portable {
     #[inline(always)]
