@@ -30,6 +30,36 @@ fn same_seed_gives_the_same_losses_as_native() {
 }
 
 #[wasm_bindgen_test]
+fn the_pages_simd128_tanh_is_libm_bit_for_bit() {
+    // The network's range densely, every binade and libm's thresholds with their neighbours
+    // (physics::tanh; natively the AVX2 form is checked on 4·10⁶ inputs).
+    let mut rng = adsdl::rng::Rng::new(9, 0);
+    let mut x: Vec<f64> = (0..200_000).map(|_| rng.range(-25.0, 25.0)).collect();
+    for _ in 0..50_000 {
+        let bits = rng.range(0.0, 1.0) * (0x7ff0_0000_0000_0000u64 as f64);
+        let v = f64::from_bits(bits as u64);
+        x.extend([v, -v]);
+    }
+    for w in [0x4034_0000u64, 0x3fe1_93ea, 0x3fd0_58ae, 0x0010_0000] {
+        let b = f64::from_bits(w << 32);
+        x.extend([b, b.next_up(), b.next_down(), -b, -b.next_up()]);
+    }
+    x.extend([0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]);
+    for chunk in x.chunks(8) {
+        let mut lanes = [0.5; 8];
+        lanes[..chunk.len()].copy_from_slice(chunk);
+        let got = adsdl::physics::tanh::tanh8(&lanes);
+        for (g, v) in got.iter().zip(lanes) {
+            let want = libm::tanh(v);
+            assert!(
+                g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()),
+                "tanh({v:e}) = {g:e}, libm {want:e}"
+            );
+        }
+    }
+}
+
+#[wasm_bindgen_test]
 fn training_lowers_the_loss_on_average() {
     let mut app = App::new("?preset=ads-schwarzschild&seed=2&n=300").unwrap();
     let before = app.full_loss();

@@ -143,7 +143,7 @@ trait Tanh8 {
     fn tanh8(x: &Lanes) -> Lanes;
 }
 
-/// libm itself: natively without AVX2, and in the page's wasm (see `tanh::tanh8`).
+/// simd128 in the page's wasm, libm itself natively without AVX2 (see `tanh::tanh8`).
 struct Portable;
 impl Tanh8 for Portable {
     #[inline(always)]

@@ -1,11 +1,14 @@
-//! tanh of eight lanes at once with AVX2, bit for bit `libm::tanh` of each lane.
+//! tanh of eight lanes at once (AVX2 natively, simd128 in the page's wasm), bit for bit
+//! `libm::tanh` of each lane.
 //!
-//! Two tanh per training point take a quarter or more of a native epoch (README, "Speed and
-//! size"), and libm's tanh branches on the size of its argument, which no compiler vectorises.
-//! Here each vector computes every path of libm's tanh and expm1 with libm's own operations, in
-//! libm's order, and keeps per lane the one libm would have taken. IEEE arithmetic is deterministic and
-//! nothing is fused, so each lane has libm's bits: the golden run and native = wasm hold. Groups
-//! with a lane libm treats specially (NaN, zero, subnormal) go to libm itself.
+//! Two tanh per training point take a quarter to a half of an epoch (README, "Speed and size"),
+//! and libm's tanh branches on the size of its argument, which no compiler vectorises. In
+//! training nearly every argument 100(F ± 0.1) is either beyond 20 (tanh = ±1) or above
+//! log(3)/2, where libm computes 1 − 2/(expm1(2|x|) + 2) and expm1 always takes its general
+//! argument reduction. Each vector computes that one path with libm's own operations in libm's
+//! order; IEEE arithmetic is deterministic and nothing is fused, so those lanes have libm's bits.
+//! The few other lanes (|x| ≤ log(3)/2, NaN) are then replaced by libm's own answer. So the
+//! golden run and native = wasm hold.
 //!
 //! The algorithm is FreeBSD's s_tanh.c and s_expm1.c as the `libm` crate ports them (Copyright
 //! (C) 1993 by Sun Microsystems; freely usable with this notice). libm compares the high 32 bits
@@ -17,8 +20,11 @@ pub type Lanes8 = [f64; 8];
 #[cfg(target_arch = "x86_64")]
 pub use vector::tanh8_avx2;
 
-/// The vector algorithm (x86_64 only: see [`tanh8`]).
-#[cfg(target_arch = "x86_64")]
+/// The vector algorithm, with AVX2 natively and simd128 in wasm.
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
 mod vector {
     use super::Lanes8;
 
@@ -54,11 +60,6 @@ mod vector {
         fn trunc(self) -> Self;
         fn lt(self, o: Self) -> Self::Mask;
         fn ge(self, o: Self) -> Self::Mask;
-        fn eq(self, o: Self) -> Self::Mask;
-        fn and(a: Self::Mask, b: Self::Mask) -> Self::Mask;
-        fn or(a: Self::Mask, b: Self::Mask) -> Self::Mask;
-        /// `a` and not `b`.
-        fn and_not(a: Self::Mask, b: Self::Mask) -> Self::Mask;
         /// `a` where `m`, else `b`.
         fn select(m: Self::Mask, a: Self, b: Self) -> Self;
         /// The bits of each lane shifted left by 52.
@@ -72,32 +73,21 @@ mod vector {
         n.add(V::splat(1023.0 + 4_503_599_627_370_496.0)).shl52()
     }
 
-    /// libm's expm1 for lanes in [−1, 41] (the arguments tanh gives it for |x| ≤ 20).
+    /// |x| above which libm's tanh is 1 − 2/(expm1(2|x|) + 2) (its high word above 0x3fe193ea:
+    /// |x| > log(3)/2); below it (and for NaN) [`tanh8_large`]'s caller asks libm.
+    pub const LARGE: f64 = from_word(0x3fe1_93eb);
+
+    /// libm's expm1 for y in (2·log(3)/2, 41]: there it always takes its general reduction
+    /// (|y| ≥ 1.5 ln 2), with k from 2 to 59.
     #[inline(always)]
-    fn expm1_in_range<V: F64s>(y: V) -> V {
+    fn expm1_large<V: F64s>(y: V) -> V {
         let s = V::splat;
-        let ay = y.abs();
-        let neg = y.lt(s(0.0));
-        let reduce = ay.ge(s(from_word(0x3fd6_2e43))); // |y| > 0.5 ln 2
-        let near = ay.lt(s(from_word(0x3ff0_a2b2))); // … and |y| < 1.5 ln 2
-        let tiny = ay.lt(s(from_word(0x3c90_0000))); // |y| < 2⁻⁵⁴
-                                                     // Argument reduction y = k ln 2 + (hi − lo); libm's `as i32` truncates as trunc does.
-        let hi_near = V::select(neg, y.add(s(LN2_HI)), y.sub(s(LN2_HI)));
-        let lo_near = V::select(neg, s(-LN2_LO), s(LN2_LO));
-        let k_near = V::select(neg, s(-1.0), s(1.0));
-        let k_far = s(INVLN2)
-            .mul(y)
-            .add(V::select(neg, s(-0.5), s(0.5)))
-            .trunc();
-        let hi_far = y.sub(k_far.mul(s(LN2_HI)));
-        let lo_far = k_far.mul(s(LN2_LO));
-        let hi = V::select(near, hi_near, hi_far);
-        let lo = V::select(near, lo_near, lo_far);
-        let x_red = hi.sub(lo);
-        let c_red = hi.sub(x_red).sub(lo);
-        let x = V::select(reduce, x_red, y);
-        let c = V::select(reduce, c_red, s(0.0));
-        let k = V::select(reduce, V::select(near, k_near, k_far), s(0.0));
+        // y = k ln 2 + (hi − lo); libm's `as i32` truncates as trunc does.
+        let k = s(INVLN2).mul(y).add(s(0.5)).trunc();
+        let hi = y.sub(k.mul(s(LN2_HI)));
+        let lo = k.mul(s(LN2_LO));
+        let x = hi.sub(lo);
+        let c = hi.sub(x).sub(lo);
         // x is now in the primary range.
         let hfx = s(0.5).mul(x);
         let hxs = x.mul(hfx);
@@ -108,67 +98,46 @@ mod vector {
         let r1 = s(1.0).add(hxs.mul(poly));
         let t = s(3.0).sub(r1.mul(hfx));
         let e0 = hxs.mul(r1.sub(t).div(s(6.0).sub(x.mul(t))));
-        let k_zero = x.sub(x.mul(e0).sub(hxs));
         let e = x.mul(e0.sub(c)).sub(c).sub(hxs);
-        let k_minus_one = s(0.5).mul(x.sub(e)).sub(s(0.5));
-        let k_one = V::select(
-            x.lt(s(-0.25)),
-            s(-2.0).mul(e.sub(x.add(s(0.5)))),
-            s(1.0).add(s(2.0).mul(x.sub(e))),
-        );
+        // exp(x) ≈ 2^k (x − e + 1), arranged by libm according to k.
         let twopk = pow2(k);
         let uf = pow2(k.neg());
-        // k < 0 or k > 56 (k = 1024 cannot occur here): exp(x) − 1 ≈ exp(x).
-        let outside = x.sub(e).add(s(1.0)).mul(twopk).sub(s(1.0));
+        let beyond_56 = x.sub(e).add(s(1.0)).mul(twopk).sub(s(1.0));
         let below_20 = x.sub(e).add(s(1.0).sub(uf)).mul(twopk);
         let from_20 = x.sub(e.add(uf)).add(s(1.0)).mul(twopk);
-        let in_0_56 = V::and(k.ge(s(0.0)), s(56.0).ge(k));
-        let general = V::select(
-            in_0_56,
-            V::select(k.lt(s(20.0)), below_20, from_20),
-            outside,
-        );
-        let by_k = V::select(
-            k.eq(s(0.0)),
-            k_zero,
-            V::select(
-                k.eq(s(-1.0)),
-                k_minus_one,
-                V::select(k.eq(s(1.0)), k_one, general),
-            ),
-        );
-        V::select(V::and_not(tiny, reduce), y, by_k)
+        V::select(
+            k.lt(s(20.0)),
+            below_20,
+            V::select(k.ge(s(57.0)), beyond_56, from_20),
+        )
     }
 
-    /// libm's tanh for lanes with |x| ≥ 2⁻¹⁰²² or infinite.
+    /// libm's tanh for lanes with |x| ≥ [`LARGE`]: the sign of x times 1 beyond |x| = 20, else
+    /// 1 − 2/(expm1(2|x|) + 2). Other lanes get a value to be replaced.
     #[inline(always)]
-    fn tanh_normal<V: F64s>(x: V) -> V {
+    fn tanh_large<V: F64s>(x: V) -> V {
         let s = V::splat;
         let ax = x.abs();
         let big = ax.ge(s(from_word(0x4034_0001))); // |x| > 20: libm gives 1 − 0/|x| = 1
-        let large = ax.ge(s(from_word(0x3fe1_93eb))); // |x| > log(3)/2
-        let middle = ax.ge(s(from_word(0x3fd0_58af))); // |x| > log(5/3)/2
-        let y = V::select(V::or(large, middle), s(2.0).mul(ax), s(-2.0).mul(ax));
-        // Beyond 20 libm does not call expm1; the clamp keeps the unused value in range.
-        let em = expm1_in_range(y.min(s(41.0)));
-        let d = em.add(s(2.0));
-        let t_large = s(1.0).sub(s(2.0).div(d));
-        let t_middle = em.div(d);
-        // −em/d is −(em/d) exactly: IEEE division is symmetric in sign.
-        let t = V::select(
-            big,
-            s(1.0),
-            V::select(large, t_large, V::select(middle, t_middle, t_middle.neg())),
-        );
+                                                    // Beyond 20 libm does not call expm1; the clamp keeps the unused value finite.
+        let em = expm1_large(s(2.0).mul(ax).min(s(41.0)));
+        let t = V::select(big, s(1.0), s(1.0).sub(s(2.0).div(em.add(s(2.0)))));
         V::select(x.lt(s(0.0)), t.neg(), t)
     }
 
-    /// Whether every lane is one [`tanh_normal`] handles (not NaN, zero or subnormal).
+    /// Lanes below [`LARGE`] (and NaN) from libm itself: a few per thousand in training, where
+    /// F is within 0.0055 of ±0.1.
     #[inline(always)]
-    fn all_normal(x: &Lanes8) -> bool {
-        x.iter().all(|v| v.abs() >= f64::MIN_POSITIVE)
+    fn small_from_libm(x: &Lanes8, out: &mut Lanes8) {
+        for (o, &v) in out.iter_mut().zip(x) {
+            // NaN compares false too.
+            if v.is_nan() || v.abs() < LARGE {
+                *o = libm::tanh(v);
+            }
+        }
     }
 
+    #[cfg(target_arch = "x86_64")]
     mod avx {
         use super::F64s;
         use std::arch::x86_64::*;
@@ -229,22 +198,6 @@ mod vector {
                 unsafe { _mm256_cmp_pd::<_CMP_GE_OQ>(self.0, o.0) }
             }
             #[inline(always)]
-            fn eq(self, o: Self) -> __m256d {
-                unsafe { _mm256_cmp_pd::<_CMP_EQ_OQ>(self.0, o.0) }
-            }
-            #[inline(always)]
-            fn and(a: __m256d, b: __m256d) -> __m256d {
-                unsafe { _mm256_and_pd(a, b) }
-            }
-            #[inline(always)]
-            fn or(a: __m256d, b: __m256d) -> __m256d {
-                unsafe { _mm256_or_pd(a, b) }
-            }
-            #[inline(always)]
-            fn and_not(a: __m256d, b: __m256d) -> __m256d {
-                unsafe { _mm256_andnot_pd(b, a) }
-            }
-            #[inline(always)]
             fn select(m: __m256d, a: Self, b: Self) -> Self {
                 V(unsafe { _mm256_blendv_pd(b.0, a.0, m) })
             }
@@ -258,6 +211,7 @@ mod vector {
     }
 
     /// `libm::tanh` of each lane with AVX2, bit for bit.
+    #[cfg(target_arch = "x86_64")]
     ///
     /// # Safety
     /// The CPU must have AVX2.
@@ -265,23 +219,103 @@ mod vector {
     #[target_feature(enable = "avx2")]
     pub unsafe fn tanh8_avx2(x: &Lanes8) -> Lanes8 {
         use std::arch::x86_64::{_mm256_loadu_pd, _mm256_storeu_pd};
-        if !all_normal(x) {
-            return x.map(libm::tanh);
-        }
         let mut out = [0.0; 8];
         for (o, i) in out.chunks_exact_mut(4).zip(x.chunks_exact(4)) {
-            let v = tanh_normal(avx::V(_mm256_loadu_pd(i.as_ptr())));
+            let v = tanh_large(avx::V(_mm256_loadu_pd(i.as_ptr())));
             _mm256_storeu_pd(o.as_mut_ptr(), v.0);
         }
+        small_from_libm(x, &mut out);
         out
+    }
+
+    /// `libm::tanh` of each lane in wasm's simd128, bit for bit.
+    #[cfg(target_arch = "wasm32")]
+    #[inline(always)]
+    pub fn tanh8_simd128(x: &Lanes8) -> Lanes8 {
+        use core::arch::wasm32::{f64x2, f64x2_extract_lane};
+        let mut out = [0.0; 8];
+        for (o, i) in out.chunks_exact_mut(2).zip(x.chunks_exact(2)) {
+            let v = tanh_large(simd128::V(f64x2(i[0], i[1])));
+            o[0] = f64x2_extract_lane::<0>(v.0);
+            o[1] = f64x2_extract_lane::<1>(v.0);
+        }
+        small_from_libm(x, &mut out);
+        out
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    mod simd128 {
+        use super::F64s;
+        use core::arch::wasm32::*;
+
+        #[derive(Clone, Copy)]
+        pub struct V(pub v128);
+
+        impl F64s for V {
+            type Mask = v128;
+            #[inline(always)]
+            fn splat(v: f64) -> Self {
+                V(f64x2_splat(v))
+            }
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                V(f64x2_add(self.0, o.0))
+            }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                V(f64x2_sub(self.0, o.0))
+            }
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                V(f64x2_mul(self.0, o.0))
+            }
+            #[inline(always)]
+            fn div(self, o: Self) -> Self {
+                V(f64x2_div(self.0, o.0))
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                V(f64x2_abs(self.0))
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                V(f64x2_neg(self.0))
+            }
+            #[inline(always)]
+            fn min(self, o: Self) -> Self {
+                V(f64x2_min(self.0, o.0))
+            }
+            #[inline(always)]
+            fn trunc(self) -> Self {
+                V(f64x2_trunc(self.0))
+            }
+            #[inline(always)]
+            fn lt(self, o: Self) -> v128 {
+                f64x2_lt(self.0, o.0)
+            }
+            #[inline(always)]
+            fn ge(self, o: Self) -> v128 {
+                f64x2_ge(self.0, o.0)
+            }
+            #[inline(always)]
+            fn select(m: v128, a: Self, b: Self) -> Self {
+                V(v128_bitselect(a.0, b.0, m))
+            }
+            #[inline(always)]
+            fn shl52(self) -> Self {
+                V(i64x2_shl(self.0, 52))
+            }
+        }
     }
 }
 
-/// `libm::tanh` of each lane where there is no AVX2, the page's wasm included: the same
-/// algorithm in simd128 (two lanes a vector) was timed no faster there than libm (3.68–3.77 against
-/// 3.56–3.60 ms per epoch in the training worker), so wasm keeps libm.
+/// `libm::tanh` of each lane, bit for bit, where the CPU's AVX2 is not asked for: simd128 in the
+/// page's wasm, libm itself natively (the x86 kernels call [`tanh8_avx2`] where the CPU has it).
 #[inline(always)]
 pub fn tanh8(x: &Lanes8) -> Lanes8 {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return vector::tanh8_simd128(x);
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     x.map(libm::tanh)
 }
 
