@@ -642,7 +642,9 @@ check('works offline after one visit (service worker, content-hashed cache)', as
   await p.goto(`${base}?preset=qcd&seed=3&play=0`);
   await p.waitForFunction(async () => {
     const reg = await navigator.serviceWorker.getRegistration();
-    if (!reg || !reg.active) return false;
+    // Activated and in control (clients.claim() done): a reload while it is still activating
+    // can miss it and go to the (offline) network.
+    if (!reg || !reg.active || reg.active.state !== 'activated' || !navigator.serviceWorker.controller) return false;
     const keys = await caches.keys();
     if (!keys.length) return false;
     const c = await caches.open(keys[0]);
