@@ -118,15 +118,16 @@ mod vector {
     fn tanh_large<V: F64s>(x: V) -> V {
         let s = V::splat;
         let ax = x.abs();
-        let big = ax.ge(s(from_word(0x4034_0001))); // |x| > 20: libm gives 1 − 0/|x| = 1
-                                                    // Beyond 20 libm does not call expm1; the clamp keeps the unused value finite.
+        // Beyond |x| = 20 libm gives 1 − 0/|x| = 1 without calling expm1; the clamp keeps the
+        // unused value there finite.
+        let big = ax.ge(s(from_word(0x4034_0001)));
         let em = expm1_large(s(2.0).mul(ax).min(s(41.0)));
         let t = V::select(big, s(1.0), s(1.0).sub(s(2.0).div(em.add(s(2.0)))));
         V::select(x.lt(s(0.0)), t.neg(), t)
     }
 
-    /// Lanes below [`LARGE`] (and NaN) from libm itself: a few per thousand in training, where
-    /// F is within 0.0055 of ±0.1.
+    /// Lanes below [`LARGE`] (and NaN) from libm itself: in training, the points whose F is
+    /// within 0.0055 of ±0.1.
     #[inline(always)]
     fn small_from_libm(x: &Lanes8, out: &mut Lanes8) {
         for (o, &v) in out.iter_mut().zip(x) {
