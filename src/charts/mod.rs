@@ -367,6 +367,14 @@ fn builder<'a, 'b, DB: DrawingBackend>(
     b
 }
 
+/// A band as a polygon from (x, low, high) points: the upper edge forward, the lower edge back.
+fn band_polygon(pts: &[(f64, f64, f64)]) -> Vec<(f64, f64)> {
+    pts.iter()
+        .map(|p| (p.0, p.2))
+        .chain(pts.iter().rev().map(|p| (p.0, p.1)))
+        .collect()
+}
+
 /// The emergent metric h(η) with its layer points, and the truth (AdS-Schwarzschild:
 /// 3 coth 3η) or the published Table II band (QCD); with `laplace`, the Laplace band h_k ± σ_k
 /// around the learned layers (docs/physics.md §6).
@@ -418,13 +426,8 @@ pub fn draw_metric<DB: DrawingBackend>(
         false,
     )?;
     if let Some(b) = &r.band {
-        let band: Vec<(f64, f64)> = b
-            .iter()
-            .map(|&(e, _, hi)| (e, hi))
-            .chain(b.iter().rev().map(|&(e, lo, _)| (e, lo)))
-            .collect();
         chart.draw_series(std::iter::once(Polygon::new(
-            band,
+            band_polygon(b),
             th.reference.mix(0.25).filled(),
         )))?;
     }
@@ -446,14 +449,12 @@ pub fn draw_metric<DB: DrawingBackend>(
             .zip(h)
             .zip(&l.sd)
             .filter(|((_, v), sd)| v.is_finite() && sd.is_finite())
-            .map(|((&e, &v), &sd)| (e, (v + sd).clamp(lo, hi), (v - sd).clamp(lo, hi)))
+            .map(|((&e, &v), &sd)| (e, (v - sd).clamp(lo, hi), (v + sd).clamp(lo, hi)))
             .collect();
-        let outline: Vec<(f64, f64)> = layers
-            .iter()
-            .map(|p| (p.0, p.1))
-            .chain(layers.iter().rev().map(|p| (p.0, p.2)))
-            .collect();
-        chart.draw_series(std::iter::once(Polygon::new(outline, ac.mix(0.3).filled())))?;
+        chart.draw_series(std::iter::once(Polygon::new(
+            band_polygon(&layers),
+            ac.mix(0.3).filled(),
+        )))?;
     }
     let learned: Vec<(f64, f64)> = etas
         .iter()
@@ -1102,11 +1103,10 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
         "h(η)",
         false,
     )?;
-    let band = |pts: Vec<(f64, f64, f64)>| -> Vec<(f64, f64)> {
-        pts.iter()
-            .map(|p| (p.0, p.1 + p.2))
-            .chain(pts.iter().rev().map(|p| (p.0, p.1 - p.2)))
-            .collect()
+    // Mean ± one standard deviation.
+    let band = |pts: &[(f64, f64, f64)]| -> Vec<(f64, f64)> {
+        let edges: Vec<(f64, f64, f64)> = pts.iter().map(|p| (p.0, p.1 - p.2, p.1 + p.2)).collect();
+        band_polygon(&edges)
     };
     if let Some(b) = &r.band {
         let published: Vec<(f64, f64, f64)> = b
@@ -1114,7 +1114,7 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
             .map(|&(e, lo, hi)| (e, 0.5 * (lo + hi), (hi - lo) / 6.0))
             .collect();
         chart.draw_series(std::iter::once(Polygon::new(
-            band(published),
+            band(&published),
             rc.mix(0.3).filled(),
         )))?;
     }
@@ -1129,7 +1129,7 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
         .map(|(&e, m)| (e, m.mean, m.sd))
         .collect();
     chart.draw_series(std::iter::once(Polygon::new(
-        band(ours.clone()),
+        band(&ours),
         ac.mix(0.3).filled(),
     )))?;
     chart.draw_series(LineSeries::new(
@@ -1177,12 +1177,20 @@ pub fn draw_ensemble_potential<DB: DrawingBackend>(
         "2πα′ V",
         false,
     )?;
-    let poly: Vec<(f64, f64)> = b
+    let edges: Vec<(f64, f64, f64)> = b
         .iter()
-        .map(|p| (p[0], (p[1] + p[2]).max(1.1 * lo)))
-        .chain(b.iter().rev().map(|p| (p[0], (p[1] - p[2]).max(1.1 * lo))))
+        .map(|p| {
+            (
+                p[0],
+                (p[1] - p[2]).max(1.1 * lo),
+                (p[1] + p[2]).max(1.1 * lo),
+            )
+        })
         .collect();
-    chart.draw_series(std::iter::once(Polygon::new(poly, ac.mix(0.25).filled())))?;
+    chart.draw_series(std::iter::once(Polygon::new(
+        band_polygon(&edges),
+        ac.mix(0.25).filled(),
+    )))?;
     chart.draw_series(LineSeries::new(
         b.iter().map(|p| (p[0], p[1].max(1.1 * lo))),
         ac.stroke_width(th.px(2.0)),
