@@ -3,8 +3,9 @@
 //!
 //!   cargo run --release --example to_metric -- SEEDS [lr] [batch] [recipe] [budget]
 //!
-//! e.g. `-- 1-24 0.002 100 restart 3000`. Prints one line per seed and the median and worst
-//! (a seed that never gets there counts as the budget). Two threads.
+//! e.g. `-- 1-24 0.002 100 fast 3000` (recipe `fast`, `restart` or `paper`). Prints one line
+//! per seed and the median and worst (a seed that never gets there counts as the budget). Two
+//! threads.
 use adsdl::systems::qcd;
 use adsdl::train::{TrainConfig, Trainer};
 

@@ -113,7 +113,11 @@ fn recipe_options(s: SystemId) -> Vec<(&'static str, &'static str)> {
     } else {
         "option.recipe.restart_as_paper"
     };
-    vec![("restart", restart), ("paper", "option.recipe.paper")]
+    let mut v = vec![("restart", restart), ("paper", "option.recipe.paper")];
+    if s.system().plateau().is_some() {
+        v.insert(0, ("fast", "option.recipe.fast"));
+    }
+    v
 }
 
 fn optimizer_options(_: SystemId) -> Vec<(&'static str, &'static str)> {

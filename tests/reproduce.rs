@@ -80,7 +80,31 @@ fn qcd_default_recipe_reaches_the_published_shape() {
     );
 }
 
-/// Issue targets for the 8-run ensemble, paper protocol plus restarts (the CLI default).
+/// Issue 9: the fast recipe (the default) crosses the loss plateau sooner than the restart
+/// recipe at P2's rate throughout — seed 1 reaches the metric (the page benchmark's criterion)
+/// at epoch 547 against 847 — and the test above checks where it ends.
+#[test]
+fn the_fast_recipe_reaches_the_metric_sooner_than_the_restart_recipe() {
+    let to_metric = |recipe| {
+        let mut t = Trainer::new(TrainConfig {
+            recipe,
+            ..TrainConfig::new(qcd::ID)
+        })
+        .unwrap();
+        while t.epoch() < 1500 {
+            t.epoch_step().unwrap();
+            let l = t.params().ads_radius;
+            if t.last_epoch_loss().unwrap() < 0.1 && (3.2..=4.4).contains(&l) {
+                return t.epoch();
+            }
+        }
+        panic!("{} did not reach the metric in 1500 epochs", recipe.name());
+    };
+    let (fast, restart) = (to_metric(Recipe::Fast), to_metric(Recipe::Restart));
+    assert!(4 * fast < 3 * restart, "{fast} against {restart} epochs");
+}
+
+/// Issue targets for the 8-run ensemble with the CLI's default recipe.
 #[test]
 #[ignore = "minutes: run with `cargo test --release -- --ignored`"]
 fn qcd_ensemble_of_eight_reproduces_table_ii() {
@@ -98,15 +122,16 @@ fn qcd_ensemble_of_eight_reproduces_table_ii() {
     assert!(s.lambda.mean > 0.0 && s.lambda.mean < 0.03);
 }
 
-/// Issue 6: at least 19 of 20 seeds reach the shape with the default recipe.
+/// Issue 6: at least 19 of 20 seeds reach the shape with the default recipe (`fast` since
+/// issue 9; `restart` before).
 #[test]
 #[ignore = "minutes: run with `cargo test --release -- --ignored`"]
-fn qcd_restart_recipe_converges_on_nineteen_of_twenty_seeds() {
+fn qcd_default_recipe_converges_on_nineteen_of_twenty_seeds() {
     let ok = (1..=20)
         .filter(|&seed| {
             let mut c = TrainConfig::new(qcd::ID);
             c.seed = seed;
-            assert_eq!(c.recipe, Recipe::Restart);
+            assert_eq!(c.recipe, Recipe::Fast);
             let r = train_member(c, &|| 0.0).unwrap();
             r.loss <= 0.1 && has_published_shape(&r.params.h)
         })

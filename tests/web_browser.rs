@@ -22,8 +22,9 @@ fn canvas(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
 
 #[wasm_bindgen_test]
 fn same_seed_gives_the_same_losses_as_native() {
-    // Same configuration as tests/golden.rs: QCD, seed 7, 100 points per class, batch 20, 3 epochs.
-    let mut app = App::new("?preset=qcd&seed=7&n=100&batch=20").unwrap();
+    // Same configuration as tests/golden/run.rs: QCD, seed 7, 100 points per class, batch 20,
+    // 3 epochs, recipe restart.
+    let mut app = App::new("?preset=qcd&seed=7&n=100&batch=20&recipe=restart").unwrap();
     assert_eq!(app.run(30, 1e9), 30);
     let want: Vec<f64> = serde_json::from_str(include_str!("golden/seed7_losses.json")).unwrap();
     assert_eq!(app.losses(), want);

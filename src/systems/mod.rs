@@ -101,6 +101,16 @@ impl<'de> Deserialize<'de> for SystemId {
     }
 }
 
+/// A loss plateau of a system's training (docs/physics.md §4): where runs spend most of their
+/// epochs before the answer forms, crossed faster at a raised rate under the fast recipe.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plateau {
+    /// Factor on the learning rate while on the plateau.
+    pub factor: f64,
+    /// The plateau ends once an epoch's mean loss is at or below this.
+    pub until_loss: f64,
+}
+
 /// Training defaults of a system's protocol.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Defaults {
@@ -236,6 +246,10 @@ pub trait System: Sync + fmt::Debug {
     /// last epoch mean `loss`) is judged a dead end, or `None`. Systems without known failure
     /// modes never restart.
     fn failure(&self, _epochs: usize, _p: &Params, _loss: f64) -> Option<crate::i18n::Msg> {
+        None
+    }
+    /// The loss plateau the fast recipe crosses at a raised rate (`None`: none known here).
+    fn plateau(&self) -> Option<Plateau> {
         None
     }
     /// Whether the restart recipe does anything here.

@@ -343,9 +343,25 @@ impl Trainer {
         &self.reg
     }
     /// The learning rate in use: the configured one, halved each time a converged run had to
-    /// be brought back.
+    /// be brought back, and raised on the loss plateau under the fast recipe.
     pub fn lr(&self) -> f64 {
-        self.lr_scale * self.config.lr
+        self.lr_scale * self.config.lr * self.plateau_factor()
+    }
+
+    /// The fast recipe's factor on the learning rate: its system's plateau factor from a (re)start
+    /// until an epoch's mean loss is at or below the plateau's end (again should it rise above),
+    /// never once converged; 1 otherwise. It depends only on state a saved session restores.
+    fn plateau_factor(&self) -> f64 {
+        match (self.config.recipe, self.system.plateau()) {
+            (Recipe::Fast, Some(p))
+                if !self.settled
+                    && (self.epochs_since_start == 0
+                        || self.history.loss.last().is_some_and(|&l| l > p.until_loss)) =>
+            {
+                p.factor
+            }
+            _ => 1.0,
+        }
     }
 
     /// Whether the run has reached its keep-cut (restart recipe): it is no longer restarted, and
@@ -641,7 +657,7 @@ impl Trainer {
         self.history.loss.push(mean);
         self.history.lambda.push(self.params.lambda);
         self.history.ads_radius.push(self.params.ads_radius);
-        if self.config.recipe == Recipe::Restart {
+        if self.config.recipe.restarts() {
             self.settle_if_converged(mean);
             if !self.settled {
                 if let Some(why) = self
@@ -755,7 +771,9 @@ impl Trainer {
     /// The epoch a run of [`Trainer::train_budget`] to `target` may reach at most.
     pub fn budget(&self, target: usize) -> usize {
         match self.config.recipe {
-            Recipe::Restart => target + self.config.max_epochs.saturating_sub(self.config.epochs),
+            Recipe::Restart | Recipe::Fast => {
+                target + self.config.max_epochs.saturating_sub(self.config.epochs)
+            }
             Recipe::Paper => target,
         }
     }
@@ -793,6 +811,50 @@ mod tests {
         };
         assert_eq!(run(5), run(5));
         assert_ne!(run(5).0, run(6).0);
+    }
+
+    #[test]
+    fn the_fast_recipe_doubles_the_rate_on_the_plateau_and_only_there() {
+        let mut c = small(qcd::ID);
+        c.recipe = Recipe::Fast;
+        let lr = c.lr;
+        // From a start the run is on the plateau: the restart recipe at twice the rate, bit for bit.
+        let mut fast = Trainer::new(c.clone()).unwrap();
+        let mut doubled = Trainer::new(TrainConfig {
+            recipe: Recipe::Restart,
+            lr: 2.0 * lr,
+            ..c.clone()
+        })
+        .unwrap();
+        assert_eq!(fast.lr(), 2.0 * lr);
+        for _ in 0..2 {
+            fast.epoch_step().unwrap();
+            doubled.epoch_step().unwrap();
+        }
+        assert!(fast.last_epoch_loss().unwrap() > 0.12);
+        assert_eq!(fast.params(), doubled.params());
+        assert_eq!(fast.history(), doubled.history());
+        // The rate follows the last epoch's mean loss, as a restored session sees it.
+        let with = |recipe: Recipe, last: f64, since_start: usize, settled: bool| {
+            let mut s = fast.session();
+            s.config.recipe = recipe;
+            *s.history.loss.last_mut().unwrap() = last;
+            let p = s.position.as_mut().unwrap();
+            p.epochs_since_start = since_start;
+            p.settled = settled;
+            Trainer::from_session(s).unwrap().lr()
+        };
+        assert_eq!(with(Recipe::Fast, 0.1201, 2, false), 2.0 * lr);
+        assert_eq!(with(Recipe::Fast, 0.12, 2, false), lr);
+        assert_eq!(with(Recipe::Fast, 0.09, 2, false), lr);
+        assert_eq!(with(Recipe::Fast, 0.09, 0, false), 2.0 * lr, "a restart");
+        assert_eq!(with(Recipe::Fast, 0.2, 2, true), lr, "converged");
+        assert_eq!(with(Recipe::Restart, 0.2, 2, false), lr);
+        assert_eq!(with(Recipe::Paper, 0.2, 2, false), lr);
+        // A system without a known plateau: fast is restart.
+        let mut a = small(ads_schwarzschild::ID);
+        a.recipe = Recipe::Fast;
+        assert_eq!(Trainer::new(a.clone()).unwrap().lr(), a.lr);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 pub mod lattice;
 pub mod recipe;
 
-use super::{collect_balanced, DataPlane, Defaults, Mark, Reference, System, SystemId};
+use super::{collect_balanced, DataPlane, Defaults, Mark, Plateau, Reference, System, SystemId};
 use crate::charts::ChartKind;
 use crate::physics::poly::{polyfit, polyval};
 use crate::physics::{Boundary, Bulk, Network, Params, RegChoice, Regularizer, Sample};
@@ -127,7 +127,7 @@ impl System for Qcd {
             epochs: 1500,
             per_class: 10_000,
             reg: RegChoice::Paper,
-            recipe: Recipe::Restart,
+            recipe: Recipe::Fast,
         }
     }
     fn reg_choices(&self) -> &'static [RegChoice] {
@@ -256,6 +256,9 @@ impl System for Qcd {
     }
     fn failure(&self, epochs: usize, p: &Params, loss: f64) -> Option<crate::i18n::Msg> {
         recipe::qcd_failure(epochs, p, loss)
+    }
+    fn plateau(&self) -> Option<Plateau> {
+        Some(recipe::QCD_PLATEAU)
     }
     fn has_restart_recipe(&self) -> bool {
         true

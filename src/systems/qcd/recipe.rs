@@ -5,6 +5,7 @@
 use crate::i18n::Msg;
 use crate::msg;
 use crate::physics::Params;
+use crate::systems::Plateau;
 
 /// Epoch (since the last (re)start) of the early check: by then every converging run of the
 /// paper protocol has swung λ below −1.9, every failing one has λ above +3 (upward drift) or
@@ -15,6 +16,17 @@ pub const QCD_CONFIRM_EPOCH: usize = 300;
 /// Epochs after which a run that has not reached loss ≤ 0.1 is abandoned (converging runs of the
 /// paper protocol get there in 700–1100 epochs at lr 0.002).
 pub const QCD_GIVE_UP_EPOCH: usize = 2500;
+
+/// The fast recipe's plateau: twice P2's learning rate while the epoch-mean loss is above 0.12.
+/// Runs sit near 0.253 for 350–750 epochs before the wall forms and the loss falls to P2's 0.08;
+/// below 0.12 they train at P2's rate, which decides where along the flat direction of (L, λ)
+/// they end — P2's rate throughout, or 1.5× it throughout, ends elsewhere (README, "Fewer epochs").
+/// Chosen on seeds 1–24 (factors 1.5–4, ends 0.1–0.23: `cargo run --release --example
+/// to_metric -- 1-24 0.002 100 fast`); reported on the unseen seeds 4001–4100 in the README.
+pub const QCD_PLATEAU: Plateau = Plateau {
+    factor: 2.0,
+    until_loss: 0.12,
+};
 
 /// The QCD failure detector: `epochs` counts epochs since the last (re)start, `loss` is the last
 /// epoch's mean loss. Returns why the run is judged a failure, or `None` while it looks healthy.
