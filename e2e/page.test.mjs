@@ -646,7 +646,10 @@ check('works offline after one visit (service worker, content-hashed cache)', as
   const p = await context.newPage();
   p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`offline: ${m.text()}`); });
   await p.goto(`http://127.0.0.1:${ownPort}${PREFIX}?preset=qcd&seed=3&play=0`);
-  await p.waitForFunction(async () => {
+  // Polled with evaluate, which awaits the check: waitForFunction does not await an async
+  // predicate and takes its promise as true at once (microsoft/playwright#29132) — the cause of
+  // this check's earlier intermittent failures, which raced the worker's install.
+  const ready = () => p.evaluate(async () => {
     const reg = await navigator.serviceWorker.getRegistration();
     // Activated and in control (clients.claim() done): a reload while it is still activating
     // can miss it and go to the (offline) network.
@@ -655,7 +658,12 @@ check('works offline after one visit (service worker, content-hashed cache)', as
     if (!keys.length) return false;
     const c = await caches.open(keys[0]);
     return (await c.keys()).length >= 10;
-  }, null, { timeout: 20000, polling: 200 });
+  });
+  const until = Date.now() + 20000;
+  while (!(await ready())) {
+    assert(Date.now() < until, 'the service worker did not install and fill its cache within 20 s');
+    await p.waitForTimeout(200);
+  }
   const cache = await p.evaluate(async () => (await caches.keys()).join(','));
   assert(/^adsdl-[0-9a-f]{16}$/.test(cache), `cache name ${cache}`);
   const hash = readFileSync(join(root, 'dist/sw.js'), 'utf8').match(/adsdl-([0-9a-f]{16})/)[1];
