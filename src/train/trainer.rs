@@ -348,15 +348,17 @@ impl Trainer {
         self.lr_scale * self.config.lr * self.plateau_factor()
     }
 
-    /// The fast recipe's factor on the learning rate: its system's plateau factor from a (re)start
-    /// until an epoch's mean loss is at or below the plateau's end (again should it rise above),
-    /// never once converged; 1 otherwise. It depends only on state a saved session restores.
+    /// The fast recipe's factor on the learning rate: its system's plateau factor from a fresh
+    /// initialisation (epoch 0, or a restart) until an epoch's mean loss is at or below the
+    /// plateau's end (again should it rise above), never once converged; 1 otherwise. A model
+    /// resumed from a file has no epoch of its own yet: its first epoch is at the set rate. It
+    /// depends only on state a saved session restores.
     fn plateau_factor(&self) -> f64 {
+        let fresh = self.epochs_since_start == 0 && (self.epoch == 0 || self.attempt > 0);
         match (self.config.recipe, self.system.plateau()) {
             (Recipe::Fast, Some(p))
                 if !self.settled
-                    && (self.epochs_since_start == 0
-                        || self.history.loss.last().is_some_and(|&l| l > p.until_loss)) =>
+                    && (fresh || self.history.loss.last().is_some_and(|&l| l > p.until_loss)) =>
             {
                 p.factor
             }
@@ -839,6 +841,8 @@ mod tests {
             let mut s = fast.session();
             s.config.recipe = recipe;
             *s.history.loss.last_mut().unwrap() = last;
+            // Since-start 0 after two epochs: a restart has just been made.
+            s.attempt = u32::from(since_start == 0);
             let p = s.position.as_mut().unwrap();
             p.epochs_since_start = since_start;
             p.settled = settled;
@@ -851,6 +855,12 @@ mod tests {
         assert_eq!(with(Recipe::Fast, 0.2, 2, true), lr, "converged");
         assert_eq!(with(Recipe::Restart, 0.2, 2, false), lr);
         assert_eq!(with(Recipe::Paper, 0.2, 2, false), lr);
+        // A model resumed from a file (its epochs, no history of this trainer): the set rate
+        // until its first epoch's loss is known.
+        let mut resumed = Trainer::new(c.clone()).unwrap();
+        resumed.set_params(fast.params().clone()).unwrap();
+        resumed.set_epoch(1500);
+        assert_eq!(resumed.lr(), lr);
         // A system without a known plateau: fast is restart.
         let mut a = small(ads_schwarzschild::ID);
         a.recipe = Recipe::Fast;
