@@ -216,7 +216,8 @@ impl QcdBoundary {
     }
 
     /// (φ, π) at η for (m_q, ⟨q̄q⟩), and the Jacobian: rows (φ, π), columns (∂/∂λ, ∂/∂L).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+    #[cfg_attr(target_arch = "wasm32", inline)]
     pub fn map(&self, m_q: f64, cond: f64, lambda: f64, l: f64) -> ([f64; 2], [[f64; 2]; 2]) {
         let QcdBoundary {
             eta,
@@ -408,11 +409,13 @@ impl Network {
 
     /// The inputs of one group of samples at η_ini, lanes beyond the chunk repeating its last
     /// sample (they are computed and ignored). With the QCD map, the chunk's Jacobians are pushed.
-    /// Inlined into each kernel, where the lane loop is vectorised at the kernel's width: as a
-    /// scalar call it took a tenth of a native epoch, and inlined a native epoch is ~10 % faster
-    /// (`adsdl bench`, alternately; in the page no change stood out of the noise). Each lane does
-    /// the scalar map's operations in its order: the bits do not change.
-    #[inline(always)]
+    /// Natively it is inlined into each kernel, where the lane loop is vectorised at the kernel's
+    /// width: as a scalar call it took a tenth of an epoch, and inlined an epoch is ~10 % faster
+    /// (`adsdl bench`, old and new binary alternately). In the page's wasm, inlined, `App.bench`
+    /// was ~20 % slower (old and new module alternately in one page, 15 of 16 rounds), so there
+    /// it stays a call. Each lane does the scalar map's operations in its order: the bits do not
+    /// change.
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn group_input(
         &self,
         p: &Params,

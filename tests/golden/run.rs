@@ -1,7 +1,7 @@
 //! The pinned run: QCD, seed 7, 100 points per class, batch 20, 3 epochs, recipe `restart` (P2's
-//! rate throughout; the pin predates the default `fast`, whose rate the trainer's tests check
-//! against it bit for bit). Shared by the test
-//! (which only reads the golden file) and `examples/update_golden.rs` (which alone writes it).
+//! rate throughout; the pin predates the default `fast`, which the trainer's tests check against
+//! `restart` at twice the rate, bit for bit). Shared by the test (which only reads the golden
+//! file) and `examples/update_golden.rs` (which alone writes it).
 
 use adsdl::systems::qcd;
 use adsdl::train::{Recipe, TrainConfig, Trainer};
