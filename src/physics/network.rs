@@ -138,17 +138,17 @@ pub fn t_of_f(f: f64) -> f64 {
     t_and_slope(f).0
 }
 
-/// tanh of a group's lanes, bit for bit `libm::tanh`: how the kernels get it on each target.
+/// tanh of two groups' lanes, bit for bit `libm::tanh`: how the kernels get it on each target.
 trait Tanh8 {
-    fn tanh8(x: &Lanes) -> Lanes;
+    fn tanh8x2(x: &Lanes, y: &Lanes) -> (Lanes, Lanes);
 }
 
 /// simd128 in the page's wasm, libm itself natively without AVX2 (see `tanh::tanh8`).
 struct Portable;
 impl Tanh8 for Portable {
     #[inline(always)]
-    fn tanh8(x: &Lanes) -> Lanes {
-        super::tanh::tanh8(x)
+    fn tanh8x2(x: &Lanes, y: &Lanes) -> (Lanes, Lanes) {
+        (super::tanh::tanh8(x), super::tanh::tanh8(y))
     }
 }
 
@@ -158,17 +158,16 @@ struct Avx2;
 #[cfg(target_arch = "x86_64")]
 impl Tanh8 for Avx2 {
     #[inline(always)]
-    fn tanh8(x: &Lanes) -> Lanes {
+    fn tanh8x2(x: &Lanes, y: &Lanes) -> (Lanes, Lanes) {
         // SAFETY: used only by the kernels compiled with AVX2, which run after checking for it.
-        unsafe { super::tanh::tanh8_avx2(x) }
+        unsafe { super::tanh::tanh8x2_avx2(x, y) }
     }
 }
 
 /// [`t_and_slope`] of each lane, bit for bit.
 #[inline(always)]
 fn t_and_slope_lanes<T: Tanh8>(f: &Lanes) -> (Lanes, Lanes) {
-    let a = T::tanh8(&f.map(|v| 100.0 * (v - 0.1)));
-    let b = T::tanh8(&f.map(|v| 100.0 * (v + 0.1)));
+    let (a, b) = T::tanh8x2(&f.map(|v| 100.0 * (v - 0.1)), &f.map(|v| 100.0 * (v + 0.1)));
     (
         std::array::from_fn(|l| (a[l] - b[l] + 2.0) / 2.0),
         std::array::from_fn(|l| 50.0 * (b[l] * b[l] - a[l] * a[l])),
@@ -274,6 +273,11 @@ fn one() -> usize {
 /// natively (`adsdl bench`, SSE2: 3.1 ms per epoch against 3.35 ms with four); in Chromium four
 /// and eight could not be told apart.
 pub const LANES: usize = 8;
+
+/// Groups the forward pass carries side by side: one group's step is a chain of dependent
+/// operations (the cube of φ, then the update) that leaves the vector units idle while it waits;
+/// two chains fill them.
+pub const FORWARD_GROUPS: usize = 2;
 
 /// One value per lane.
 type Lanes = [f64; LANES];
@@ -383,26 +387,27 @@ impl Network {
     /// Explicit Euler through every layer for [`LANES`] samples at once; `record(t, φ, π)` sees
     /// the state after each step t = 1 … N·S. The arithmetic is [`Network::layer`]'s, lane by lane.
     #[inline(always)]
-    fn propagate(
+    fn propagate<const G: usize>(
         &self,
         h: &[f64],
         lambda: f64,
-        phi: &mut Lanes,
-        pi: &mut Lanes,
-        mut record: impl FnMut(usize, &Lanes, &Lanes),
+        s: &mut [[Lanes; 2]; G],
+        mut record: impl FnMut(usize, &[[Lanes; 2]; G]),
     ) {
         let (sub, deta) = self.step();
         let m2 = self.bulk.m2;
         let mut t = 0;
         for &hk in h {
             for _ in 0..sub {
-                for l in 0..LANES {
-                    let (a, b) = (phi[l], pi[l]);
-                    phi[l] = a + deta * b;
-                    pi[l] = b - deta * (hk * b - m2 * a - lambda * a * a * a);
+                for [phi, pi] in s.iter_mut() {
+                    for l in 0..LANES {
+                        let (a, b) = (phi[l], pi[l]);
+                        phi[l] = a + deta * b;
+                        pi[l] = b - deta * (hk * b - m2 * a - lambda * a * a * a);
+                    }
                 }
                 t += 1;
-                record(t, phi, pi);
+                record(t, s);
             }
         }
     }
@@ -446,6 +451,33 @@ impl Network {
         (phi, pi)
     }
 
+    /// `G` groups of samples from η_ini through every layer side by side, their trajectories
+    /// recorded in `traj` (group g's at g·`stride`), each with t(F) and t′(F) of its lanes.
+    #[inline(always)]
+    fn forward_groups<'a, T: Tanh8, const G: usize>(
+        &self,
+        p: &Params,
+        qcd: Option<&QcdBoundary>,
+        chunks: [&'a [Sample]; G],
+        traj: &mut [[Lanes; 2]],
+        stride: usize,
+        jac: &mut Vec<[[f64; 2]; 2]>,
+    ) -> [(&'a [Sample], (Lanes, Lanes)); G] {
+        let mut st = chunks.map(|c| {
+            let (phi, pi) = self.group_input(p, qcd, c, Some(jac));
+            [phi, pi]
+        });
+        for (g, s) in st.iter().enumerate() {
+            traj[g * stride] = *s;
+        }
+        self.propagate(&p.h, p.lambda, &mut st, |t, s| {
+            for (g, s) in s.iter().enumerate() {
+                traj[g * stride + t] = *s;
+            }
+        });
+        std::array::from_fn(|g| (chunks[g], t_and_slope_lanes::<T>(&st[g][1])))
+    }
+
     fn qcd_map(&self) -> Option<QcdBoundary> {
         (self.boundary == Boundary::Qcd).then(|| QcdBoundary::new(self.bulk.eta_ini))
     }
@@ -472,9 +504,10 @@ impl Network {
         let qcd = self.qcd_map();
         let mut sum = 0.0;
         for chunk in batch.chunks(LANES) {
-            let (mut phi, mut pi) = self.group_input(p, qcd.as_ref(), chunk, None);
-            self.propagate(&p.h, p.lambda, &mut phi, &mut pi, |_, _, _| {});
-            let (t, _) = t_and_slope_lanes::<T>(&pi);
+            let (phi, pi) = self.group_input(p, qcd.as_ref(), chunk, None);
+            let mut st = [[phi, pi]];
+            self.propagate(&p.h, p.lambda, &mut st, |_, _| {});
+            let (t, _) = t_and_slope_lanes::<T>(&st[0][1]);
             // Summed in sample order, as one sample at a time would.
             for (l, smp) in chunk.iter().enumerate() {
                 sum += (t[l] - smp.y).abs();
@@ -540,31 +573,44 @@ impl Network {
         let stride = steps + 1;
         let (m2, lam) = (self.bulk.m2, p.lambda);
         let qcd = self.qcd_map();
-        ws.traj.clear();
-        ws.traj
-            .resize(batch.len().div_ceil(LANES) * stride, [[0.0; LANES]; 2]);
+        // Every entry a group uses is written before it is read: only grow, never clear.
+        let need = batch.len().div_ceil(LANES) * stride;
+        if ws.traj.len() < need {
+            ws.traj.resize(need, [[0.0; LANES]; 2]);
+        }
         ws.dt.clear();
         ws.jac.clear();
         let mut sum = 0.0;
-        for (g, chunk) in batch.chunks(LANES).enumerate() {
-            let tr = &mut ws.traj[g * stride..(g + 1) * stride];
-            let (mut phi, mut pi) = self.group_input(p, qcd.as_ref(), chunk, Some(&mut ws.jac));
-            tr[0] = [phi, pi];
-            self.propagate(&p.h, lam, &mut phi, &mut pi, |t, a, b| tr[t] = [*a, *b]);
-            let (ts, slopes) = t_and_slope_lanes::<T>(&pi);
-            for (l, smp) in chunk.iter().enumerate() {
-                let (t, slope) = (ts[l], slopes[l]);
-                let diff = t - smp.y;
-                sum += diff.abs();
-                // sign(0) = 0, as torch.abs.
-                let sign = if diff > 0.0 {
-                    1.0
-                } else if diff < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                };
-                ws.dt.push(sign * slope);
+        let mut groups = batch.chunks(LANES);
+        let mut g = 0;
+        while groups.len() > 0 {
+            let tr = &mut ws.traj[g * stride..];
+            let jac = &mut ws.jac;
+            // Groups side by side through the layers (see [`FORWARD_GROUPS`]), the last few
+            // one at a time.
+            let outs: &[_] = if groups.len() >= FORWARD_GROUPS {
+                let chunks = std::array::from_fn(|_| groups.next().unwrap_or_default());
+                &self.forward_groups::<T, FORWARD_GROUPS>(p, qcd.as_ref(), chunks, tr, stride, jac)
+            } else {
+                let chunks = [groups.next().unwrap_or_default()];
+                &self.forward_groups::<T, 1>(p, qcd.as_ref(), chunks, tr, stride, jac)
+            };
+            for (chunk, (ts, slopes)) in outs {
+                g += 1;
+                for (l, smp) in chunk.iter().enumerate() {
+                    let (t, slope) = (ts[l], slopes[l]);
+                    let diff = t - smp.y;
+                    sum += diff.abs();
+                    // sign(0) = 0, as torch.abs.
+                    let sign = if diff > 0.0 {
+                        1.0
+                    } else if diff < 0.0 {
+                        -1.0
+                    } else {
+                        0.0
+                    };
+                    ws.dt.push(sign * slope);
+                }
             }
         }
         let bsz = batch.len().max(1) as f64;
@@ -575,7 +621,6 @@ impl Network {
         ws.active.clear();
         ws.active
             .extend((0..batch.len()).filter(|&i| scale * ws.dt[i] != 0.0));
-        ws.contrib.clear();
         ws.contrib.resize(steps, [[0.0; LANES]; 2]);
         for chunk in ws.active.chunks(LANES) {
             // Lanes beyond the chunk re-run its first point with a zero gradient, ignored below.
@@ -733,10 +778,14 @@ mod tests {
             (Boundary::Qcd, Boundary::Field)
         );
         let mut cases = 0;
+        // One workspace through every case, as the trainer keeps one: whatever an earlier
+        // batch (another size, another network) left in it must not leak into the next.
+        let mut kept = Workspace::default();
         for base in [qcd, field] {
             for substeps in [1, 3] {
-                // Batch sizes around the lane count, a full QCD batch and a ragged one.
-                for size in [1, 3, 4, 5, 100, 103] {
+                // Batch sizes around the lane count and the forward pass's pair of groups
+                // (one pair, a pair and a single group), a full QCD batch and a ragged one.
+                for size in [1, 3, 4, 5, 9, 16, 17, 100, 103] {
                     let net = Network {
                         substeps,
                         ..base.clone()
@@ -766,6 +815,9 @@ mod tests {
                         .data_loss;
                     assert_eq!(loss.to_bits(), loss_want.to_bits(), "{substeps} {size}");
                     assert_eq!(bits(&got), bits(&want), "substeps {substeps}, batch {size}");
+                    let mut again = p.zeros_like();
+                    net.batch_loss_grad(&p, &batch, &mut again, &mut kept);
+                    assert_eq!(bits(&again), bits(&want), "kept workspace, batch {size}");
                     let mut base = p.zeros_like();
                     net.batch_loss_grad_portable::<Portable>(
                         &p,
