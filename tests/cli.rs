@@ -655,3 +655,21 @@ fn spectrum_says_which_directions_the_data_set() {
     let o = adsdl(&["spectrum", "--model", "/no/such/model.json"]);
     assert!(!o.status.success() && stderr(&o).contains("/no/such/model.json"));
 }
+
+#[test]
+fn bench_times_the_kernel_asked_for_and_names_a_wrong_one() {
+    let o = adsdl(&["bench", "--kernel", "portable", "--epochs", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("portable kernel") && text.contains("ms/epoch"),
+        "{text}"
+    );
+    let o = adsdl(&["bench", "--kernel", "avx512", "--epochs", "1"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("--kernel avx512") && err.contains("avx2, sse4.1, portable"),
+        "{err}"
+    );
+}

@@ -1,7 +1,7 @@
 //! `adsdl`: the engine headless — train, evaluate, ensembles, benchmarks and charts.
 
 use adsdl::model_file::ModelFile;
-use adsdl::physics::{t_of_f, Network, Params, Regularizer, Sample, Workspace};
+use adsdl::physics::{t_of_f, Kernel, Network, Params, Regularizer, Sample, Workspace};
 use adsdl::points::{parse_csv, parse_measurements, Measured, Units};
 use adsdl::settings::{self, Kind, OnResume, SETTINGS};
 use adsdl::systems::custom::parse_metric_csv;
@@ -110,7 +110,11 @@ fn cli() -> Command {
         .subcommand(
             Command::new("bench")
                 .about("milliseconds per epoch of the benchmark run")
-                .arg(value("epochs", "epochs to time (default 30)")),
+                .arg(value("epochs", "epochs to time (default 30)"))
+                .arg(value(
+                    "kernel",
+                    "avx2, sse4.1 (the page's vector width) or portable: the compiled kernel to time, all with the same bits (default: the widest this CPU runs)",
+                )),
         )
         .subcommand(
             Command::new("spectrum")
@@ -725,6 +729,20 @@ fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: 
 
 fn cmd_bench(flags: &Flags) -> Result<(), String> {
     let epochs: usize = flags.get("epochs")?.unwrap_or(30);
+    if let Some(name) = flags.get::<String>("kernel")? {
+        Kernel::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<_> = Kernel::ALL.iter().map(|k| k.name()).collect();
+                format!(
+                    "--kernel {name}: not a kernel (one of {})",
+                    names.join(", ")
+                )
+            })?
+            .choose()
+            .map_err(|e| format!("--kernel {name}: {e}"))?;
+    }
     let mut t = Trainer::new(bench_config())?;
     let layers = t.network().bulk.layers as f64;
     let samples = t.data().len() as f64;
@@ -738,10 +756,11 @@ fn cmd_bench(flags: &Flags) -> Result<(), String> {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     out!(
-        "{} epoch (paper protocol: {} samples, batch {}, Adam, float64, one thread):",
+        "{} epoch (paper protocol: {} samples, batch {}, Adam, float64, one thread, {} kernel):",
         t.system().short_title(),
         samples,
-        t.config().batch
+        t.config().batch,
+        Kernel::current().name()
     );
     out!(
         "  median {:.3} ms/epoch, best {:.3} ms, over {epochs} epochs",

@@ -6,7 +6,7 @@ pub mod poly;
 pub mod regularizer;
 pub mod tanh;
 
-pub use network::{t_of_f, Boundary, Bulk, Network, Params, Sample, Workspace};
+pub use network::{t_of_f, Boundary, Bulk, Kernel, Network, Params, Sample, Workspace};
 pub use regularizer::{RegChoice, Regularizer};
 
 /// ħc in GeV·fm, to turn lengths in GeV⁻¹ into fm.

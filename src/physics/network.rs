@@ -12,6 +12,7 @@
 //! Phys. Rev. D 98, 106014 (2018), arXiv:1809.10536.
 
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Number of colours in the QCD boundary map (docs/physics.md §4).
 pub const N_C: f64 = 3.0;
@@ -138,17 +139,83 @@ pub fn t_of_f(f: f64) -> f64 {
     t_and_slope(f).0
 }
 
-/// tanh of two groups' lanes, bit for bit `libm::tanh`: how the kernels get it on each target.
-trait Tanh8 {
-    fn tanh8x2(x: &Lanes, y: &Lanes) -> (Lanes, Lanes);
+/// The compiled forms of the batch kernels, all with the same bits. Natively on x86-64 the
+/// widest the CPU has runs; `adsdl bench --kernel` chooses another, to compare widths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// Four lanes per instruction and the vector tanh (x86-64 with AVX2).
+    Avx2,
+    /// Two lanes per instruction, the width of the page's simd128, and the vector tanh
+    /// (x86-64 with SSE4.1).
+    Sse41,
+    /// The compilation target's own: simd128 and the vector tanh in the page's wasm; natively
+    /// SSE2 and libm's tanh lane by lane.
+    Portable,
 }
 
-/// simd128 in the page's wasm, libm itself natively without AVX2 (see `tanh::tanh8`).
+/// The kernel chosen for the whole process: 0 for the widest available, else 1 + its index
+/// in [`Kernel::ALL`].
+static CHOSEN: AtomicU8 = AtomicU8::new(0);
+
+impl Kernel {
+    /// Every form, widest first.
+    pub const ALL: [Kernel; 3] = [Kernel::Avx2, Kernel::Sse41, Kernel::Portable];
+
+    /// Its name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Avx2 => "avx2",
+            Kernel::Sse41 => "sse4.1",
+            Kernel::Portable => "portable",
+        }
+    }
+
+    /// Whether this CPU runs it.
+    pub fn available(self) -> bool {
+        match self {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => std::arch::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Sse41 => std::arch::is_x86_feature_detected!("sse4.1"),
+            Kernel::Portable => true,
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+
+    /// The kernel the batch functions run: the chosen one, else the widest available.
+    pub fn current() -> Kernel {
+        match CHOSEN.load(Ordering::Relaxed) {
+            0 => Self::ALL
+                .into_iter()
+                .find(|k| k.available())
+                .unwrap_or(Kernel::Portable),
+            n => Self::ALL[usize::from(n) - 1],
+        }
+    }
+
+    /// Runs this kernel from now on, in the whole process (the benchmark's choice).
+    pub fn choose(self) -> Result<(), String> {
+        if !self.available() {
+            return Err(format!("this CPU cannot run the {} kernel", self.name()));
+        }
+        let index = Self::ALL.iter().position(|&k| k == self).unwrap_or(0);
+        CHOSEN.store(index as u8 + 1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// tanh of a group's two arguments per lane, bit for bit `libm::tanh`: how each kernel gets it.
+trait Tanh16 {
+    fn tanh16(x: &[f64; 2 * LANES]) -> [f64; 2 * LANES];
+}
+
+/// simd128 in the page's wasm, libm itself natively (see `tanh::tanh16`).
 struct Portable;
-impl Tanh8 for Portable {
+impl Tanh16 for Portable {
     #[inline(always)]
-    fn tanh8x2(x: &Lanes, y: &Lanes) -> (Lanes, Lanes) {
-        (super::tanh::tanh8(x), super::tanh::tanh8(y))
+    fn tanh16(x: &[f64; 2 * LANES]) -> [f64; 2 * LANES] {
+        super::tanh::tanh16(x)
     }
 }
 
@@ -156,18 +223,36 @@ impl Tanh8 for Portable {
 #[cfg(target_arch = "x86_64")]
 struct Avx2;
 #[cfg(target_arch = "x86_64")]
-impl Tanh8 for Avx2 {
+impl Tanh16 for Avx2 {
     #[inline(always)]
-    fn tanh8x2(x: &Lanes, y: &Lanes) -> (Lanes, Lanes) {
+    fn tanh16(x: &[f64; 2 * LANES]) -> [f64; 2 * LANES] {
         // SAFETY: used only by the kernels compiled with AVX2, which run after checking for it.
-        unsafe { super::tanh::tanh8x2_avx2(x, y) }
+        unsafe { super::tanh::tanh16_avx2(x) }
+    }
+}
+
+/// SSE4.1 (only inside the kernels compiled for it).
+#[cfg(target_arch = "x86_64")]
+struct Sse41;
+#[cfg(target_arch = "x86_64")]
+impl Tanh16 for Sse41 {
+    #[inline(always)]
+    fn tanh16(x: &[f64; 2 * LANES]) -> [f64; 2 * LANES] {
+        // SAFETY: used only by the kernels compiled with SSE4.1, which run after checking for it.
+        unsafe { super::tanh::tanh16_sse41(x) }
     }
 }
 
 /// [`t_and_slope`] of each lane, bit for bit.
 #[inline(always)]
-fn t_and_slope_lanes<T: Tanh8>(f: &Lanes) -> (Lanes, Lanes) {
-    let (a, b) = T::tanh8x2(&f.map(|v| 100.0 * (v - 0.1)), &f.map(|v| 100.0 * (v + 0.1)));
+fn t_and_slope_lanes<T: Tanh16>(f: &Lanes) -> (Lanes, Lanes) {
+    let mut args = [0.0; 2 * LANES];
+    for l in 0..LANES {
+        args[l] = 100.0 * (f[l] - 0.1);
+        args[LANES + l] = 100.0 * (f[l] + 0.1);
+    }
+    let t = T::tanh16(&args);
+    let (a, b) = t.split_at(LANES);
     (
         std::array::from_fn(|l| (a[l] - b[l] + 2.0) / 2.0),
         std::array::from_fn(|l| 50.0 * (b[l] * b[l] - a[l] * a[l])),
@@ -520,7 +605,7 @@ impl Network {
     /// `G` groups of samples from η_ini through every layer side by side, their trajectories
     /// recorded in `traj` (group g's at g·`stride`), each with t(F) and t′(F) of its lanes.
     #[inline(always)]
-    fn forward_groups<'a, T: Tanh8, const G: usize>(
+    fn forward_groups<'a, T: Tanh16, const G: usize>(
         &self,
         p: &Params,
         qcd: Option<&QcdBoundary>,
@@ -550,12 +635,19 @@ impl Network {
 
     /// Data loss E_data = (mean_B |t(F_i) − y_i|)² of a batch (docs/physics.md §2), without gradients.
     pub fn batch_loss(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above).
-            return unsafe { self.batch_loss_avx2(p, batch) };
+        self.batch_loss_with(Kernel::current(), p, batch)
+    }
+
+    /// [`Network::batch_loss`] with the given kernel, which the CPU must run.
+    fn batch_loss_with(&self, k: Kernel, p: &Params, batch: &[Sample]) -> BatchLoss {
+        match k {
+            // SAFETY (both): `Kernel::current` and the tests choose only kernels the CPU runs.
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => unsafe { self.batch_loss_avx2(p, batch) },
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Sse41 => unsafe { self.batch_loss_sse41(p, batch) },
+            _ => self.batch_loss_portable::<Portable>(p, batch),
         }
-        self.batch_loss_portable::<Portable>(p, batch)
     }
 
     /// [`Network::batch_loss`] compiled for AVX2.
@@ -565,8 +657,15 @@ impl Network {
         self.batch_loss_portable::<Avx2>(p, batch)
     }
 
+    /// [`Network::batch_loss`] compiled for SSE4.1.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "sse4.1")]
+    unsafe fn batch_loss_sse41(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
+        self.batch_loss_portable::<Sse41>(p, batch)
+    }
+
     #[inline(always)]
-    fn batch_loss_portable<T: Tanh8>(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
+    fn batch_loss_portable<T: Tanh16>(&self, p: &Params, batch: &[Sample]) -> BatchLoss {
         let qcd = self.qcd_map();
         let mut sum = 0.0;
         for chunk in batch.chunks(LANES) {
@@ -601,12 +700,26 @@ impl Network {
         grad: &mut Params,
         ws: &mut Workspace,
     ) -> BatchLoss {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above).
-            return unsafe { self.batch_loss_grad_avx2(p, batch, grad, ws) };
+        self.batch_loss_grad_with(Kernel::current(), p, batch, grad, ws)
+    }
+
+    /// [`Network::batch_loss_grad`] with the given kernel, which the CPU must run.
+    fn batch_loss_grad_with(
+        &self,
+        k: Kernel,
+        p: &Params,
+        batch: &[Sample],
+        grad: &mut Params,
+        ws: &mut Workspace,
+    ) -> BatchLoss {
+        match k {
+            // SAFETY (both): `Kernel::current` and the tests choose only kernels the CPU runs.
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => unsafe { self.batch_loss_grad_avx2(p, batch, grad, ws) },
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Sse41 => unsafe { self.batch_loss_grad_sse41(p, batch, grad, ws) },
+            _ => self.batch_loss_grad_portable::<Portable>(p, batch, grad, ws),
         }
-        self.batch_loss_grad_portable::<Portable>(p, batch, grad, ws)
     }
 
     /// [`Network::batch_loss_grad`] compiled for AVX2: twice the lanes per instruction of the
@@ -624,10 +737,23 @@ impl Network {
         self.batch_loss_grad_portable::<Avx2>(p, batch, grad, ws)
     }
 
+    /// [`Network::batch_loss_grad`] compiled for SSE4.1: the page's vector width, natively.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "sse4.1")]
+    unsafe fn batch_loss_grad_sse41(
+        &self,
+        p: &Params,
+        batch: &[Sample],
+        grad: &mut Params,
+        ws: &mut Workspace,
+    ) -> BatchLoss {
+        self.batch_loss_grad_portable::<Sse41>(p, batch, grad, ws)
+    }
+
     /// The kernel for whatever vector width the compilation target has (SSE2 natively, simd128
     /// in the page's wasm).
     #[inline(always)]
-    fn batch_loss_grad_portable<T: Tanh8>(
+    fn batch_loss_grad_portable<T: Tanh16>(
         &self,
         p: &Params,
         batch: &[Sample],
@@ -841,6 +967,7 @@ mod tests {
         // One workspace through every case, as the trainer keeps one: whatever an earlier
         // batch (another size, another network) left in it must not leak into the next.
         let mut kept = Workspace::default();
+        let mut kernels = std::collections::BTreeSet::new();
         for base in [qcd, field] {
             for substeps in [1, 3] {
                 // Batch sizes around the lane count and the forward pass's pair of groups
@@ -868,29 +995,21 @@ mod tests {
                         .collect();
                     let mut want = p.zeros_like();
                     let loss_want = scalar_reference(&net, &p, &batch, &mut want);
-                    // The dispatched kernel (AVX2 where the CPU has it) and the baseline one.
-                    let mut got = p.zeros_like();
-                    let loss = net
-                        .batch_loss_grad(&p, &batch, &mut got, &mut Workspace::default())
-                        .data_loss;
-                    assert_eq!(loss.to_bits(), loss_want.to_bits(), "{substeps} {size}");
-                    assert_eq!(bits(&got), bits(&want), "substeps {substeps}, batch {size}");
-                    let mut again = p.zeros_like();
-                    net.batch_loss_grad(&p, &batch, &mut again, &mut kept);
-                    assert_eq!(bits(&again), bits(&want), "kept workspace, batch {size}");
-                    let mut base = p.zeros_like();
-                    net.batch_loss_grad_portable::<Portable>(
-                        &p,
-                        &batch,
-                        &mut base,
-                        &mut Workspace::default(),
-                    );
-                    assert_eq!(bits(&base), bits(&want), "baseline kernel, batch {size}");
-                    for loss in [
-                        net.batch_loss(&p, &batch),
-                        net.batch_loss_portable::<Portable>(&p, &batch),
-                    ] {
-                        assert_eq!(loss.data_loss.to_bits(), loss_want.to_bits());
+                    // Every kernel this CPU runs, each with a fresh workspace and with the one
+                    // kept through every case.
+                    for k in Kernel::ALL.into_iter().filter(|k| k.available()) {
+                        let mut got = p.zeros_like();
+                        let ws = &mut Workspace::default();
+                        let loss = net.batch_loss_grad_with(k, &p, &batch, &mut got, ws);
+                        let tag = format!("{k:?}, substeps {substeps}, batch {size}");
+                        assert_eq!(loss.data_loss.to_bits(), loss_want.to_bits(), "{tag}");
+                        assert_eq!(bits(&got), bits(&want), "{tag}");
+                        let mut again = p.zeros_like();
+                        net.batch_loss_grad_with(k, &p, &batch, &mut again, &mut kept);
+                        assert_eq!(bits(&again), bits(&want), "kept workspace, {tag}");
+                        let loss = net.batch_loss_with(k, &p, &batch);
+                        assert_eq!(loss.data_loss.to_bits(), loss_want.to_bits(), "{tag}");
+                        kernels.insert(k.name());
                     }
                     cases += usize::from(want.h.iter().any(|&g| g != 0.0));
                 }
@@ -898,6 +1017,10 @@ mod tests {
         }
         // The comparison means something only where gradients flow.
         assert!(cases >= 16, "only {cases} cases had a non-zero gradient");
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            assert_eq!(kernels.len(), 3, "{kernels:?}");
+        }
     }
 
     #[test]

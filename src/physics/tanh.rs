@@ -14,19 +14,19 @@
 //! (C) 1993 by Sun Microsystems; freely usable with this notice). libm compares the high 32 bits
 //! of |x| with constants; here |x| is compared with the smallest double of that high word.
 
-/// Eight f64 lanes, the kernels' group.
-pub type Lanes8 = [f64; 8];
+/// A group's two tanh arguments per lane: 100(F − 0.1) of its eight lanes, then 100(F + 0.1).
+pub type Lanes16 = [f64; 16];
 
 #[cfg(target_arch = "x86_64")]
-pub use vector::tanh8x2_avx2;
+pub use vector::{tanh16_avx2, tanh16_sse41};
 
-/// The vector algorithm, with AVX2 natively and simd128 in wasm.
+/// The vector algorithm, with AVX2 or SSE4.1 natively and simd128 in wasm.
 #[cfg(any(
     target_arch = "x86_64",
     all(target_arch = "wasm32", target_feature = "simd128")
 ))]
 mod vector {
-    use super::Lanes8;
+    use super::Lanes16;
 
     // libm's constants, by their bits.
     const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
@@ -47,6 +47,12 @@ mod vector {
     trait F64s: Copy {
         /// All-ones or all-zeros per lane.
         type Mask: Copy;
+        /// Lanes per vector.
+        const LANES: usize;
+        /// The first [`F64s::LANES`] values of `x`.
+        fn load(x: &[f64]) -> Self;
+        /// Into the first [`F64s::LANES`] places of `out`.
+        fn store(self, out: &mut [f64]);
         fn splat(v: f64) -> Self;
         fn add(self, o: Self) -> Self;
         fn sub(self, o: Self) -> Self;
@@ -69,7 +75,7 @@ mod vector {
     /// Two vectors as one: each operation is issued for both halves side by side, so that the
     /// long dependency chain of tanh runs for several vectors at once instead of one after the
     /// other (the out-of-order window of the CPU does not reach that far on its own).
-    /// (In wasm, simd128's two lanes already make four chains for a group, and pairing them
+    /// (In wasm, simd128's two lanes already make eight chains for a group, and pairing them
     /// measured no faster in Chromium.)
     #[cfg(target_arch = "x86_64")]
     #[derive(Clone, Copy)]
@@ -78,6 +84,16 @@ mod vector {
     #[cfg(target_arch = "x86_64")]
     impl<V: F64s> F64s for Pair<V> {
         type Mask = (V::Mask, V::Mask);
+        const LANES: usize = 2 * V::LANES;
+        #[inline(always)]
+        fn load(x: &[f64]) -> Self {
+            Pair(V::load(x), V::load(&x[V::LANES..]))
+        }
+        #[inline(always)]
+        fn store(self, out: &mut [f64]) {
+            self.0.store(out);
+            self.1.store(&mut out[V::LANES..]);
+        }
         #[inline(always)]
         fn splat(v: f64) -> Self {
             Pair(V::splat(v), V::splat(v))
@@ -140,7 +156,7 @@ mod vector {
     }
 
     /// |x| above which libm's tanh is 1 − 2/(expm1(2|x|) + 2) (its high word above 0x3fe193ea:
-    /// |x| > log(3)/2); below it (and for NaN) [`tanh8_large`]'s caller asks libm.
+    /// |x| > log(3)/2); below it (and for NaN) [`tanh_large`]'s caller asks libm.
     pub const LARGE: f64 = from_word(0x3fe1_93eb);
 
     /// libm's expm1 for y in (2·log(3)/2, 41]: there it always takes its general reduction
@@ -195,7 +211,7 @@ mod vector {
     /// Lanes below [`LARGE`] (and NaN) from libm itself: in training, the points whose F is
     /// within 0.0055 of ±0.1.
     #[inline(always)]
-    fn small_from_libm(x: &Lanes8, out: &mut Lanes8) {
+    fn small_from_libm(x: &Lanes16, out: &mut Lanes16) {
         for (o, &v) in out.iter_mut().zip(x) {
             // NaN compares false too.
             if v.is_nan() || v.abs() < LARGE {
@@ -212,10 +228,19 @@ mod vector {
         #[derive(Clone, Copy)]
         pub struct V(pub __m256d);
 
-        // SAFETY (every method): the only caller, `tanh8x2_avx2`, runs with AVX2 enabled, and
+        // SAFETY (every method): the only caller, `tanh16_avx2`, runs with AVX2 enabled, and
         // these are inlined into it.
         impl F64s for V {
             type Mask = __m256d;
+            const LANES: usize = 4;
+            #[inline(always)]
+            fn load(x: &[f64]) -> Self {
+                V(unsafe { _mm256_loadu_pd(x[..4].as_ptr()) })
+            }
+            #[inline(always)]
+            fn store(self, out: &mut [f64]) {
+                unsafe { _mm256_storeu_pd(out[..4].as_mut_ptr(), self.0) }
+            }
             #[inline(always)]
             fn splat(v: f64) -> Self {
                 V(unsafe { _mm256_set1_pd(v) })
@@ -277,45 +302,125 @@ mod vector {
         }
     }
 
-    /// `libm::tanh` of each lane of two groups with AVX2, bit for bit. Both groups go through
-    /// one [`tanh_large`], four vectors side by side: one vector alone waits on each step of
-    /// the polynomial and the divisions (a native epoch 3 % faster, `adsdl bench` alternately).
+    #[cfg(target_arch = "x86_64")]
+    mod sse {
+        use super::F64s;
+        use std::arch::x86_64::*;
+
+        #[derive(Clone, Copy)]
+        pub struct V(pub __m128d);
+
+        // SAFETY (every method): the only caller, `tanh16_avx2`, runs with AVX2 enabled, and
+        // these are inlined into it.
+        impl F64s for V {
+            type Mask = __m128d;
+            const LANES: usize = 2;
+            #[inline(always)]
+            fn load(x: &[f64]) -> Self {
+                V(unsafe { _mm_loadu_pd(x[..2].as_ptr()) })
+            }
+            #[inline(always)]
+            fn store(self, out: &mut [f64]) {
+                unsafe { _mm_storeu_pd(out[..2].as_mut_ptr(), self.0) }
+            }
+            #[inline(always)]
+            fn splat(v: f64) -> Self {
+                V(unsafe { _mm_set1_pd(v) })
+            }
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                V(unsafe { _mm_add_pd(self.0, o.0) })
+            }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                V(unsafe { _mm_sub_pd(self.0, o.0) })
+            }
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                V(unsafe { _mm_mul_pd(self.0, o.0) })
+            }
+            #[inline(always)]
+            fn div(self, o: Self) -> Self {
+                V(unsafe { _mm_div_pd(self.0, o.0) })
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                V(unsafe { _mm_andnot_pd(_mm_set1_pd(-0.0), self.0) })
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                V(unsafe { _mm_xor_pd(_mm_set1_pd(-0.0), self.0) })
+            }
+            #[inline(always)]
+            fn min(self, o: Self) -> Self {
+                V(unsafe { _mm_min_pd(self.0, o.0) })
+            }
+            #[inline(always)]
+            fn trunc(self) -> Self {
+                V(unsafe { _mm_round_pd::<{ _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC }>(self.0) })
+            }
+            #[inline(always)]
+            fn lt(self, o: Self) -> __m128d {
+                unsafe { _mm_cmplt_pd(self.0, o.0) }
+            }
+            #[inline(always)]
+            fn ge(self, o: Self) -> __m128d {
+                unsafe { _mm_cmpge_pd(self.0, o.0) }
+            }
+            #[inline(always)]
+            fn select(m: __m128d, a: Self, b: Self) -> Self {
+                V(unsafe { _mm_blendv_pd(b.0, a.0, m) })
+            }
+            #[inline(always)]
+            fn shl52(self) -> Self {
+                V(unsafe { _mm_castsi128_pd(_mm_slli_epi64::<52>(_mm_castpd_si128(self.0))) })
+            }
+        }
+    }
+
+    /// `libm::tanh` of each lane, [`F64s::LANES`] at a time, bit for bit.
+    #[inline(always)]
+    fn tanh16_by<V: F64s>(x: &Lanes16) -> Lanes16 {
+        let mut out = [0.0; 16];
+        for (o, i) in out.chunks_exact_mut(V::LANES).zip(x.chunks_exact(V::LANES)) {
+            tanh_large(V::load(i)).store(o);
+        }
+        small_from_libm(x, &mut out);
+        out
+    }
+
+    /// `libm::tanh` of each lane with AVX2, bit for bit. All sixteen go through one
+    /// [`tanh_large`], four vectors side by side: one vector alone waits on each step of the
+    /// polynomial and the divisions (a native epoch 3 % faster, `adsdl bench` alternately).
     ///
     /// # Safety
     /// The CPU must have AVX2.
     #[cfg(target_arch = "x86_64")]
     #[inline]
     #[target_feature(enable = "avx2")]
-    pub unsafe fn tanh8x2_avx2(x: &Lanes8, y: &Lanes8) -> (Lanes8, Lanes8) {
-        use std::arch::x86_64::{_mm256_loadu_pd, _mm256_storeu_pd};
-        let (mut ox, mut oy) = ([0.0; 8], [0.0; 8]);
-        let ld = |p: &[f64]| avx::V(_mm256_loadu_pd(p.as_ptr()));
-        let v = tanh_large(Pair(
-            Pair(ld(&x[..]), ld(&x[4..])),
-            Pair(ld(&y[..]), ld(&y[4..])),
-        ));
-        _mm256_storeu_pd(ox.as_mut_ptr(), v.0 .0 .0);
-        _mm256_storeu_pd(ox[4..].as_mut_ptr(), v.0 .1 .0);
-        _mm256_storeu_pd(oy.as_mut_ptr(), v.1 .0 .0);
-        _mm256_storeu_pd(oy[4..].as_mut_ptr(), v.1 .1 .0);
-        small_from_libm(x, &mut ox);
-        small_from_libm(y, &mut oy);
-        (ox, oy)
+    pub unsafe fn tanh16_avx2(x: &Lanes16) -> Lanes16 {
+        tanh16_by::<Pair<Pair<avx::V>>>(x)
     }
 
-    /// `libm::tanh` of each lane in wasm's simd128, bit for bit.
+    /// `libm::tanh` of each lane with SSE4.1, two lanes at a time as in the page's simd128,
+    /// bit for bit: for x86-64 CPUs without AVX2, and to compare widths (`adsdl bench --kernel`).
+    ///
+    /// # Safety
+    /// The CPU must have SSE4.1.
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    #[target_feature(enable = "sse4.1")]
+    pub unsafe fn tanh16_sse41(x: &Lanes16) -> Lanes16 {
+        tanh16_by::<sse::V>(x)
+    }
+
+    /// `libm::tanh` of each lane in wasm's simd128, bit for bit. A call of its own: inlined
+    /// into the kernel, the page's epoch was ~5 % slower (old and new module alternately in
+    /// one page).
     #[cfg(target_arch = "wasm32")]
-    #[inline(always)]
-    pub fn tanh8_simd128(x: &Lanes8) -> Lanes8 {
-        use core::arch::wasm32::{f64x2, f64x2_extract_lane};
-        let mut out = [0.0; 8];
-        for (o, i) in out.chunks_exact_mut(2).zip(x.chunks_exact(2)) {
-            let v = tanh_large(simd128::V(f64x2(i[0], i[1])));
-            o[0] = f64x2_extract_lane::<0>(v.0);
-            o[1] = f64x2_extract_lane::<1>(v.0);
-        }
-        small_from_libm(x, &mut out);
-        out
+    #[inline(never)]
+    pub fn tanh16_simd128(x: &Lanes16) -> Lanes16 {
+        tanh16_by::<simd128::V>(x)
     }
 
     #[cfg(target_arch = "wasm32")]
@@ -328,6 +433,16 @@ mod vector {
 
         impl F64s for V {
             type Mask = v128;
+            const LANES: usize = 2;
+            #[inline(always)]
+            fn load(x: &[f64]) -> Self {
+                V(f64x2(x[0], x[1]))
+            }
+            #[inline(always)]
+            fn store(self, out: &mut [f64]) {
+                out[0] = f64x2_extract_lane::<0>(self.0);
+                out[1] = f64x2_extract_lane::<1>(self.0);
+            }
             #[inline(always)]
             fn splat(v: f64) -> Self {
                 V(f64x2_splat(v))
@@ -384,12 +499,13 @@ mod vector {
     }
 }
 
-/// `libm::tanh` of each lane, bit for bit, where the CPU's AVX2 is not asked for: simd128 in the
-/// page's wasm, libm itself natively (the x86 kernels call [`tanh8x2_avx2`] where the CPU has it).
+/// `libm::tanh` of each lane, bit for bit, where no x86 vector extension is asked for: simd128
+/// in the page's wasm, libm itself natively (the x86 kernels call [`tanh16_avx2`] or
+/// [`tanh16_sse41`] where the CPU has them).
 #[inline(always)]
-pub fn tanh8(x: &Lanes8) -> Lanes8 {
+pub fn tanh16(x: &Lanes16) -> Lanes16 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    return vector::tanh8_simd128(x);
+    return vector::tanh16_simd128(x);
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     x.map(libm::tanh)
 }
@@ -444,24 +560,38 @@ mod tests {
     }
 
     #[test]
-    fn the_avx2_tanh_is_libm_bit_for_bit_on_every_path() {
-        if !std::arch::is_x86_feature_detected!("avx2") {
-            // The kernels then use libm itself: nothing of this file runs.
-            eprintln!("no AVX2 on this machine: the vector tanh is not used, not checked");
-            return;
-        }
-        for chunk in inputs().chunks_exact(16) {
-            let x: Lanes8 = chunk[..8].try_into().unwrap();
-            let y: Lanes8 = chunk[8..].try_into().unwrap();
-            // SAFETY: the CPU has AVX2 (asserted above).
-            let (gx, gy) = unsafe { tanh8x2_avx2(&x, &y) };
-            for (g, &x) in gx.iter().chain(&gy).zip(chunk) {
-                let want = libm::tanh(x);
-                assert!(
-                    g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()),
-                    "tanh({x:e}) = {g:e}, libm {want:e}"
-                );
+    fn the_vector_tanh_is_libm_bit_for_bit_on_every_path() {
+        let mut checked = 0;
+        for (name, has, tanh16) in [
+            (
+                "AVX2",
+                std::arch::is_x86_feature_detected!("avx2"),
+                tanh16_avx2 as unsafe fn(&Lanes16) -> Lanes16,
+            ),
+            (
+                "SSE4.1",
+                std::arch::is_x86_feature_detected!("sse4.1"),
+                tanh16_sse41,
+            ),
+        ] {
+            if !has {
+                // The kernels then do not use it either.
+                eprintln!("no {name} on this machine: its vector tanh is not checked");
+                continue;
             }
+            for chunk in inputs().chunks_exact(16) {
+                // SAFETY: the CPU has the extension (checked above).
+                let got = unsafe { tanh16(chunk.try_into().unwrap()) };
+                for (g, &x) in got.iter().zip(chunk) {
+                    let want = libm::tanh(x);
+                    assert!(
+                        g.to_bits() == want.to_bits() || (g.is_nan() && want.is_nan()),
+                        "{name}: tanh({x:e}) = {g:e}, libm {want:e}"
+                    );
+                }
+            }
+            checked += 1;
         }
+        eprintln!("{checked} vector forms checked");
     }
 }
