@@ -1,5 +1,5 @@
-//! tanh of eight lanes at once (AVX2 natively, simd128 in the page's wasm), bit for bit
-//! `libm::tanh` of each lane.
+//! tanh of a group's sixteen arguments at once (AVX2 or SSE4.1 natively, simd128 in the page's
+//! wasm), bit for bit `libm::tanh` of each lane.
 //!
 //! Two tanh per training point take a quarter to a half of an epoch (README, "Speed and size"),
 //! and libm's tanh branches on the size of its argument, which no compiler vectorises. In
@@ -310,7 +310,7 @@ mod vector {
         #[derive(Clone, Copy)]
         pub struct V(pub __m128d);
 
-        // SAFETY (every method): the only caller, `tanh16_avx2`, runs with AVX2 enabled, and
+        // SAFETY (every method): the only caller, `tanh16_sse41`, runs with SSE4.1 enabled, and
         // these are inlined into it.
         impl F64s for V {
             type Mask = __m128d;
