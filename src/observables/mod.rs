@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod determined;
+pub mod inverse;
 pub mod reconstruct;
 pub mod wilson;
 

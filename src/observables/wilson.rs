@@ -85,17 +85,50 @@ pub struct StringTip {
 /// d(η₀) and 2πα′V(η₀) for a background. `eta_max` is where the integrands are negligible
 /// (asymptotically AdS: a dozen units of η above η₀ is plenty).
 pub fn string_tip<B: Background + ?Sized>(bg: &B, eta0: f64, eta_max: f64) -> StringTip {
-    let fg0 = bg.f(eta0) * bg.g(eta0);
     let smax = (eta_max - eta0).max(0.0).sqrt();
+    let panels = 48;
+    let h = smax / panels as f64;
+    let edges: Vec<(f64, f64)> = (0..panels)
+        .map(|p| ((p as f64 + 0.5) * h, 0.5 * h))
+        .collect();
+    string_tip_on(bg, eta0, &edges)
+}
+
+/// [`string_tip`] for a tip just above the end `eta_end` of a confining branch, where f·g − f₀g₀
+/// ≈ A s²(s² + 2δ) (δ = η₀ − η_end) makes the integrands peak within s ~ √δ of the tip: panels
+/// graded from √δ/16, doubling, up to the uniform width of [`string_tip`].
+pub fn string_tip_near_end<B: Background + ?Sized>(
+    bg: &B,
+    eta0: f64,
+    eta_max: f64,
+    eta_end: f64,
+) -> StringTip {
+    let smax = (eta_max - eta0).max(0.0).sqrt();
+    let widest = smax / 48.0;
+    let mut edges = Vec::new();
+    let (mut a, mut w) = (
+        0.0,
+        ((eta0 - eta_end).max(0.0).sqrt() / 16.0).clamp(1e-12, widest),
+    );
+    while a < smax {
+        let b = (a + w).min(smax);
+        edges.push((0.5 * (a + b), 0.5 * (b - a)));
+        a = b;
+        w = (2.0 * w).min(widest);
+    }
+    string_tip_on(bg, eta0, &edges)
+}
+
+/// The integrals of [`string_tip`] on panels given as (midpoint, half-width) in s = √(η − η₀).
+fn string_tip_on<B: Background + ?Sized>(bg: &B, eta0: f64, panels: &[(f64, f64)]) -> StringTip {
+    let fg0 = bg.f(eta0) * bg.g(eta0);
     // η = η₀ + s², dη = 2s ds: the 1/√(η − η₀) tip singularity cancels against 2s.
     let mut d = 0.0;
     let mut v = 0.0;
     let nodes = legendre_nodes(16);
-    let panels = 48;
-    let h = smax / panels as f64;
-    for p in 0..panels {
+    for &(mid, half) in panels {
         for &(x, w) in &nodes {
-            let s = (p as f64 + 0.5) * h + 0.5 * h * x;
+            let s = mid + half * x;
             let eta = eta0 + s * s;
             let (f, g) = (bg.f(eta), bg.g(eta));
             let fg = f * g;
@@ -104,7 +137,7 @@ pub fn string_tip<B: Background + ?Sized>(bg: &B, eta0: f64, eta_max: f64) -> St
                 continue;
             }
             let root_gap = gap.sqrt();
-            let jac = 2.0 * s * w * 0.5 * h;
+            let jac = 2.0 * s * w * half;
             d += jac * (fg0 / gap).sqrt() / g.sqrt();
             v += jac * f.sqrt() * fg0 / (root_gap * (fg.sqrt() + root_gap));
         }
