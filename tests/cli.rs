@@ -673,3 +673,117 @@ fn bench_times_the_kernel_asked_for_and_names_a_wrong_one() {
         "{err}"
     );
 }
+
+/// `adsdl invert`: the three inputs, the JSON the issue names, and bad input named by line.
+#[test]
+fn invert_goes_from_a_potential_back_to_the_bulk() {
+    // Cornell (Eichten et al.): z increasing, T falling to σ, an infinite throat.
+    let o = adsdl(&["invert", "--cornell", "0.52,0.1826", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let z: Vec<f64> = serde_json::from_value(r["z"].clone()).unwrap();
+    let t: Vec<f64> = serde_json::from_value(r["tension"].clone()).unwrap();
+    assert_eq!(z.len(), t.len());
+    assert!(z.windows(2).all(|w| w[1] > w[0]) && t.windows(2).all(|w| w[1] < w[0]));
+    // The closed form (docs/physics.md (9.3)) at the first depth, independently: σ = 0.1826.
+    let (kappa, sigma) = (0.52f64, 0.1826f64);
+    let m = (t[0] + sigma) / (2.0 * t[0]);
+    let (mut a, mut b) = (1.0f64, (1.0 - m).sqrt());
+    for _ in 0..40 {
+        (a, b) = (0.5 * (a + b), (a * b).sqrt());
+    }
+    let k = std::f64::consts::PI / (2.0 * a);
+    let exact = kappa.sqrt() / std::f64::consts::PI * (2.0 / t[0]).sqrt() * k;
+    assert!((z[0] / exact - 1.0).abs() < 1e-9, "{} vs {exact}", z[0]);
+    assert!(
+        r["bottom"]["z"].is_null()
+            && (r["bottom"]["tension"].as_f64().unwrap() - sigma).abs() < 1e-12
+    );
+    let h: Vec<f64> = serde_json::from_value(r["network"]["h"].clone()).unwrap();
+    assert_eq!(h.len(), z.len());
+    assert!((h[0] - 4.0).abs() < 0.02 && h[h.len() - 1].abs() < 1e-3);
+    // A table with errors: a band, the data's depths, and the bundled sets by name.
+    let table = tmp("potential.csv");
+    let mut csv =
+        String::from("# a Cornell potential with a constant and errors\nr_fm,V_GeV,error_GeV\n");
+    for i in 0..12 {
+        let r_fm = 0.15 + 0.1 * i as f64;
+        let r = r_fm / HBAR_C_GEV_FM;
+        csv += &format!("{r_fm},{},0.01\n", -0.41 / r + 0.19 * r + 0.5);
+    }
+    std::fs::write(&table, &csv).unwrap();
+    let dir = tmp("invert");
+    let o = adsdl(&[
+        "invert",
+        "--potential",
+        table.to_str().unwrap(),
+        "--json",
+        "--out-dir",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["band"].as_array().unwrap().len() > 50);
+    assert!(r["data_z"][0].as_f64().unwrap() < r["data_z"][1].as_f64().unwrap());
+    assert!(
+        (r["fit"]["sigma"].as_f64().unwrap() - 0.19).abs() < 0.03,
+        "{}",
+        r["fit"]
+    );
+    for name in ["tension", "metric"] {
+        assert!(std::fs::read_to_string(dir.join(format!("{name}.svg")))
+            .unwrap()
+            .contains("<svg"));
+    }
+    let o = adsdl(&["invert", "--set", "sommer"]);
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Sommer"));
+    // The round trip on P2's Table II metric: √(f g) back to 10⁻³.
+    let model = tmp("table2-invert.json");
+    let hs: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
+    let doc = serde_json::json!({"format": "adsdl-model", "version": 1, "preset": "qcd", "d": 4, "m2": -3, "layers": 15,
+        "eta_ini": 1, "eta_fin": 1.0 / 15.0, "h": hs, "lambda": TABLE_II_LAMBDA.0, "ads_radius": TABLE_II_L.0});
+    std::fs::write(&model, doc.to_string()).unwrap();
+    let o = adsdl(&["invert", "--model", model.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let worst: f64 = text
+        .split("largest relative difference ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(worst < 1e-3, "{text}");
+    // Bad input: what and where, and a failure code.
+    for (csv, want) in [
+        (
+            "r_fm,V_GeV\n0.1,-1\n0.2,-0.5\n0.3,nan\n0.4,-0.1\n",
+            "line 4",
+        ),
+        ("r_fm,V_GeV\n0.1,-1\n0.2,-0.5\n0.3,-0.3\n", "at least 4"),
+        (
+            "r_fm,V_GeV\n0.1,-1\n0.3,-0.5\n0.2,-0.4\n0.4,-0.1\n",
+            "line 4",
+        ),
+        (
+            "r_fm,V_GeV\n0.1,-1\n0.2,-0.5\n0.3,-0.8\n0.4,-0.1\n",
+            "V′ ≤ 0",
+        ),
+        (
+            "r_fm,V_GeV,error_GeV\n0.1,-1,0.01\n0.2,-0.9,0.01\n0.3,-0.5,0.01\n0.4,-0.4,0.01\n",
+            "V″ > 0",
+        ),
+    ] {
+        std::fs::write(&table, csv).unwrap();
+        let o = adsdl(&["invert", "--potential", table.to_str().unwrap()]);
+        assert!(
+            !o.status.success() && stderr(&o).contains(want),
+            "{csv}: {}",
+            stderr(&o)
+        );
+    }
+    let o = adsdl(&["invert", "--cornell", "0.52"]);
+    assert!(!o.status.success() && stderr(&o).contains("two numbers"));
+    let o = adsdl(&["invert"]);
+    assert!(!o.status.success() && stderr(&o).contains("say what to invert"));
+}

@@ -85,6 +85,7 @@ impl std::str::FromStr for ChartKind {
 }
 
 pub mod describe;
+pub mod inverse;
 #[cfg(test)]
 mod layout_tests;
 

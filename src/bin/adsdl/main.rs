@@ -22,6 +22,8 @@ macro_rules! out {
     }};
 }
 
+mod invert;
+
 fn out_raw(s: &str) {
     let _ = std::io::stdout().write_all(s.as_bytes());
 }
@@ -140,6 +142,11 @@ fn cli() -> Command {
                 ))
                 .arg(value("out-dir", "write fg.svg and potential.svg here"))
                 .arg(switch("json", "print JSON")),
+        )
+        .subcommand(
+            Command::new("invert")
+                .about("from a quark–antiquark potential back to the bulk: the string tension T(z) and the metric in the network's variables")
+                .args(invert::args()),
         )
         .subcommand(
             Command::new("serve")
@@ -1069,6 +1076,7 @@ fn run(name: &str, m: &ArgMatches) -> Result<(), String> {
         "charts" => cmd_charts(&flags),
         "serve" => cmd_serve(&flags),
         "observables" => cmd_observables(&flags),
+        "invert" => invert::cmd(&flags),
         "spectrum" => cmd_spectrum(&flags),
         "settings" => cmd_settings(&flags),
         other => unreachable!("clap knows every subcommand, not '{other}'"),
