@@ -427,6 +427,71 @@ check('the wall and the potential of the Table II metric are drawn and read out'
   await p.context().close();
 });
 
+check('from the potential to the bulk: Cornell, a table with errors, the round trip; bad input is named and changes nothing', async () => {
+  const p = await newPage('preset=qcd&play=0&potential=cornell:0.52,0.1826', { height: 2400 });
+  // Nothing is inverted before the panel comes near the screen.
+  assert((await p.evaluate(() => window.adsdl.inversion())) === null, 'inverted before it was seen');
+  await p.locator('#inverse').scrollIntoViewIfNeeded();
+  await p.waitForFunction(() => window.adsdl.inversion() !== null, null, { timeout: 10000 });
+  const page1 = JSON.parse(await p.evaluate(() => window.adsdl.inversion()));
+  // The page's engine and the CLI give the same numbers (one code, natively and in wasm).
+  const native = JSON.parse(execFileSync(cli, ['invert', '--cornell', '0.52,0.1826', '--json']).toString());
+  assert(page1.z.length === native.z.length, `${page1.z.length} vs ${native.z.length} depths`);
+  const worst = page1.z.reduce((w, z, i) => Math.max(w, Math.abs(z / native.z[i] - 1)), 0);
+  assert(worst < 1e-12, `page and CLI differ by ${worst}`);
+  assert(page1.bottom.z === null && page1.network.h.length === page1.z.length, 'a throat and the network variables');
+  assert((await p.inputValue('#inv-source')) === 'cornell' && (await p.inputValue('#inv-kappa')) === '0.52', 'the link sets the controls');
+  let px = await drawnPixels(p);
+  assert(px['chart-inv-tension'] > 2000 && px['chart-inv-metric'] > 2000, JSON.stringify(px));
+  assert((await p.textContent('#desc-inverse')).includes('IR bottom σ = 0.1826'), await p.textContent('#desc-inverse'));
+  // Bad input: a message naming what is wrong; the last result stays, the run is untouched.
+  const steps = (await status(p)).steps;
+  await p.fill('#inv-kappa', '-1');
+  await p.dispatchEvent('#inv-kappa', 'change');
+  await p.waitForFunction(() => !document.getElementById('inv-msg').hidden);
+  assert((await p.textContent('#inv-msg')).includes('κ = -1'), await p.textContent('#inv-msg'));
+  assert((await p.evaluate(() => window.adsdl.inversion())) !== null && (await status(p)).steps === steps, 'kept');
+  assert((await p.evaluate(() => location.search)).includes('potential=cornell:0.52,0.1826'), 'the link keeps the last good input');
+  // A table with errors: its lines are named when wrong; a good one gives a band and travels in the link.
+  await p.selectOption('#inv-source', 'table');
+  await p.fill('#inv-text', '# r in fm\nr_fm,V_GeV,error_GeV\n0.2,-0.5,0.01\n0.3,oops,0.01\n');
+  await p.click('#inv-use');
+  await p.waitForFunction(() => document.getElementById('inv-msg').textContent.includes('line 4'));
+  const rows = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9].map((r) => {
+    const x = r / 0.19732698;
+    return `${r},${(-0.45 / x + 0.19 * x).toFixed(4)},0.01`;
+  });
+  await p.fill('#inv-text', ['r_fm,V_GeV,error_GeV', ...rows].join('\n'));
+  await p.click('#inv-use');
+  await p.waitForFunction(() => document.getElementById('inv-msg').hidden);
+  const table = JSON.parse(await p.evaluate(() => window.adsdl.inversion()));
+  assert(table.band && table.band.length > 10 && table.data_z[0] < table.data_z[1], 'a band and the data depths');
+  assert((await p.evaluate(() => location.search)).includes('potential=table:'), 'the table travels in the link');
+  await p.locator('#inverse').screenshot({ path: join(shots, 'inverse-table.png') });
+  // The round trip: this network's own V(d) (here P2's Table II metric, imported).
+  const h = (await p.evaluate(() => window.adsdl.referencePoints())).map(([, v]) => v);
+  const [L, lambda] = await p.evaluate(() => window.adsdl.publishedCouplings());
+  const model = { format: 'adsdl-model', version: 1, preset: 'qcd', d: 4, m2: -3, layers: 15, eta_ini: 1, eta_fin: 1 / 15, h, lambda, ads_radius: L };
+  await p.setInputFiles('#import-model', { name: 'table2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(model)) });
+  await p.selectOption('#inv-source', 'model');
+  await p.waitForFunction(() => window.adsdl.inversion().includes('"tilde"'), null, { timeout: 10000 });
+  const trip = JSON.parse(await p.evaluate(() => window.adsdl.inversion()));
+  assert(trip.tilde.direct.length > 400 && trip.bottom.z > 0, 'the round trip');
+  assert((await p.evaluate(() => location.search)).includes('potential=model'), 'the link says model');
+  px = await drawnPixels(p);
+  assert(px['chart-inv-tension'] > 2000 && px['chart-inv-metric'] > 2000, JSON.stringify(px));
+  await p.locator('#inverse').screenshot({ path: join(shots, 'inverse-model.png') });
+  await axe(p, 'inverse panel');
+  await p.context().close();
+  // A phone, dark: the panel fits the width.
+  const phone = await newPage('preset=qcd&play=0&potential=sommer', { width: 360, height: 740, mobile: true, colorScheme: 'dark' });
+  await phone.locator('#inverse').scrollIntoViewIfNeeded();
+  await phone.waitForFunction(() => window.adsdl.inversion() !== null, null, { timeout: 10000 });
+  assert((await phone.evaluate(() => document.documentElement.scrollWidth)) <= 360, 'no sideways scroll');
+  await phone.locator('#inverse').screenshot({ path: join(shots, 'inverse-phone-dark.png') });
+  await phone.context().close();
+});
+
 check('registry, URL, CLI and page agree for every system', async () => {
   const cliList = JSON.parse(execFileSync(cli, ['settings', '--json']).toString());
   const p = await newPage('preset=qcd&play=0');
@@ -836,10 +901,12 @@ check('in-page QCD epoch time is close to native', async () => {
 });
 
 check('wasm + JS are small (gzipped)', async () => {
-  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js', 'dist/tour.js', 'dist/recorder.js', 'dist/i18n.js', 'dist/i18n/en.json'];
+  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js', 'dist/tour.js', 'dist/recorder.js', 'dist/inverse.js', 'dist/i18n.js', 'dist/i18n/en.json'];
   const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
   measurements.gzipped_wasm_js_bytes = bytes;
-  assert(bytes < 400 * 1024, `${bytes} bytes`);
+  // 400 kB until "from the potential to the bulk" (issue 21) added ~40 kB: the inversion, its
+  // fit and its two charts.
+  assert(bytes < 440 * 1024, `${bytes} bytes`);
 });
 
 check('no request left the folder, no page errors, a silent console (no CSP violation)', async () => {

@@ -21,7 +21,7 @@ if [ -x "$WASM_OPT" ]; then
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/index.html www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/i18n.js www/manifest.webmanifest www/icon.svg \
+cp www/index.html www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js www/manifest.webmanifest www/icon.svg \
   www/icon-192.png www/icon-512.png dist/
 # The string tables: the page fetches its language's, the engine has both built in.
 cp -r www/i18n dist/i18n

@@ -45,6 +45,10 @@ pub enum Kind {
     Panels,
     /// A language of the page (URL: `en`, `ja`).
     Lang,
+    /// The input of "from the potential to the bulk" in its link form (`eichten`, `sommer`,
+    /// `cornell:κ,σ`, `model`, `table:r,V[,err];…`). Its meaning is checked where the page state
+    /// is made ([`crate::url_state::parse_query`]): this layer only bounds its length.
+    Potential,
 }
 
 /// When a change takes effect.
@@ -128,6 +132,9 @@ fn optimizer_options(_: SystemId) -> Vec<(&'static str, &'static str)> {
 pub const SPEEDS: [u32; 9] = [1, 2, 5, 10, 20, 50, 100, 200, u32::MAX];
 /// Own data with at most this many points travel in the link; larger sets go in a model file.
 pub const MAX_DATA_IN_LINK: usize = 24;
+
+/// The longest `potential=` value a link carries (a table of ~60 rows).
+pub const MAX_POTENTIAL_IN_LINK: usize = 2400;
 /// A user metric with at most this many points travels in the link.
 pub const MAX_METRIC_IN_LINK: usize = 64;
 
@@ -325,6 +332,15 @@ pub const SETTINGS: &[Setting] = &[
         path: "laplace",
         control: false,
         kind: Kind::Flag,
+        scope: Scope::Page,
+        on_resume: OnResume::Apply,
+    },
+    Setting {
+        key: "potential",
+        flag: None,
+        path: "potential",
+        control: false,
+        kind: Kind::Potential,
         scope: Scope::Page,
         on_resume: OnResume::Apply,
     },
@@ -560,6 +576,10 @@ impl Setting {
                 validate_metric(&pts, &by_point)?;
                 Ok((serde_json::to_value(pts).expect("json"), None))
             }
+            Kind::Potential if raw.is_empty() || raw.len() > MAX_POTENTIAL_IN_LINK => Err(format!(
+                "{key}: empty or longer than {MAX_POTENTIAL_IN_LINK} characters"
+            )),
+            Kind::Potential => Ok((Value::from(raw), None)),
             Kind::Lang => crate::i18n::Lang::parse(raw)
                 .map(|l| (Value::from(l.code()), None))
                 .ok_or_else(|| tr!("notice.lang", key = key, value = shown(raw))),
@@ -588,7 +608,9 @@ impl Setting {
     pub fn encode(&self, v: &Value) -> Option<String> {
         match self.kind {
             Kind::Float { .. } | Kind::Int { .. } | Kind::Seed => Some(num_text(v)),
-            Kind::System | Kind::Choice(_) | Kind::Lang => v.as_str().map(str::to_string),
+            Kind::System | Kind::Choice(_) | Kind::Lang | Kind::Potential => {
+                v.as_str().map(str::to_string)
+            }
             Kind::Flag => Some(if v.as_bool() == Some(true) { "1" } else { "0" }.into()),
             Kind::Panels => Some(
                 v.as_array()?
@@ -647,6 +669,9 @@ impl Setting {
             Kind::Measurements => format!("4 … {MAX_DATA_IN_LINK} points in a link"),
             Kind::Metric => format!("3 … {MAX_METRIC_IN_LINK} points in a link"),
             Kind::Flag => "0, 1".into(),
+            Kind::Potential => {
+                "`eichten`, `sommer`, `cornell:κ,σ`, `model`, `table:r,V[,err];…`".into()
+            }
             Kind::Lang => crate::i18n::Lang::ALL
                 .iter()
                 .map(|l| format!("`{}`", l.code()))

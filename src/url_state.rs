@@ -31,6 +31,10 @@ pub struct PageState {
     /// The metric panel with the Laplace band (docs/physics.md §6).
     #[serde(default)]
     pub laplace: bool,
+    /// The input of "from the potential to the bulk" in its link form (None: the panel's
+    /// default, the Cornell set of Eichten et al.).
+    #[serde(default)]
+    pub potential: Option<String>,
     /// The language of the page's words.
     #[serde(default)]
     pub lang: crate::i18n::Lang,
@@ -51,6 +55,7 @@ impl PageState {
             tour: false,
             compare: false,
             laplace: false,
+            potential: None,
             lang: crate::i18n::Lang::En,
             autoplay: true,
             panels: vec![ChartKind::Metric, ChartKind::Data],
@@ -140,6 +145,13 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
         notices.push(tr!("notice.unreadable", why = e));
         PageState::new(preset)
     });
+    // The potential's form is the inversion's own (one parser for the link and the CLI).
+    if let Some(p) = &st.potential {
+        if let Err(e) = crate::observables::inverse::source::Source::parse(p) {
+            notices.push(tr!("notice.ignored", why = shown(&e.to_string())));
+            st.potential = None;
+        }
+    }
     let c = &mut st.config;
     if c.batch > 2 * c.per_class {
         notices.push(tr!("notice.batch", batch = c.batch, max = 2 * c.per_class));
@@ -192,6 +204,18 @@ mod tests {
         let (st, notices) = parse_query("preset=qcd&data=1_2*3");
         assert!(st.config.data.is_none());
         assert!(notices[0].starts_with("data ignored"), "{notices:?}");
+    }
+
+    #[test]
+    fn the_potential_travels_in_the_link_and_a_bad_one_is_a_notice() {
+        let mut st = PageState::new(qcd::ID);
+        st.potential = Some("cornell:0.4,0.2".into());
+        let (back, notices) = parse_query(&to_query(&st));
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(back, st);
+        let (st, notices) = parse_query("preset=qcd&potential=cornell:-1,0.2");
+        assert!(st.potential.is_none());
+        assert!(notices[0].contains("κ = -1"), "{notices:?}");
     }
 
     #[test]

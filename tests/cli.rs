@@ -723,8 +723,17 @@ fn invert_goes_from_a_potential_back_to_the_bulk() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(r["band"].as_array().unwrap().len() > 50);
-    assert!(r["data_z"][0].as_f64().unwrap() < r["data_z"][1].as_f64().unwrap());
+    // The band covers the depths the data probe.
+    let band: Vec<[f64; 3]> = serde_json::from_value(r["band"].clone()).unwrap();
+    let (za, zb) = (
+        r["data_z"][0].as_f64().unwrap(),
+        r["data_z"][1].as_f64().unwrap(),
+    );
+    assert!(
+        za < zb && band[0][0] <= za && band[band.len() - 1][0] >= zb,
+        "{za} {zb}"
+    );
+    assert!(band.iter().all(|b| b[1] <= b[2]));
     assert!(
         (r["fit"]["sigma"].as_f64().unwrap() - 0.19).abs() < 0.03,
         "{}",

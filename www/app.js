@@ -5,6 +5,7 @@ import { trainingLoop } from './trainer-loop.js';
 import { createTour, tourSeen } from './tour.js';
 import { createRecorder, recordingUnsupported } from './recorder.js';
 import { applyStrings, chooseLang, lang, loadStrings, t } from './i18n.js';
+import { createInversePanel } from './inverse.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200'];
@@ -205,6 +206,10 @@ function syncControls() {
   const charts = new Set(app.charts().map((c) => c.name));
   for (const f of document.querySelectorAll('figure[data-chart]')) f.hidden = !charts.has(f.dataset.chart);
   for (const el of document.querySelectorAll('[data-when]')) el.hidden = !st[el.dataset.when];
+  // This network's own V(d) needs a metric with a temperature and L in GeV (QCD).
+  $('inv-source').querySelector('option[value=model]').disabled = !st.learns_couplings;
+  // A lecturer's link that names a potential shows its panel in presentation mode too.
+  $('inverse').classList.toggle('chrome', !st.potential || st.embed);
   $('ref-caption').textContent = st.reference_caption;
   $('compare').checked = st.compare;
   $('laplace').checked = st.laplace;
@@ -330,8 +335,13 @@ function redraw(now) {
     lastDraw[name] = now;
     if (name === 'potential') showObservables();
   }
-  // Canvases are cleared when resized or re-themed: the finished ensemble is drawn again too.
+  // Canvases are cleared when resized or re-themed: the finished ensemble and the inversion are
+  // drawn again too.
   if (forceDraw && ensemble.text) drawEnsemble();
+  if (inverse) {
+    if (forceDraw) inverse.redraw();
+    else inverse.tick(now, steps);
+  }
   if (firstFrame.ms === null) firstFrame.ms = performance.now();
   lastSteps = steps;
   forceDraw = false;
@@ -381,6 +391,9 @@ function updateCounters(s) {
   }
   shownEvents.count = s.events.length;
 }
+
+// "From the potential to the bulk" (inverse.js): made in main(), once the engine runs.
+let inverse = null;
 
 // The in-page ensemble: one Web Worker per seed; the page keeps each member's latest model.
 const ensemble = { workers: [], members: [], lastDraw: 0, report: null, text: null };
@@ -970,6 +983,10 @@ async function main() {
   startEngine(restored);
   // On a phone the settings fold away: the metric and Play come first.
   if (matchMedia('(max-width: 600px)').matches) $('settings-panel').open = false;
+  inverse = createInversePanel({
+    app: () => app, $, t, dark: () => darkQuery.matches, scale: chartScale, onLink: writeUrl,
+  });
+  inverse.init(state().potential);
   syncControls();
   bind();
   sizeCanvases();
@@ -1001,6 +1018,7 @@ async function main() {
     metricGeometry: () => app.metric_geometry(),
     publishedCouplings: () => app.published_couplings(),
     ensemble: () => ensemble.report,
+    inversion: () => inverse.report(),
     tour: () => ({ open: tour.isOpen(), step: tour.step() }),
   };
   requestAnimationFrame(frame);

@@ -116,10 +116,8 @@ pub fn draw_inversion<DB: DrawingBackend>(
         )))?;
     }
     let floor = inv.bottom.tension.log10();
-    chart.draw_series(DashedLineSeries::new(
+    chart.draw_series(LineSeries::new(
         [(0.0, floor), (xmax, floor)],
-        th.px(6.0),
-        th.px(4.0),
         neg.stroke_width(th.px(1.5)),
     ))?;
     if let Some(z) = inv.bottom.z.filter(|z| *z <= xmax) {
@@ -227,10 +225,8 @@ pub fn draw_inversion_metric<DB: DrawingBackend>(
         false,
     )?;
     for level in [0.0, 4.0] {
-        chart.draw_series(DashedLineSeries::new(
+        chart.draw_series(LineSeries::new(
             [(xlo, level), (xhi, level)],
-            th.px(6.0),
-            th.px(4.0),
             neg.stroke_width(th.px(1.5)),
         ))?;
     }

@@ -237,6 +237,47 @@ fn assert_no_layout_problems() {
     all.extend(check("potential-physical", &|root, th| {
         draw_potential_physical(root, &physical, th).unwrap()
     }));
+    // "From the potential to the bulk": a Cornell set, a table with a band, and the round trip
+    // of the Table II metric, each with the network's √(f g) beside it where it has one.
+    {
+        use crate::observables::inverse::fit::PotentialPoint;
+        use crate::observables::inverse::source::{
+            invert_model, network_tension, run, ModelInput, Source, SETS,
+        };
+        use crate::observables::reconstruct::Reconstruction;
+        let (recon, pot, _) = observe(&h, &grid, 4.0, TABLE_II_L.0, TEMPERATURE_GEV, opt).unwrap();
+        let m = ModelInput {
+            background: &recon,
+            potential: &pot,
+            ads_radius: TABLE_II_L.0,
+            l2_over_2pi_alpha: Some(physical.l2_over_2pi_alpha),
+        };
+        let net = network_tension(&m, 120);
+        let table: Vec<PotentialPoint> = (0..10)
+            .map(|i| {
+                let r_fm = 0.2 + 0.1 * i as f64;
+                let r = r_fm / crate::physics::HBAR_C_GEV_FM;
+                PotentialPoint {
+                    r_fm,
+                    v_gev: -0.4 / r + 0.2 * r,
+                    error_gev: 0.01,
+                }
+            })
+            .collect();
+        let reports = [
+            run::<Reconstruction>(&Source::Set(&SETS[0]), None, 1).unwrap(),
+            run::<Reconstruction>(&Source::Table(table), None, 1).unwrap(),
+            invert_model(&m).unwrap(),
+        ];
+        for (i, rep) in reports.iter().enumerate() {
+            all.extend(check(&format!("inverse-{i}"), &|root, th| {
+                inverse::draw_inversion(root, rep, Some(&net), th).unwrap()
+            }));
+            all.extend(check(&format!("inverse-metric-{i}"), &|root, th| {
+                inverse::draw_inversion_metric(root, rep, th).unwrap()
+            }));
+        }
+    }
     all.extend(check("message", &|root, th| {
         draw_message(
             root,

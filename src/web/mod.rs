@@ -5,6 +5,8 @@ use crate::charts::{draw_chart, ChartKind, MetricGeometry, Theme};
 use crate::i18n::{t, Msg};
 use crate::model_file::ModelFile;
 use crate::observables::determined::Spectrum;
+use crate::observables::reconstruct::Reconstruction;
+use crate::observables::wilson::Potential;
 use crate::observables::{
     ensemble_observables, observe, ContinuationRange, EnsembleObservables, Options, Report,
     P2_HORIZON_MATCH,
@@ -26,6 +28,8 @@ use serde::Serialize;
 use serde_json::json;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
+
+mod inverse;
 
 /// A drawing area on a canvas and the theme for it (`scale` = devicePixelRatio × presentation).
 fn canvas_and_theme(
@@ -90,7 +94,7 @@ pub struct App {
     paused_reason: Option<Msg>,
     steps_window: Vec<(f64, u64)>,
     /// f, g and V(d) of the current metric, with the step count they belong to.
-    observed: Option<(u64, bool, Option<Report>)>,
+    observed: Option<(u64, bool, Option<Observed>)>,
     /// Continue the horizon where P2's constants come back (else at the fit's end).
     p2_match: bool,
     /// Where the metric chart last put its axes, for dragging points of a user metric.
@@ -102,11 +106,21 @@ pub struct App {
     spectrum: Option<Spectrum>,
     /// The latest [`App::continuation_range`] of this run, drawn as a band on the potential.
     continuation: Option<ContinuationRange>,
+    /// The latest inversion of "from the potential to the bulk".
+    inversion: Option<crate::observables::inverse::source::InversionReport>,
 }
+
+/// The reconstruction of the current metric, its potential and their report.
+type Observed = (Reconstruction, Potential, Report);
 
 impl App {
     /// f, g, V(d) of the current parameters, recomputed only when training has moved on.
     fn observe(&mut self) -> Option<&Report> {
+        self.observe_full().map(|o| &o.2)
+    }
+
+    /// [`App::observe`] with the reconstructed metric and its potential (for the inversion).
+    fn observe_full(&mut self) -> Option<&Observed> {
         let steps = self.trainer.steps();
         let fresh = matches!(&self.observed, Some((s, m, _)) if *s == steps && *m == self.p2_match);
         if !fresh {
@@ -126,7 +140,6 @@ impl App {
                     temp,
                     opt,
                 )
-                .map(|x| x.2)
             });
             self.observed = Some((steps, self.p2_match, r));
         }
@@ -247,6 +260,7 @@ impl App {
             p2_match: true,
             metric_geometry: None,
             high_contrast: false,
+            inversion: None,
             spectrum: None,
             continuation: None,
         })
@@ -671,6 +685,7 @@ impl App {
             "tour": self.state.tour,
             "compare": self.state.compare,
             "laplace": self.state.laplace,
+            "potential": self.state.potential,
             "autoplay": self.state.autoplay,
             "panels": self.state.panels,
             "learns_couplings": sys.train_couplings(),

@@ -33,7 +33,7 @@ pub mod fit;
 pub mod source;
 
 use super::wilson::{legendre_nodes, ADS5_COULOMB};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::f64::consts::PI;
 
 /// The inverse of the force: the separation d at which V′(d) = T.
@@ -87,7 +87,7 @@ pub fn depth<F: Force + ?Sized>(force: &F, t: f64, refine: usize) -> f64 {
 }
 
 /// The Cornell potential V = −κ/d + σd (κ dimensionless, σ in GeV², d in GeV⁻¹).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Cornell {
     /// Coulomb coefficient κ.
     pub kappa: f64,
@@ -254,7 +254,7 @@ impl Force for Tabulated {
 }
 
 /// The IR end of the reconstructed bulk.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Bottom {
     /// The smallest tension T reaches: the string tension σ of the linear potential (GeV²).
     pub tension: f64,
@@ -264,7 +264,7 @@ pub struct Bottom {
 }
 
 /// What the inversion produces, on one grid of depths.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Profile {
     /// Depth z [GeV⁻¹], increasing.
     pub z: Vec<f64>,
@@ -313,7 +313,7 @@ pub fn tension_at(p: &Profile, z: f64) -> Option<f64> {
 /// The reconstructed geometry in the network's own variables, for a T = 0 geometry with f = g
 /// (docs/physics.md §9.4): L²/2πα′ = κ/|ADS5_COULOMB| fixes η in units of L without α′,
 /// dη = √(T/K) dz, η = −ln(z · 1 GeV) at the boundary, and h = ∂_η log √(f g³) = 2 ∂_η ln T.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NetworkVariables {
     /// L²/2πα′ from the Coulomb coefficient.
     pub l2_over_2pi_alpha: f64,
@@ -375,7 +375,7 @@ fn dz_dt<F: Force + ?Sized>(force: &F, tensions: &[f64]) -> Vec<f64> {
 }
 
 /// A whole inversion: the profile T(z), the bottom, the network variables, and optionally a band.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Inversion {
     /// The profile.
     #[serde(flatten)]

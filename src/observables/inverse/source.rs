@@ -6,7 +6,7 @@ use super::fit::{invert_table, parse_potential, PotentialFit, PotentialPoint};
 use super::{invert, top_tension, Cornell, Inversion, Tabulated};
 use crate::error::Error;
 use crate::observables::wilson::{gauss_legendre, string_tip_near_end, Background, Potential};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// A bundled parameter set of the Cornell form.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -175,7 +175,7 @@ pub struct ModelInput<'a, B: Background + ?Sized> {
 }
 
 /// The finite-temperature columns of a round trip, in units of L: z̃ (dz̃ = dη/√g) and √(f g).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TildeColumns {
     /// z̃ / L at each depth of the profile.
     pub z_over_l: Vec<f64>,
@@ -187,7 +187,7 @@ pub struct TildeColumns {
 }
 
 /// Everything an inversion reports (`adsdl invert --json`, the page's panel).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InversionReport {
     /// The input, in words (with its source).
     pub input: String,
@@ -284,6 +284,34 @@ pub fn run<B: Background + ?Sized>(
     })
 }
 
+/// (z̃, √(f g)) of a background at tips η₀, in its own units: z̃(η₀) = ∫_{η₀}^∞ dη/√g, with g ∝
+/// e^{2η} above η = 8 (asymptotically AdS), where the rest of the integral is 1/√g.
+pub fn sqrt_fg_at<B: Background + ?Sized>(bg: &B, tips: &[f64]) -> Vec<[f64; 2]> {
+    let top = 8.0;
+    let tail = 1.0 / bg.g(top).sqrt();
+    tips.iter()
+        .map(|&e| {
+            let z = gauss_legendre(|x| 1.0 / bg.g(x).sqrt(), e, top, 64) + tail;
+            [z, (bg.f(e) * bg.g(e)).sqrt()]
+        })
+        .collect()
+}
+
+/// The √(f g)(z̃) that Wilson loops can see in a learned metric, in GeV: z̃ L [GeV⁻¹] against
+/// (L²/2πα′)√(f g)/L² [GeV²], on its connected branch (from just above the branch's end up to
+/// η = 4), `n` points — for drawing beside an inversion.
+pub fn network_tension<B: Background + ?Sized>(m: &ModelInput<B>, n: usize) -> Vec<(f64, f64)> {
+    let (lo, hi) = (m.potential.eta_end + DEEPEST_ABOVE_END, 4.0f64);
+    let tips: Vec<f64> = (0..n)
+        .map(|i| lo * (hi / lo).powf(i as f64 / (n - 1).max(1) as f64))
+        .collect();
+    let (l, k) = (m.ads_radius, m.l2_over_2pi_alpha.unwrap_or(1.0));
+    sqrt_fg_at(m.background, &tips)
+        .into_iter()
+        .map(|[z, s]| (z * l, k * s / (l * l)))
+        .collect()
+}
+
 /// How far above the end of the branch (in η) the deepest string of a round trip hangs.
 pub const DEEPEST_ABOVE_END: f64 = 1e-2;
 
@@ -318,14 +346,7 @@ pub fn invert_model<B: Background + ?Sized>(m: &ModelInput<B>) -> Result<Inversi
         Error::whole("this metric's V(d) is not monotone and concave on its branch: V″ < 0 fails")
     })?;
     let inv = invert(&tab, tab.top(), super::source::PROFILE_POINTS, true, false);
-    // Direct: z̃(η₀) = ∫_{η₀}^∞ dη/√g (g ∝ e^{2η} beyond `top`: the tail is 1/√g(top)).
-    let z_tilde = |e: f64| {
-        gauss_legendre(|x| 1.0 / bg.g(x).sqrt(), e, top + 4.0, 64) + 1.0 / bg.g(top + 4.0).sqrt()
-    };
-    let direct: Vec<[f64; 2]> = tips[2..n - 2]
-        .iter()
-        .map(|&e| [z_tilde(e), (bg.f(e) * bg.g(e)).sqrt()])
-        .collect();
+    let direct = sqrt_fg_at(bg, &tips[2..n - 2]);
     let l = m.ads_radius;
     let k = m.l2_over_2pi_alpha.unwrap_or(1.0);
     let tilde = TildeColumns {
