@@ -545,6 +545,8 @@ mod tests {
             total += 1;
             inside += usize::from(t >= b[1] && t <= b[2]);
         }
+        // Printed for docs/physics.md §9.3 (`cargo test --release covers_the_truth -- --nocapture`).
+        eprintln!("band coverage: {inside} of {total}");
         assert!((10..=22).contains(&inside), "{inside} of {total}");
         // Same seed, same band.
         let pts = cornell_table(0.01, 3);
