@@ -132,11 +132,10 @@ fn optimizer_options(_: SystemId) -> Vec<(&'static str, &'static str)> {
 pub const SPEEDS: [u32; 9] = [1, 2, 5, 10, 20, 50, 100, 200, u32::MAX];
 /// Own data with at most this many points travel in the link; larger sets go in a model file.
 pub const MAX_DATA_IN_LINK: usize = 24;
-
-/// The longest `potential=` value a link carries (a table of ~60 rows).
-pub const MAX_POTENTIAL_IN_LINK: usize = 2400;
 /// A user metric with at most this many points travels in the link.
 pub const MAX_METRIC_IN_LINK: usize = 64;
+/// The longest `potential=` value a link carries (a table of ~60 rows).
+pub const MAX_POTENTIAL_IN_LINK: usize = 2400;
 
 /// Every setting, in the order of links and tables.
 pub const SETTINGS: &[Setting] = &[

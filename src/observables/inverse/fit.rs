@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::physics::HBAR_C_GEV_FM;
 use crate::points::Table;
 use crate::rng::Rng;
+use crate::tr;
 use serde::Serialize;
 
 /// One measured point of a static potential.
@@ -40,18 +41,10 @@ const SHAPE_SIGMAS: f64 = 2.0;
 /// and a shape that cannot be inverted — V falling (V′ ≤ 0) or bending up (V″ > 0) by more than
 /// twice the errors.
 pub fn parse_potential(text: &str) -> Result<Vec<PotentialPoint>, Error> {
-    let t = Table::read(
-        text,
-        "empty (expected a header 'r_fm,V_GeV[,error_GeV]' and at least 4 points)",
-    )?;
+    let t = Table::read(text, crate::i18n::t("error.potential_empty"))?;
     let (ir, iv) = match (t.col("r_fm"), t.col("v_gev")) {
         (Some(a), Some(b)) => (a, b),
-        _ => {
-            return Err(t.header_error(format!(
-            "the header must name the columns r_fm and V_GeV (and optionally error_GeV), got '{}'",
-            t.header.trim()
-        )))
-        }
+        _ => return Err(t.header_error(tr!("error.potential_header", got = t.header.trim()))),
     };
     let ie = t.col("error_gev");
     let mut pts: Vec<(usize, PotentialPoint)> = Vec::new();
@@ -63,13 +56,13 @@ pub fn parse_potential(text: &str) -> Result<Vec<PotentialPoint>, Error> {
             error_gev: ie.map(num).transpose()?.unwrap_or(0.0),
         };
         if p.r_fm <= 0.0 || p.r_fm > 100.0 {
-            return Err(t.at(*line, ir, format!("r = {} fm is not in (0, 100]", p.r_fm)));
+            return Err(t.at(*line, ir, tr!("error.potential_r", r = p.r_fm)));
         }
         if p.error_gev < 0.0 {
             return Err(t.at(
                 *line,
                 ie.unwrap_or(0),
-                format!("negative error {}", p.error_gev),
+                tr!("error.negative_error", value = p.error_gev),
             ));
         }
         if let Some((prev, q)) = pts.last() {
@@ -77,9 +70,11 @@ pub fn parse_potential(text: &str) -> Result<Vec<PotentialPoint>, Error> {
                 return Err(t.at(
                     *line,
                     ir,
-                    format!(
-                        "r = {} fm is not larger than r = {} fm on line {prev}: r must increase",
-                        p.r_fm, q.r_fm
+                    tr!(
+                        "error.potential_order",
+                        r = p.r_fm,
+                        before = q.r_fm,
+                        line = prev
                     ),
                 ));
             }
@@ -87,15 +82,13 @@ pub fn parse_potential(text: &str) -> Result<Vec<PotentialPoint>, Error> {
         pts.push((*line, p));
     }
     if pts.len() < 4 {
-        return Err(Error::table(format!(
-            "{} points: at least 4 are needed",
-            pts.len()
-        )));
+        return Err(Error::table(tr!("error.potential_few", n = pts.len())));
     }
     if pts.len() > MAX_POINTS {
-        return Err(Error::table(format!(
-            "{} points: at most {MAX_POINTS}",
-            pts.len()
+        return Err(Error::table(tr!(
+            "error.too_many",
+            n = pts.len(),
+            max = MAX_POINTS
         )));
     }
     check_shape(&pts)?;
@@ -117,9 +110,11 @@ fn check_shape(pts: &[(usize, PotentialPoint)]) -> Result<(), Error> {
             return Err(Error::csv(
                 pts[i + 1].0,
                 None,
-                format!(
-                    "V falls from line {} to here (slope {s:.4} GeV/fm, error {e:.4}): V′ ≤ 0, no attractive force to invert",
-                    pts[i].0
+                tr!(
+                    "error.potential_falls",
+                    from = pts[i].0,
+                    slope = format!("{s:.4}"),
+                    error = format!("{e:.4}")
                 ),
             ));
         }
@@ -132,8 +127,11 @@ fn check_shape(pts: &[(usize, PotentialPoint)]) -> Result<(), Error> {
             return Err(Error::csv(
                 pts[i + 1].0,
                 None,
-                format!(
-                    "the slope rises from {s0:.4} to {s1:.4} GeV/fm around this point (error {e:.4}): V″ > 0, the force is not invertible",
+                tr!(
+                    "error.potential_bends",
+                    s0 = format!("{s0:.4}"),
+                    s1 = format!("{s1:.4}"),
+                    error = format!("{e:.4}")
                 ),
             ));
         }
@@ -244,9 +242,7 @@ impl PotentialFit {
             r_range: [r0, r1],
         };
         if fit.kappa <= 0.0 {
-            return Err(Error::whole(
-                "the best monotone fit has no Coulomb part (κ = 0): the UV tail the inversion needs is missing; add points at shorter distances",
-            ));
+            return Err(Error::whole(crate::i18n::t("error.potential_no_coulomb")));
         }
         Ok(fit)
     }
@@ -577,6 +573,13 @@ mod tests {
         assert!(e.to_string().contains("at least 4"), "{e}");
         let e = parse_potential("r,V\n0.1,-1\n").unwrap_err();
         assert_eq!(e.line(), Some(1));
+        // In the page's language: Japanese, with the same line.
+        crate::i18n::set_lang(crate::i18n::Lang::Ja);
+        let said = parse_potential("r_fm,V_GeV\n0.1,-1\n0.2,-0.5\n0.3,-0.8\n0.4,-0.1\n")
+            .unwrap_err()
+            .to_string();
+        crate::i18n::set_lang(crate::i18n::Lang::En);
+        assert!(said.contains("4 行目") && said.contains("減少"), "{said}");
         // Within the errors a wiggle is allowed.
         parse_potential(
             "r_fm,V_GeV,error_GeV\n0.1,-1,0.05\n0.2,-0.52,0.05\n0.3,-0.3,0.05\n0.4,-0.12,0.05\n",

@@ -6,6 +6,7 @@ use super::fit::{invert_table, parse_potential, PotentialFit, PotentialPoint};
 use super::{invert, top_tension, Cornell, Inversion, Tabulated};
 use crate::error::Error;
 use crate::observables::wilson::{gauss_legendre, string_tip_near_end, Background, Potential};
+use crate::tr;
 use serde::Serialize;
 
 /// A bundled parameter set of the Cornell form.
@@ -91,17 +92,18 @@ impl Source {
         let keys: Vec<&str> = SETS.iter().map(|p| p.key).collect();
         Err(Error::key(
             "potential",
-            format!(
-                "'{}' is not one of {}, cornell:κ,σ, model, table:r,V[,err];…",
-                s.chars().take(40).collect::<String>(),
-                keys.join(", ")
+            tr!(
+                "error.potential_unknown",
+                value = s.chars().take(40).collect::<String>(),
+                sets = keys.join(", ")
             ),
         ))
     }
 
-    /// The link form (tables beyond [`MAX_TABLE_IN_LINK`] rows stay out of links: `None`).
+    /// The link form (tables beyond [`MAX_TABLE_IN_LINK`] rows or
+    /// [`crate::settings::MAX_POTENTIAL_IN_LINK`] characters stay out of links: `None`).
     pub fn to_link(&self) -> Option<String> {
-        Some(match self {
+        let text = match self {
             Source::Set(p) => p.key.to_string(),
             Source::Cornell(c) => format!("cornell:{},{}", c.kappa, c.sigma),
             Source::Model => "model".into(),
@@ -119,7 +121,8 @@ impl Source {
                 format!("table:{}", rows.join(";"))
             }
             Source::Table(_) => return None,
-        })
+        };
+        (text.len() <= crate::settings::MAX_POTENTIAL_IN_LINK).then_some(text)
     }
 }
 
@@ -127,34 +130,28 @@ impl Source {
 pub fn parse_cornell(s: &str) -> Result<Cornell, Error> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
     let num = |i: usize, name: &str| -> Result<f64, Error> {
-        let v = parts.get(i).ok_or_else(|| {
-            Error::key(
-                "cornell",
-                format!("expected 'κ,σ' (two numbers), got '{s}'"),
-            )
-        })?;
+        let v = parts
+            .get(i)
+            .ok_or_else(|| Error::key("cornell", tr!("error.cornell_two", got = s)))?;
         v.parse::<f64>()
             .ok()
             .filter(|x| x.is_finite())
-            .ok_or_else(|| Error::key("cornell", format!("{name} = '{v}' is not a number")))
+            .ok_or_else(|| Error::key("cornell", tr!("error.cornell_nan", name = name, value = v)))
     };
     if parts.len() != 2 {
-        return Err(Error::key(
-            "cornell",
-            format!("expected 'κ,σ' (two numbers), got '{s}'"),
-        ));
+        return Err(Error::key("cornell", tr!("error.cornell_two", got = s)));
     }
     let (kappa, sigma) = (num(0, "κ")?, num(1, "σ")?);
     if !(kappa > 0.0 && kappa < 100.0) {
         return Err(Error::key(
             "cornell",
-            format!("κ = {kappa}: must be in (0, 100) (no Coulomb part, no UV to start from)"),
+            tr!("error.cornell_kappa", kappa = kappa),
         ));
     }
     if !(0.0..100.0).contains(&sigma) {
         return Err(Error::key(
             "cornell",
-            format!("σ = {sigma} GeV²: must be in [0, 100)"),
+            tr!("error.cornell_sigma", sigma = sigma),
         ));
     }
     Ok(Cornell { kappa, sigma })
@@ -273,12 +270,8 @@ pub fn run<B: Background + ?Sized>(
             }
         }
         Source::Model => {
-            let m = model.ok_or_else(|| {
-                Error::key(
-                    "potential",
-                    "'model' needs a learned metric with a temperature (QCD)",
-                )
-            })?;
+            let m = model
+                .ok_or_else(|| Error::key("potential", crate::i18n::t("error.potential_model")))?;
             invert_model(m)?
         }
     })
@@ -321,9 +314,7 @@ pub fn invert_model<B: Background + ?Sized>(m: &ModelInput<B>) -> Result<Inversi
     let bg = m.background;
     let end = m.potential.eta_end;
     if !m.potential.d_max.is_infinite() {
-        return Err(Error::whole(
-            "this metric's strings break at a largest separation (no confining branch): its V(d) has no linear part to invert",
-        ));
+        return Err(Error::whole(crate::i18n::t("error.potential_no_branch")));
     }
     let top = 4.0;
     // Tips η₀ = end + e^u, u uniform: d grows like −u toward the end of a confining branch. The
@@ -342,9 +333,8 @@ pub fn invert_model<B: Background + ?Sized>(m: &ModelInput<B>) -> Result<Inversi
             (s.d, s.v)
         })
         .collect();
-    let tab = Tabulated::from_curve(&curve).ok_or_else(|| {
-        Error::whole("this metric's V(d) is not monotone and concave on its branch: V″ < 0 fails")
-    })?;
+    let tab = Tabulated::from_curve(&curve)
+        .ok_or_else(|| Error::whole(crate::i18n::t("error.potential_not_concave")))?;
     let inv = invert(&tab, tab.top(), super::source::PROFILE_POINTS, true, false);
     let direct = sqrt_fg_at(bg, &tips[2..n - 2]);
     let l = m.ads_radius;
