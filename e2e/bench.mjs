@@ -14,8 +14,9 @@
 // worker's ms per epoch measured at 1× (`phone_estimate_*`), and 4 × the seconds of the same
 // seed's Play at 1× (`phone_from_play_*`, every overhead of the page included).
 //
-// "The metric" is the issue's criterion: epoch-mean loss below 0.1 with L between 3.2 and 4.4
-// GeV⁻¹. Prints one JSON line per run and a summary (median, worst) per rate.
+// "The metric" is the engine's own criterion (`qcd::reached_metric`: epoch-mean loss below 0.1
+// with L between 3.2 and 4.4 GeV⁻¹), read from the page's status and history. Prints one JSON
+// line per run and a summary (median, worst) per rate.
 import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +36,7 @@ const rates = arg('rates', '1,4').split(',').map(Number);
 const modes = arg('modes', 'worker,page').split(',');
 const timeoutS = Number(arg('timeout', '180'));
 const recipe = arg('recipe', null);
-const reached = (s) => s.loss !== null && s.loss < 0.1 && s.ads_radius >= 3.2 && s.ads_radius <= 4.4;
+const reached = (s) => s.at_metric === true;
 
 const cli = join(root, 'target/release/adsdl');
 const port = 8768;
@@ -116,7 +117,7 @@ async function playToMetric(rate, mode, seed) {
   const split = Object.fromEntries(Object.entries(cost).map(([k, v]) => [k, { ms_per_s: +(v.ms / seconds).toFixed(1), max_ms: +v.max.toFixed(1) }]));
   // The first epoch that met the criterion (the page may show it a little later).
   const h = await page.evaluate(() => window.adsdl.history());
-  const first = h.loss.findIndex((l, k) => l < 0.1 && h.ads_radius[k] >= 3.2 && h.ads_radius[k] <= 4.4);
+  const first = h.first_at_metric === null ? -1 : h.first_at_metric - 1;
   await page.context().close();
   return {
     rate, mode, seed, reached: reached(s), seconds, epochs: s.epoch, first_epoch: first < 0 ? null : first + 1, attempt: s.attempt, loss: s.loss, L: s.ads_radius,

@@ -1,5 +1,5 @@
-//! Epochs from a fresh start to the emergent metric (epoch-mean loss below 0.1 with L between
-//! 3.2 and 4.4 GeV⁻¹, the criterion of the page benchmark), per seed of the default QCD run.
+//! Epochs from a fresh start to the emergent metric (`qcd::reached_metric`, the criterion of the
+//! page benchmark), per seed of the default QCD run.
 //!
 //!   cargo run --release --example to_metric -- SEEDS [lr] [batch] [recipe] [budget]
 //!
@@ -33,8 +33,7 @@ fn main() {
             if t.epoch_step().is_err() {
                 return (seed, None);
             }
-            let (loss, l) = (t.last_epoch_loss().unwrap(), t.params().ads_radius);
-            if loss < 0.1 && (3.2..=4.4).contains(&l) {
+            if qcd::reached_metric(t.last_epoch_loss().unwrap(), t.params().ads_radius) {
                 return (seed, Some(t.epoch()));
             }
         }

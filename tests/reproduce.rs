@@ -1,7 +1,7 @@
-//! The papers' results, reproduced by the engine. The AdS-Schwarzschild recovery is fast and always
+//! The papers' results, reproduced by the engine: the AdS-Schwarzschild recovery and an 8-seed QCD
+//! ensemble against P2 Table II run every time; the 20-seed convergence count is `#[ignore]`d
+//! (`cargo test --release -- --ignored`).
 #![cfg(not(target_arch = "wasm32"))]
-//! runs; the QCD ensembles take minutes and are `#[ignore]`d (`cargo test --release -- --ignored`),
-//! the same measurement as `adsdl ensemble --preset qcd --runs 24`.
 
 use adsdl::physics::RegChoice;
 use adsdl::systems::custom::parse_metric_csv;
@@ -61,22 +61,18 @@ fn paper_regulariser_leaves_the_horizon_low() {
     );
 }
 
-/// One QCD run of the default recipe reaches the published shape (seed 1: ~7 s in release).
+/// One QCD run of the default recipe reaches the published shape and the metric (seed 1: ~2 s in
+/// release). Where the couplings end is the ensemble's test below.
 #[test]
 fn qcd_default_recipe_reaches_the_published_shape() {
     let c = TrainConfig::new(qcd::ID);
     let r = train_member(c, &|| 0.0).unwrap();
     assert!(has_published_shape(&r.params.h), "{:?}", r.params.h);
-    assert!(r.loss <= 0.1, "loss {}", r.loss);
+    assert!(r.loss <= qcd::ID.system().keep_loss(), "loss {}", r.loss);
     assert!(
-        (3.2..=4.4).contains(&r.params.ads_radius),
+        qcd::reached_metric(r.loss, r.params.ads_radius),
         "L = {}",
         r.params.ads_radius
-    );
-    assert!(
-        r.params.lambda > 0.0 && r.params.lambda < 0.03,
-        "λ = {}",
-        r.params.lambda
     );
 }
 
@@ -93,8 +89,7 @@ fn the_fast_recipe_reaches_the_metric_sooner_than_the_restart_recipe() {
         .unwrap();
         while t.epoch() < 1500 {
             t.epoch_step().unwrap();
-            let l = t.params().ads_radius;
-            if t.last_epoch_loss().unwrap() < 0.1 && (3.2..=4.4).contains(&l) {
+            if qcd::reached_metric(t.last_epoch_loss().unwrap(), t.params().ads_radius) {
                 return t.epoch();
             }
         }
@@ -104,22 +99,62 @@ fn the_fast_recipe_reaches_the_metric_sooner_than_the_restart_recipe() {
     assert!(4 * fast < 3 * restart, "{fast} against {restart} epochs");
 }
 
-/// Issue targets for the 8-run ensemble with the CLI's default recipe.
+/// How far an 8-run ensemble's mean L [GeV⁻¹] and λ may sit from P2 Table II (3.460, 0.01243).
+/// Chosen from four ensembles of the default recipe, seeds 9001–9008, 9101–9108, 9201–9208 and
+/// 9301–9308 (`adsdl ensemble --preset qcd --runs 8 --seed S --json`): their means were
+/// L = 3.484, 3.400, 3.461, 3.454 and λ = 0.0120, 0.0172, 0.0121, 0.0123. The 9101 ensemble
+/// holds a run kept under P2's cut (loss 0.0798) at another minimum with the published shape,
+/// L = 2.99, λ = 0.053: one such run in eight moves the mean by −0.06 and +0.005. The bounds
+/// allow that and a little more; the configurations the README rejects (L = 3.253 with
+/// λ = 0.0219; L = 4.16) lie outside both, and so does the notebook's rate 0.001 (mean
+/// L = 3.907 on this test's seeds). Reported on disjoint seeds: 9401–9408 gave 3.448 and
+/// 0.0117, and this test's own seeds 9501–9508 (3.523, 0.0117) are in no other set.
+const ENSEMBLE_L_TOL: f64 = 0.12;
+/// See [`ENSEMBLE_L_TOL`].
+const ENSEMBLE_LAMBDA_TOL: f64 = 0.007;
+
+/// P2 Table II from 8 seeds no threshold was chosen on, with P2's cut 0.08: at least 7 kept, all
+/// kept runs with the published shape, mean L and λ within the bounds above (~6 s on 2 cores).
 #[test]
-#[ignore = "minutes: run with `cargo test --release -- --ignored`"]
-fn qcd_ensemble_of_eight_reproduces_table_ii() {
-    let results: Vec<_> = (1..=8)
-        .map(|seed| {
-            let mut c = TrainConfig::new(qcd::ID);
-            c.seed = seed;
-            train_member(c, &|| 0.0).unwrap()
-        })
-        .collect();
-    let s = summarize(qcd::ID, &results, 0.1);
-    assert_eq!(s.kept, 8);
-    assert_eq!(s.with_shape, 8);
-    assert!((3.2..=4.4).contains(&s.ads_radius.mean));
-    assert!(s.lambda.mean > 0.0 && s.lambda.mean < 0.03);
+fn qcd_ensemble_of_eight_unseen_seeds_reproduces_table_ii() {
+    let seeds: Vec<u64> = (9501..=9508).collect();
+    let results: Vec<_> = std::thread::scope(|s| {
+        let hs: Vec<_> = seeds
+            .chunks(4)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|&seed| {
+                            let c = TrainConfig {
+                                seed,
+                                ..TrainConfig::new(qcd::ID)
+                            };
+                            train_member(c, &|| 0.0).unwrap()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let s = summarize(qcd::ID, &results, 0.08);
+    let (l, lambda) = (qcd::TABLE_II_L.0, qcd::TABLE_II_LAMBDA.0);
+    eprintln!(
+        "seeds 9501–9508: kept {} of 8, L = {:.4} ± {:.4}, λ = {:.5} ± {:.5}",
+        s.kept, s.ads_radius.mean, s.ads_radius.sd, s.lambda.mean, s.lambda.sd
+    );
+    assert!(s.kept >= 7, "kept {} of 8", s.kept);
+    assert_eq!(s.with_shape, s.kept);
+    assert!(
+        (s.ads_radius.mean - l).abs() <= ENSEMBLE_L_TOL,
+        "mean L = {}",
+        s.ads_radius.mean
+    );
+    assert!(
+        (s.lambda.mean - lambda).abs() <= ENSEMBLE_LAMBDA_TOL,
+        "mean λ = {}",
+        s.lambda.mean
+    );
 }
 
 /// Issue 6: at least 19 of 20 seeds reach the shape with the default recipe (`fast` since

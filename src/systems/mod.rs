@@ -260,6 +260,11 @@ pub trait System: Sync + fmt::Debug {
     fn published_shape(&self, _h: &[f64]) -> Option<bool> {
         None
     }
+    /// Whether a run with epoch-mean loss `loss` at `p` shows the emergent metric (the speed
+    /// measurements' criterion; `None`: the system has none).
+    fn reached_metric(&self, _loss: f64, _p: &Params) -> Option<bool> {
+        None
+    }
     /// Published (L [GeV⁻¹], λ), drawn on the couplings chart.
     fn published_couplings(&self) -> Option<(f64, f64)> {
         None

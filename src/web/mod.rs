@@ -358,6 +358,8 @@ impl App {
             "learns_couplings": t.system().train_couplings(),
             "verdict": self.verdict(),
             "settled": t.settled(),
+            // The emergent metric on screen (the speed measurements' criterion; null: none).
+            "at_metric": t.last_epoch_loss().and_then(|l| t.system().reached_metric(l, p)),
         });
         to_js(&status)
     }
@@ -799,7 +801,21 @@ impl App {
 
     /// The per-epoch history `{loss, lambda, ads_radius}` (for the benchmark and the tests).
     pub fn history(&self) -> JsValue {
-        to_js(self.trainer.history())
+        let t = &self.trainer;
+        let h = t.history();
+        // The first epoch (1-based) whose state met the system's "metric" criterion.
+        let first = (0..h.loss.len()).find(|&k| {
+            let p = crate::physics::Params {
+                ads_radius: h.ads_radius[k],
+                lambda: h.lambda[k],
+                ..t.params().clone()
+            };
+            t.system().reached_metric(h.loss[k], &p) == Some(true)
+        });
+        to_js(&json!({
+            "loss": h.loss, "lambda": h.lambda, "ads_radius": h.ads_radius,
+            "first_at_metric": first.map(|k| k + 1),
+        }))
     }
 
     /// Per-epoch mean losses so far (for tests and the page's own checks).
