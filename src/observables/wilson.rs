@@ -156,8 +156,6 @@ fn string_tip_on<B: Background + ?Sized>(bg: &B, eta0: f64, panels: &[(f64, f64)
 pub struct Potential {
     /// Connected strings of the physical branch, tips from the boundary side (small d) inward.
     pub tips: Vec<StringTip>,
-    /// How many of `tips` form the stable branch (all of them: kept for the charts' use).
-    pub stable: usize,
     /// Tip where the physical branch ends: at the first local minimum of f·g below the boundary
     /// (d → ∞ there: confinement), or where d(η₀) turns back (d_max: the string breaks).
     pub eta_end: f64,
@@ -284,10 +282,8 @@ impl Potential {
             let e = bisect(|e| fg(e).sqrt() - 1.25 * sigma_s, eta_s, eta_hi, tol);
             tip(e).d
         };
-        let stable = tips.len();
         Potential {
             tips,
-            stable,
             eta_end: end,
             d_max,
             d_screen,

@@ -100,7 +100,6 @@ pub struct Trainer {
     acc_loss: f64,
     acc_batches: usize,
     settled: bool,
-    lr_scale: f64,
     converged_state: Option<(Params, Optimizer, usize)>,
     last_good: Option<(Params, Optimizer)>,
     loss_ema: f64,
@@ -184,16 +183,9 @@ pub struct Position {
     /// The run reached its keep-cut (restart recipe).
     #[serde(default)]
     pub settled: bool,
-    /// Factor on the learning rate (halved each time a converged run was brought back).
-    #[serde(default = "one_f64")]
-    pub lr_scale: f64,
     /// The last converged state and its epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub converged: Option<(Params, Optimizer, usize)>,
-}
-
-fn one_f64() -> f64 {
-    1.0
 }
 
 /// What a drawing thread needs of a run that trains elsewhere (the page's training worker):
@@ -212,8 +204,6 @@ pub struct Snapshot {
     pub attempt: u32,
     /// The run has reached its keep-cut.
     pub settled: bool,
-    /// Factor on the learning rate.
-    pub lr_scale: f64,
     /// All the recipe's interventions.
     pub events: Vec<Event>,
     /// Where `history` starts (epochs).
@@ -279,7 +269,6 @@ impl Trainer {
             acc_loss: 0.0,
             acc_batches: 0,
             settled: false,
-            lr_scale: 1.0,
             converged_state: None,
             last_good: None,
             loss_ema: 0.0,
@@ -342,10 +331,10 @@ impl Trainer {
     pub fn regularizer(&self) -> &Regularizer {
         &self.reg
     }
-    /// The learning rate in use: the configured one, halved each time a converged run had to
-    /// be brought back, and raised on the loss plateau under the fast recipe.
+    /// The learning rate in use: the configured one, raised on the loss plateau under the fast
+    /// recipe.
     pub fn lr(&self) -> f64 {
-        self.lr_scale * self.config.lr * self.plateau_factor()
+        self.config.lr * self.plateau_factor()
     }
 
     /// The fast recipe's factor on the learning rate: its system's plateau factor from a fresh
@@ -401,7 +390,6 @@ impl Trainer {
                 loss_ema: self.loss_ema,
                 best_ema: self.best_ema,
                 settled: self.settled,
-                lr_scale: self.lr_scale,
                 converged: self.converged_state.clone(),
             }),
         }
@@ -416,7 +404,6 @@ impl Trainer {
             steps: self.steps,
             attempt: self.attempt,
             settled: self.settled,
-            lr_scale: self.lr_scale,
             events: self.events.clone(),
             from,
             history: History {
@@ -442,7 +429,6 @@ impl Trainer {
         self.steps = s.steps;
         self.attempt = s.attempt;
         self.settled = s.settled;
-        self.lr_scale = s.lr_scale;
         self.events = s.events;
         for (mine, tail) in [
             (&mut self.history.loss, &s.history.loss),
@@ -504,7 +490,6 @@ impl Trainer {
             t.loss_ema = p.loss_ema;
             t.best_ema = p.best_ema;
             t.settled = p.settled;
-            t.lr_scale = p.lr_scale;
             t.converged_state = p.converged;
         }
         Ok(t)
@@ -676,7 +661,7 @@ impl Trainer {
     /// system's keep-cut (with the published shape, where there is one) the run counts as
     /// converged: it is never restarted again, its latest converged state is kept, and should it
     /// leave the metric (epoch-mean loss above [`LEFT_FACTOR`] × the cut) it goes back to that
-    /// state with the learning rate halved — the metric, once reached, stays.
+    /// state — the metric, once reached, stays.
     fn settle_if_converged(&mut self, epoch_mean: f64) {
         let cut = self.system.keep_loss();
         if self.settled && epoch_mean > LEFT_FACTOR * cut {
@@ -738,7 +723,6 @@ impl Trainer {
         self.params = initial_params(self.system, &self.network, self.config.seed, self.attempt);
         self.settled = false;
         self.converged_state = None;
-        self.lr_scale = 1.0;
         self.opt.reset();
         self.epochs_since_start = 0;
         self.steps_since_start = 0;
