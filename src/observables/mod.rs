@@ -132,10 +132,18 @@ pub fn observe(
 }
 
 /// The matching point η at which a C¹ continuation 1/(η − c₁) + c₂ of the 5th-order fit to
-/// P2 Table II gives back P2's near-horizon constants (c₁ = 0.0235, c₂ = 25.7; published
-/// 0.0227/25.26, recomputed 0.0232/25.04). P2 does not say how it matched; this is the point
+/// P2 Table II gives back P2's near-horizon constants (c₁ = 0.0235, c₂ = 25.7 here; published:
+/// [`crate::systems::qcd::P2_CONTINUATION`]). P2 does not say how it matched; this is the point
 /// where C¹ matching agrees with it.
 pub const P2_HORIZON_MATCH: f64 = 0.0867;
+
+/// An independent float64 recomputation of the continuation of P2's Table II metric (P2
+/// placement; docs/physics.md §5): (matching point η_m, c₁, c₂, c₅) where P2's constants come back
+/// (η_m = 0.0866) and at the fit's own end (η_m = 1/15). The one place these numbers are written.
+pub const RECOMPUTED_CONTINUATION: [(f64, f64, f64, f64); 2] = [
+    (0.0866, 0.0234, 25.68, 44.40),
+    (1.0 / 15.0, 0.0062, 30.18, 307.0),
+];
 
 /// The matching points of the horizon form that the data cannot tell apart (docs/physics.md §5):
 /// from the fit's own end, η = 1/15, to η = 0.10.
@@ -207,38 +215,22 @@ mod tests {
             .2
     }
 
-    /// docs/physics.md §5: with P2's placement and the horizon form matched where P2's constants come
-    /// back (c₁ ≈ 0.023, c₂ ≈ 25), c₅ = 43.29, the wall peaks at η′ = 0.364 with f = 7.3·10³, and
-    /// V(d) is linear for d ≈ 0.07–0.27 L and screened beyond (P2 Fig. 11).
     /// The reconstruction against an independent float64 recomputation (docs/physics.md §5), at
-    /// two matching points chosen there and not by this code: η_m = 0.0866 gives c₁ = 0.0234,
-    /// c₂ = 25.68, c₅ = 44.40; the fit's own end η_m = 1/15 gives c₁ = 0.0062, c₂ = 30.18, c₅ = 307.
+    /// two matching points chosen there and not by this code, to 0.5 %.
     #[test]
     fn continuation_constants_match_an_independent_recomputation() {
-        for (eta_m, c1, c2, c5) in [
-            (0.0866, 0.0234, 25.68, 44.40),
-            (1.0 / 15.0, 0.0062, 30.18, 307.0),
-        ] {
+        for (eta_m, c1, c2, c5) in RECOMPUTED_CONTINUATION {
             let r = table_ii(Options {
                 horizon_match: Some(eta_m),
                 tips: 20,
                 ..Options::default()
             });
-            assert!(
-                (r.c1 - c1).abs() < 0.0006,
-                "η_m {eta_m}: c1 {} vs {c1}",
-                r.c1
-            );
-            assert!(
-                (r.c2 - c2).abs() / c2 < 0.01,
-                "η_m {eta_m}: c2 {} vs {c2}",
-                r.c2
-            );
-            assert!(
-                (r.c5 - c5).abs() / c5 < 0.01,
-                "η_m {eta_m}: c5 {} vs {c5}",
-                r.c5
-            );
+            for (name, got, want) in [("c1", r.c1, c1), ("c2", r.c2, c2), ("c5", r.c5, c5)] {
+                assert!(
+                    (got - want).abs() / want < 0.005,
+                    "η_m {eta_m}: {name} {got} vs {want}"
+                );
+            }
         }
     }
 
@@ -248,9 +240,13 @@ mod tests {
             horizon_match: Some(P2_HORIZON_MATCH),
             ..Options::default()
         });
-        assert!((r.c1 - 0.0232).abs() < 0.002, "c1 {}", r.c1);
-        assert!((r.c2 - 25.04).abs() / 25.04 < 0.05, "c2 {}", r.c2);
-        assert!((r.c5 - 43.29).abs() / 43.29 < 0.05, "c5 {}", r.c5);
+        // Against P2's published constants: no single matching point gives back c₁, c₂ and c₅
+        // at once (docs/physics.md §5), so each is held to the mismatch the recomputation found
+        // at this point (3.3 %, 1.6 %, 0.5 %), rounded up.
+        let [c1, c2, _, _, c5] = qcd::P2_CONTINUATION;
+        assert!((r.c1 - c1).abs() / c1 < 0.04, "c1 {}", r.c1);
+        assert!((r.c2 - c2).abs() / c2 < 0.02, "c2 {}", r.c2);
+        assert!((r.c5 - c5).abs() / c5 < 0.01, "c5 {}", r.c5);
         let (eta, f) = r.f_peak.unwrap();
         assert!(
             (eta - 0.364).abs() < 0.02 && (f - 7.3e3).abs() / 7.3e3 < 0.05,

@@ -59,6 +59,11 @@ pub fn has_published_shape(h: &[f64]) -> bool {
         && h[14] > 30.0
 }
 
+/// P2 Sec. IV.C's continuation constants of its Table II fit, as published: c₁, c₂ of
+/// h ≈ 1/(η − c₁) + c₂ near the horizon, c₃, c₄ of h ≈ 4 − c₃e^{−c₄η} near the boundary, and c₅ of
+/// g = c₅e^{2η} (docs/physics.md §5). The one place these numbers are written.
+pub const P2_CONTINUATION: [f64; 5] = [0.0227, 25.257, 8.248e3, 9.280, 43.92];
+
 /// "The metric on screen": the epoch-mean loss below this, with L in [`METRIC_L`] — the criterion
 /// of the speed measurements (Play → the metric) since issue 9.
 pub const METRIC_LOSS: f64 = 0.1;
