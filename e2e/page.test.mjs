@@ -162,6 +162,36 @@ check('the page trains in a Web Worker; Pause, Step and Play act within one fram
   await page.waitForFunction((b) => window.adsdl.status().steps > b + 50, before, { timeout: 5000 });
 });
 
+check('a training worker that cannot start (script missing, engine rejects): the page trains on its own thread within a second, nothing waits', async () => {
+  const cases = [
+    ['the worker script does not load', (r) => r.fulfill({ status: 404, body: '' })],
+    ['the engine in the worker rejects', async (r) => {
+      const resp = await r.fetch();
+      const body = (await resp.text()).replace('init()', "init({ module_or_path: './pkg/missing.wasm' })");
+      await r.fulfill({ response: resp, body });
+    }],
+  ];
+  for (const [what, handler] of cases) {
+    // A context of its own: the failures it provokes are its console's, not the page's.
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    await context.route('**/train-worker.js', handler);
+    const p = await context.newPage();
+    const errors = [];
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`${base}?preset=qcd&seed=1&play=0`);
+    await p.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
+    const t0 = Date.now();
+    await p.waitForFunction(() => window.adsdl.engine().kind === 'page', null, { timeout: 1000 })
+      .catch(() => { throw new Error(`${what}: still training in the worker after 1 s`); });
+    measurements[`fallback_ms_${what.split(' ')[1]}`] = Date.now() - t0;
+    // Nothing waits on the dead worker, and the page's own loop trains.
+    await p.evaluate(() => window.adsdl.idle());
+    assert((await p.evaluate(() => window.adsdl.run(200))) === 200, `${what}: the page's loop trains`);
+    assert(errors.length === 0, `${what}: ${errors.join(' | ')}`);
+    await context.close();
+  }
+});
+
 check('without Web Workers the page trains on its own thread', async () => {
   const p = await newPage('preset=qcd&seed=1', { init: () => { delete window.Worker; } });
   await p.waitForFunction(() => window.adsdl.status().epoch >= 3, null, { timeout: 30000 });

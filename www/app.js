@@ -84,6 +84,23 @@ function onEngineMessage(m) {
     if (resolve) resolve(m.result);
   } else if (m.type === 'error') {
     say(t('js.training_error', { error: m.message }));
+  } else if (m.type === 'failed') {
+    engineFailed(m.message);
+  }
+}
+
+// The worker could not run the engine (its script or its wasm did not load): before it has
+// shown anything, train on this page instead; later, say so. Either way nothing waits on it.
+let dropWorker = () => {};
+function engineFailed(message) {
+  dropWorker();
+  for (const resolve of engine.pending.values()) resolve(null);
+  engine.pending.clear();
+  if (engine.snapshots === 0) {
+    startOnPage(engine.session);
+    if (playing) engine.post({ type: 'play', on: true });
+  } else {
+    say(t('js.worker_stopped', { error: message }));
   }
 }
 
@@ -115,17 +132,10 @@ function startEngine(session) {
     return;
   }
   engine.kind = 'worker';
+  dropWorker = () => worker.terminate();
   worker.onmessage = (e) => onEngineMessage(e.data);
-  worker.onerror = (e) => {
-    // A browser that cannot run module workers: train on this page instead.
-    worker.terminate();
-    if (engine.snapshots === 0) {
-      startOnPage(engine.session);
-      if (playing) engine.post({ type: 'play', on: true });
-    } else {
-      say(t('js.worker_stopped', { error: e.message || e }));
-    }
-  };
+  // A browser that cannot run module workers, or a worker script that did not load.
+  worker.onerror = (e) => engineFailed(e.message || e);
   engine.post = (m) => worker.postMessage(m);
   engine.post({ type: 'init', query: app.query(), session, gen: engine.gen });
 }
@@ -418,6 +428,11 @@ function startEnsemble() {
     q.set('seed', String(seed0 + i));
     const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     w.onmessage = (e) => {
+      if (e.data.type === 'failed') {
+        $('ens-progress').textContent = t('ens.seed_failed', { seed: seed0 + i, error: e.data.message });
+        ensemble.members[i].done = true;
+        return;
+      }
       ensemble.members[i] = { status: e.data.status, model: e.data.model, done: e.data.done };
       updateEnsemble(false);
     };

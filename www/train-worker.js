@@ -2,9 +2,16 @@
 import init, { App } from './pkg/adsdl.js';
 import { trainingLoop } from './trainer-loop.js';
 
-const ready = init();
+// An engine that cannot start here (its wasm fails to load or compile) is said to the page,
+// which then trains on its own thread: a rejected promise alone would reach no one.
+const ready = init().then(
+  () => true,
+  (e) => {
+    postMessage({ type: 'failed', message: String((e && e.message) || e) });
+    return false;
+  },
+);
 const handle = trainingLoop(App, (m) => postMessage(m));
 self.onmessage = async (e) => {
-  await ready;
-  handle(e.data);
+  if (await ready) handle(e.data);
 };

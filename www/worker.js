@@ -29,8 +29,14 @@ function loop() {
 self.onmessage = async (e) => {
   const msg = e.data;
   if (msg.type === 'start') {
-    await init();
-    app = new App(msg.query);
+    try {
+      await init();
+      app = new App(msg.query);
+    } catch (err) {
+      // Said to the page (a rejected promise here would reach no one).
+      postMessage({ type: 'failed', message: String((err && err.message) || err) });
+      return;
+    }
     target = msg.epochs;
     running = true;
     loop();
