@@ -16,22 +16,42 @@ self.addEventListener('activate', (e) => {
   );
 });
 
-// Network first, so an online visitor always gets what is served; the cache when offline.
-// The page's query string carries the run, not the file: match without it.
+// Network first, so an online visitor always gets what is served; this build's cache when
+// offline, or when the network has not answered within NETWORK_MS (bad Wi-Fi: the visitor does
+// not wait for the full failure). Nothing is written at run time: the cache holds exactly the
+// files this build listed at install, so it can never mix one build's files with another's (a
+// response written here while an older worker controlled the page could). The page's query
+// string carries the run, not the file: match without it.
+const NETWORK_MS = 4000;
+
+function fromCache(req) {
+  return caches.open(CACHE)
+    .then((c) => c.match(req, { ignoreSearch: true })
+      .then((hit) => hit || (req.mode === 'navigate' ? c.match('./', { ignoreSearch: true }) : undefined)))
+    .then((hit) => hit || Response.error());
+}
+
 self.addEventListener('fetch', (e) => {
   const req = e.request;
   if (req.method !== 'GET' || new URL(req.url).origin !== self.location.origin) return;
-  e.respondWith(
-    fetch(req)
-      .then((res) => {
-        if (res.ok) {
-          const copy = res.clone();
-          caches.open(CACHE).then((c) => c.put(req, copy));
-        }
-        return res;
-      })
-      .catch(() => caches.match(req, { ignoreSearch: true })
-        .then((hit) => hit || (req.mode === 'navigate' ? caches.match('./', { ignoreSearch: true }) : undefined))
-        .then((hit) => hit || Response.error())),
-  );
+  e.respondWith(new Promise((resolve) => {
+    let settled = false;
+    const settle = (p) => {
+      if (!settled) {
+        settled = true;
+        resolve(p);
+      }
+    };
+    const timer = setTimeout(() => settle(fromCache(req)), NETWORK_MS);
+    fetch(req).then(
+      (res) => {
+        clearTimeout(timer);
+        settle(res);
+      },
+      () => {
+        clearTimeout(timer);
+        settle(fromCache(req));
+      },
+    );
+  }));
 });
