@@ -796,3 +796,72 @@ fn invert_goes_from_a_potential_back_to_the_bulk() {
     let o = adsdl(&["invert"]);
     assert!(!o.status.success() && stderr(&o).contains("say what to invert"));
 }
+
+/// Sharded = unsharded: three shards of an ensemble, joined by `adsdl merge`, give the same
+/// report (summary, observables, runs, verdict) as the ensemble run whole; a missing or doubled
+/// shard is named.
+#[test]
+fn sharded_ensembles_merge_into_the_unsharded_report() {
+    let common = [
+        "--preset",
+        "qcd",
+        "--runs",
+        "5",
+        "--seed",
+        "7",
+        "--per-class",
+        "100",
+        "--epochs",
+        "3",
+        "--max-epochs",
+        "3",
+        "--max-loss",
+        "1e9",
+        "--quiet",
+    ];
+    let mut shards = Vec::new();
+    for k in 1..=3 {
+        let o = adsdl(
+            &[
+                &["ensemble"],
+                &common[..],
+                &["--shard", &format!("{k}/3"), "--jsonl"],
+            ]
+            .concat(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        let path = tmp(&format!("shard{k}.jsonl"));
+        std::fs::write(&path, &o.stdout).unwrap();
+        shards.push(path);
+    }
+    let paths: Vec<&str> = shards.iter().map(|p| p.to_str().unwrap()).collect();
+    let merged = adsdl(&[&["merge"], &paths[..], &["--json"]].concat());
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let whole = adsdl(&[&["ensemble"], &common[..], &["--json"]].concat());
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let strip = |o: &Output| {
+        let mut v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        for r in v["runs"].as_array_mut().unwrap() {
+            r.as_object_mut().unwrap().remove("seconds");
+        }
+        v.as_object_mut().unwrap().remove("seconds");
+        v
+    };
+    let (m, w) = (strip(&merged), strip(&whole));
+    assert_eq!(m["runs"].as_array().unwrap().len(), 5);
+    assert_eq!(m, w, "the merged report differs from the unsharded one");
+    let o = adsdl(&["merge", paths[0], paths[1]]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("missing (seeds 9"),
+        "{}",
+        stderr(&o)
+    );
+    let o = adsdl(&["merge", paths[0], paths[0], paths[1], paths[2]]);
+    assert!(
+        !o.status.success() && stderr(&o).contains("appears twice"),
+        "{}",
+        stderr(&o)
+    );
+    let o = adsdl(&[&["ensemble"], &common[..], &["--shard", "0/3", "--jsonl"]].concat());
+    assert!(!o.status.success() && stderr(&o).contains("K/N"));
+}

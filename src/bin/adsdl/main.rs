@@ -6,7 +6,6 @@ use adsdl::points::{parse_csv, parse_measurements, Measured, Units};
 use adsdl::settings::{self, Kind, OnResume, SETTINGS};
 use adsdl::systems::custom::parse_metric_csv;
 use adsdl::systems::{System, SystemId};
-use adsdl::train::ensemble::{summarize, train_member, RunResult, Summary};
 use adsdl::train::{bench_config, TrainConfig, Trainer, Verdict};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
@@ -22,6 +21,7 @@ macro_rules! out {
     }};
 }
 
+mod ensemble;
 mod invert;
 
 fn out_raw(s: &str) {
@@ -107,6 +107,25 @@ fn cli() -> Command {
                     "max-loss",
                     "a run converged (and is kept) when its loss is at most this (default: the system's cut; qcd: 0.08, as P2)",
                 ))
+                .arg(value(
+                    "shard",
+                    "K/N: train only shard K of N (runs K−1, K−1+N, …); with --jsonl, for `adsdl merge`",
+                ))
+                .arg(switch(
+                    "jsonl",
+                    "print one JSON line per run (for `adsdl merge`) instead of the report",
+                ))
+                .arg(switch("json", "print JSON")),
+        )
+        .subcommand(
+            Command::new("merge")
+                .about("join the --jsonl shards of an ensemble into its report (the same as unsharded)")
+                .arg(
+                    Arg::new("files")
+                        .help("the shard files")
+                        .num_args(1..)
+                        .required(true),
+                )
                 .arg(switch("json", "print JSON")),
         )
         .subcommand(
@@ -533,207 +552,6 @@ fn evaluate(
     json!({ "loss": data + r, "data_loss": data, "reg_loss": r, "grad": grad, "points": pts })
 }
 
-fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
-    let base = config_from(flags, preset_flag(flags)?)?;
-    let runs: usize = flags.get("runs")?.unwrap_or(8);
-    let threads: usize = flags
-        .get("threads")?
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let max_loss: f64 = flags
-        .get("max-loss")?
-        .unwrap_or_else(|| base.preset.system().keep_loss());
-    if runs == 0 {
-        return Err("--runs must be at least 1".into());
-    }
-    let start = Instant::now();
-    let results = run_parallel(&base, runs, threads, flags.has("quiet"))?;
-    let secs = start.elapsed().as_secs_f64();
-    let s = summarize(base.preset, &results, max_loss);
-    let sys = base.preset.system();
-    // Wall and V(d) of the kept runs, with the horizon continued as P2 did (see README).
-    let obs = sys.temperature_gev().map(|temp| {
-        let kept: Vec<&adsdl::physics::Params> = results
-            .iter()
-            .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
-            .map(|r| &r.params)
-            .collect();
-        let opt = adsdl::observables::Options {
-            horizon_match: Some(adsdl::observables::P2_HORIZON_MATCH),
-            tips: 200,
-            ..Default::default()
-        };
-        let bulk = sys.network().bulk;
-        adsdl::observables::ensemble_observables(&kept, &bulk.etas(), bulk.d as f64, temp, opt)
-    });
-    let failed: Vec<String> = results
-        .iter()
-        .filter(|r| !r.converged(max_loss))
-        .map(|r| {
-            if r.diverged {
-                format!("seed {} diverged", r.seed)
-            } else {
-                format!("seed {} ended at loss {:.4}", r.seed, r.loss)
-            }
-        })
-        .collect();
-    if flags.has("json") {
-        out!(
-            "{}",
-            serde_json::to_string_pretty(
-                &json!({ "config": base, "summary": s, "observables": obs, "runs": results, "seconds": secs, "not_converged": failed })
-            )
-            .expect("json")
-        );
-    } else {
-        print_ensemble(&base, &results, &s, secs);
-        if let Some(o) = obs.filter(|o| o.runs > 0) {
-            out!(
-                "wall (max of f) at η′ = {:.3} ± {:.3} L; linear from d = {:.3} ± {:.3} L (median {:.3}); screened beyond d = {:.3} ± {:.3} L (median {:.3}) = {:.3} ± {:.3} fm ({} runs; P2: 0.364, ≈ 0.07, ≈ 0.27 L)",
-                o.wall.mean,
-                o.wall.sd,
-                o.d_linear.mean,
-                o.d_linear.sd,
-                o.median_d_linear,
-                o.d_screen.mean,
-                o.d_screen.sd,
-                o.median_d_screen,
-                o.d_screen_fm.mean,
-                o.d_screen_fm.sd,
-                o.runs
-            );
-        }
-        out!(
-            "verdict: {} of {} runs converged (loss ≤ {max_loss}){}",
-            results.len() - failed.len(),
-            results.len(),
-            if failed.is_empty() {
-                String::new()
-            } else {
-                format!("; not: {}", failed.join(", "))
-            }
-        );
-    }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "{} of {} runs did not converge: {}",
-            failed.len(),
-            results.len(),
-            failed.join(", ")
-        ))
-    }
-}
-
-/// Train seeds base.seed … base.seed+runs−1 on `threads` threads.
-fn run_parallel(
-    base: &TrainConfig,
-    runs: usize,
-    threads: usize,
-    quiet: bool,
-) -> Result<Vec<RunResult>, String> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let out = std::sync::Mutex::new(Vec::new());
-    let clock = Instant::now();
-    std::thread::scope(|s| {
-        for _ in 0..threads.min(runs) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= runs {
-                    break;
-                }
-                let mut c = base.clone();
-                c.seed = base.seed + i as u64;
-                let r = train_member(c, &|| clock.elapsed().as_secs_f64());
-                if !quiet {
-                    if let Ok(r) = &r {
-                        eprintln!(
-                            "seed {:>4}: loss {:.4}  L {:.3}  λ {:+.4}  restarts {}  shape at epoch {}  ({:.1} s)",
-                            r.seed,
-                            r.loss,
-                            r.params.ads_radius,
-                            r.params.lambda,
-                            r.restarts,
-                            r.shape_epoch.map_or("never".into(), |e| e.to_string()),
-                            r.seconds
-                        );
-                    }
-                }
-                out.lock().expect("no poisoned lock").push(r);
-            });
-        }
-    });
-    let mut v: Vec<RunResult> = out
-        .into_inner()
-        .expect("no poisoned lock")
-        .into_iter()
-        .collect::<Result<_, _>>()?;
-    v.sort_by_key(|r| r.seed);
-    Ok(v)
-}
-
-fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: f64) {
-    out!(
-        "ensemble: preset {}, recipe {}, lr {}, {} epochs, seeds {}…{}; {:.1} s wall clock",
-        base.preset,
-        base.recipe.name(),
-        base.lr,
-        base.epochs,
-        base.seed,
-        base.seed + results.len() as u64 - 1,
-        secs
-    );
-    let shape_epochs: Vec<usize> = results.iter().filter_map(|r| r.shape_epoch).collect();
-    out!(
-        "kept {} of {} runs with loss ≤ {} ({} with the published shape); restarts in all: {}",
-        s.kept,
-        s.runs,
-        s.max_loss,
-        s.with_shape,
-        results.iter().map(|r| r.restarts).sum::<u32>()
-    );
-    if !shape_epochs.is_empty() {
-        let mut e = shape_epochs.clone();
-        e.sort_unstable();
-        out!(
-            "epochs to the published shape: median {}, worst {} ({} runs)",
-            e[e.len() / 2],
-            e[e.len() - 1],
-            e.len()
-        );
-    }
-    if s.kept == 0 {
-        return;
-    }
-    let sys = base.preset.system();
-    let r = sys.reference(base, &sys.network());
-    out!("{:>3} {:>18} {:>18}", "k", "h_k (this)", r.label);
-    for (k, m) in s.h.iter().enumerate() {
-        let band = r.band.as_ref().map_or(String::new(), |b| {
-            format!("({:.4})", (b[k].2 - b[k].1) / 6.0)
-        });
-        out!(
-            "{k:>3} {:>18} {:>18}",
-            format!("{:.4} ± {:.4}", m.mean, m.sd),
-            format!("{:.4}{band}", r.at_layers[k])
-        );
-    }
-    if sys.train_couplings() {
-        let published = sys.published_couplings();
-        let l = published.map_or(String::new(), |p| format!("   (published: {})", p.0));
-        let lam = published.map_or(String::new(), |p| format!("   (published: {})", p.1));
-        out!(
-            "L   = {:.3} ± {:.3} GeV⁻¹{l}",
-            s.ads_radius.mean,
-            s.ads_radius.sd
-        );
-        out!("1/L = {:.1} ± {:.1} MeV", s.inv_l_mev.mean, s.inv_l_mev.sd);
-        out!("λ   = {:.5} ± {:.5}{lam}", s.lambda.mean, s.lambda.sd);
-    }
-    out!("loss = {:.4} ± {:.4}", s.loss.mean, s.loss.sd);
-}
-
 fn cmd_bench(flags: &Flags) -> Result<(), String> {
     let epochs: usize = flags.get("epochs")?.unwrap_or(30);
     if let Some(name) = flags.get::<String>("kernel")? {
@@ -1071,7 +889,8 @@ fn run(name: &str, m: &ArgMatches) -> Result<(), String> {
     match name {
         "train" => cmd_train(&flags),
         "eval" => cmd_eval(&flags),
-        "ensemble" => cmd_ensemble(&flags),
+        "ensemble" => ensemble::cmd_ensemble(&flags),
+        "merge" => ensemble::cmd_merge(&flags),
         "bench" => cmd_bench(&flags),
         "charts" => cmd_charts(&flags),
         "serve" => cmd_serve(&flags),
