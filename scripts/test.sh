@@ -13,6 +13,8 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 log "native tests"
 cargo test --release
+log "the record, quick: every command of docs/results.md still runs and stays in tolerance"
+node scripts/reproduce.mjs --quick
 log "wasm tests in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --release --target wasm32-unknown-unknown --test web_browser
 log "build the page"
