@@ -498,16 +498,9 @@ mod tests {
             kappa: 0.52,
             sigma: 0.1826,
         };
-        let (mut lo, mut hi) = ((0.1826f64 * (1.0 + 1e-12)).ln(), 20.0f64);
-        for _ in 0..200 {
-            let mid = 0.5 * (lo + hi);
-            if c.depth_exact(mid.exp()) > z {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        (0.5 * (lo + hi)).exp()
+        crate::observables::inverse::tension_where(0.1826 * (1.0 + 1e-12), 20f64.exp(), |t| {
+            c.depth_exact(t) > z
+        })
     }
 
     /// The band is a 68 % band: over independent noisy tables, the true T(z) at a depth inside

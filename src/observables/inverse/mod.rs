@@ -429,11 +429,17 @@ pub fn invert<F: Force + ?Sized>(
 
 /// The tension near the boundary where a profile starts: that of a string `r_uv` long.
 pub fn top_tension<F: Force + ?Sized>(force: &F, r_uv: f64) -> f64 {
-    // d(T) falls monotonically: bisect ln T for d(T) = r_uv.
-    let (mut lo, mut hi) = ((force.floor().max(1e-12) * 1.000_001).ln(), 60.0f64);
+    let lo = force.floor().max(1e-12) * 1.000_001;
+    tension_where(lo, 60f64.exp(), |t| force.separation(t) > r_uv)
+}
+
+/// The tension in [lo, hi] where `below(T)` stops holding (it holds for small T and not for
+/// large), by bisection in ln T: separations and depths both fall as T rises.
+pub fn tension_where(lo: f64, hi: f64, below: impl Fn(f64) -> bool) -> f64 {
+    let (mut lo, mut hi) = (lo.ln(), hi.ln());
     for _ in 0..200 {
         let mid = 0.5 * (lo + hi);
-        if force.separation(mid.exp()) > r_uv {
+        if below(mid.exp()) {
             lo = mid;
         } else {
             hi = mid;
