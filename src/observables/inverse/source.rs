@@ -81,13 +81,14 @@ impl Source {
             return parse_cornell(rest).map(Source::Cornell);
         }
         if let Some(rest) = s.strip_prefix("table:") {
-            let csv = format!("r_fm,V_GeV,error_GeV\n{}", rest.replace(';', "\n"));
-            let csv = if rest.split(';').all(|r| r.split(',').count() == 2) {
-                format!("r_fm,V_GeV\n{}", rest.replace(';', "\n"))
+            // Rows of three fields carry errors; the header says which form the rows take.
+            let header = if rest.split(';').all(|r| r.split(',').count() == 2) {
+                "r_fm,V_GeV"
             } else {
-                csv
+                "r_fm,V_GeV,error_GeV"
             };
-            return parse_potential(&csv).map(Source::Table);
+            return parse_potential(&format!("{header}\n{}", rest.replace(';', "\n")))
+                .map(Source::Table);
         }
         let keys: Vec<&str> = SETS.iter().map(|p| p.key).collect();
         Err(Error::key(
@@ -108,10 +109,13 @@ impl Source {
             Source::Cornell(c) => format!("cornell:{},{}", c.kappa, c.sigma),
             Source::Model => "model".into(),
             Source::Table(pts) if pts.len() <= MAX_TABLE_IN_LINK => {
+                // One form for every row: with errors when any point has one (an error of 0
+                // stays a third field, or the link would mix two- and three-field rows).
+                let errors = pts.iter().any(|p| p.error_gev > 0.0);
                 let rows: Vec<String> = pts
                     .iter()
                     .map(|p| {
-                        if p.error_gev > 0.0 {
+                        if errors {
                             format!("{},{},{}", p.r_fm, p.v_gev, p.error_gev)
                         } else {
                             format!("{},{}", p.r_fm, p.v_gev)
@@ -257,7 +261,7 @@ pub fn run<B: Background + ?Sized>(
                     pts[0].r_fm,
                     pts[pts.len() - 1].r_fm,
                     if inv.band.is_some() {
-                        ", band from 100 resamples within the errors"
+                        ", band from resamples within the errors"
                     } else {
                         ", no errors given: no band"
                     }
@@ -335,7 +339,7 @@ pub fn invert_model<B: Background + ?Sized>(m: &ModelInput<B>) -> Result<Inversi
         .collect();
     let tab = Tabulated::from_curve(&curve)
         .ok_or_else(|| Error::whole(crate::i18n::t("error.potential_not_concave")))?;
-    let inv = invert(&tab, tab.top(), super::source::PROFILE_POINTS, true, false);
+    let inv = invert(&tab, tab.top(), PROFILE_POINTS, true, false);
     let direct = sqrt_fg_at(bg, &tips[2..n - 2]);
     let l = m.ads_radius;
     let k = m.l2_over_2pi_alpha.unwrap_or(1.0);
@@ -385,6 +389,7 @@ mod tests {
             "model",
             "cornell:0.4,0.2",
             "table:0.1,-1;0.2,-0.5;0.3,-0.3;0.4,-0.15",
+            "table:0.1,-1,0.01;0.2,-0.5,0;0.3,-0.3,0.02;0.4,-0.15,0.01",
         ] {
             let src = Source::parse(s).unwrap();
             assert_eq!(src.to_link().as_deref(), Some(s));
