@@ -104,6 +104,24 @@ check('page loads under a sub-path and draws its first frame quickly', async () 
   assert((await status(page)).epoch === 0, 'play=0 starts paused');
 });
 
+check('words at first paint: the served HTML carries the English table\'s text before any script runs', async () => {
+  const table = JSON.parse(readFileSync(join(root, 'www/i18n/en.json'), 'utf8'));
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const p = await context.newPage();
+  await p.goto(`${base}?preset=qcd`);
+  const r = await p.evaluate(() => ({
+    h1: document.querySelector('h1').textContent,
+    keyed: [...document.querySelectorAll('[data-t]')].map((e) => [e.dataset.t, e.textContent]),
+    empty: [...document.querySelectorAll('[data-t], [data-th]')].filter((e) => !e.textContent.trim()).map((e) => e.dataset.t || e.dataset.th),
+  }));
+  assert(r.h1 === table['page.h1'], `h1 without scripts: '${r.h1}'`);
+  const differ = r.keyed.filter(([k, text]) => text !== table[k]);
+  assert(differ.length === 0, `HTML and table differ: ${JSON.stringify(differ.slice(0, 3))}`);
+  assert(r.empty.length === 0, `empty keyed elements: ${r.empty.slice(0, 5)}`);
+  await p.screenshot({ path: join(shots, 'first-paint-no-js.png') });
+  await context.close();
+});
+
 check('Play trains: 50 epochs, the loss falls', async () => {
   await page.click('#play');
   const t0 = Date.now();

@@ -21,8 +21,10 @@ if [ -x "$WASM_OPT" ]; then
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/index.html www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js www/manifest.webmanifest www/icon.svg \
+cp www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js www/manifest.webmanifest www/icon.svg \
   www/icon-192.png www/icon-512.png dist/
+# The page with its English words written in (the first paint shows text, not empty elements).
+node scripts/prerender.mjs www/index.html www/i18n/en.json > dist/index.html
 # The string tables: the page fetches its language's, the engine has both built in.
 cp -r www/i18n dist/i18n
 # The service worker caches exactly these files under a name made from their content: a new
