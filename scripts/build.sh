@@ -29,8 +29,11 @@ node scripts/prerender.mjs www/index.html www/i18n/en.json > dist/index.html
 cp -r www/i18n dist/i18n
 # The service worker caches exactly these files under a name made from their content: a new
 # build reaches visitors on their next visit, and the old cache is dropped.
-files=$(cd dist && find . -type f | sed 's|^\./||' | sort)
+files=$(cd dist && find . -type f ! -name '*.gz' | sed 's|^\./||' | sort)
 hash=$(cd dist && cat $files | sha256sum | cut -c1-16)
 list=$(printf '"./"'; for f in $files; do printf ', "%s"' "$f"; done)
 sed -e "s|__BUILD_HASH__|$hash|" -e "s|__FILES__|[$list]|" www/sw.js > dist/sw.js
+# Precompressed copies for `adsdl serve` (and any host that serves FILE.gz): the text and the
+# wasm, gzipped once at build time rather than on every request.
+(cd dist && find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' -o -name '*.json' -o -name '*.svg' -o -name '*.webmanifest' \) -exec gzip -9 -k -n -f {} \;)
 log "dist/ ready: $(du -sh dist | cut -f1); wasm+js gzipped: $(cat dist/pkg/adsdl_bg.wasm dist/pkg/adsdl.js dist/app.js | gzip -9 | wc -c) bytes"

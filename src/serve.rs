@@ -1,6 +1,7 @@
 //! A minimal static file server for the built page (`adsdl serve`): std only, so the main command
 //! needs nothing beyond the Rust toolchain. It serves one folder, optionally under a sub-path,
-//! with the MIME types the page needs (`application/wasm` for streaming compilation).
+//! with the MIME types the page needs (`application/wasm` for streaming compilation), and the
+//! gzip files the build writes beside the assets to clients that take them.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -48,42 +49,80 @@ pub fn resolve(root: &Path, prefix: &str, target: &str) -> Result<PathBuf, Optio
     }
 }
 
+/// Whether a file of this type is worth sending compressed (text and wasm; images are already).
+fn compressible(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("html" | "js" | "mjs" | "css" | "wasm" | "json" | "webmanifest" | "svg")
+    )
+}
+
+/// The response to `method target` with the request's `Accept-Encoding` value: the status line
+/// and headers, and the body. Where the client takes gzip and the build wrote `FILE.gz` beside a
+/// file, that is sent (`Content-Encoding: gzip`, the file's own type). Nothing is cached without
+/// asking again (`no-cache`): the file names carry no content hash.
+pub fn response(
+    root: &Path,
+    prefix: &str,
+    method: &str,
+    target: &str,
+    accept_encoding: &str,
+) -> std::io::Result<(String, Vec<u8>)> {
+    if method != "GET" && method != "HEAD" {
+        let head =
+            "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        return Ok((head.to_string(), Vec::new()));
+    }
+    match resolve(root, prefix, target) {
+        Ok(file) => {
+            let gz = PathBuf::from(format!("{}.gz", file.display()));
+            let takes_gzip = accept_encoding
+                .split(',')
+                .any(|e| e.split(';').next().unwrap_or("").trim() == "gzip");
+            let (body, encoding) = if takes_gzip && compressible(&file) && gz.is_file() {
+                (std::fs::read(&gz)?, "Content-Encoding: gzip\r\n")
+            } else {
+                (std::fs::read(&file)?, "")
+            };
+            let vary = if compressible(&file) {
+                "Vary: Accept-Encoding\r\n"
+            } else {
+                ""
+            };
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n{encoding}{vary}Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
+                mime(&file),
+                body.len()
+            );
+            Ok((head, if method == "GET" { body } else { Vec::new() }))
+        }
+        Err(Some(loc)) => Ok((format!("HTTP/1.1 301 Moved Permanently\r\nLocation: {loc}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"), Vec::new())),
+        Err(None) => {
+            let body = b"not found".to_vec();
+            Ok((format!("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()), body))
+        }
+    }
+}
+
 fn respond(mut s: TcpStream, root: &Path, prefix: &str) -> std::io::Result<()> {
     let mut reader = BufReader::new(s.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
+    let mut accept = String::new();
     let mut hdr = String::new();
     while reader.read_line(&mut hdr)? > 2 {
+        if let Some((name, value)) = hdr.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("accept-encoding") {
+                accept = value.trim().to_string();
+            }
+        }
         hdr.clear();
     }
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    if method != "GET" && method != "HEAD" {
-        return s.write_all(
-            b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-        );
-    }
-    match resolve(root, prefix, target) {
-        Ok(file) => {
-            let body = std::fs::read(&file)?;
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
-                mime(&file),
-                body.len()
-            );
-            s.write_all(head.as_bytes())?;
-            if method == "GET" {
-                s.write_all(&body)?;
-            }
-            Ok(())
-        }
-        Err(Some(loc)) => s.write_all(format!("HTTP/1.1 301 Moved Permanently\r\nLocation: {loc}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").as_bytes()),
-        Err(None) => {
-            let body = b"not found";
-            s.write_all(format!("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).as_bytes())?;
-            s.write_all(body)
-        }
-    }
+    let (head, body) = response(root, prefix, method, target, &accept)?;
+    s.write_all(head.as_bytes())?;
+    s.write_all(&body)
 }
 
 /// Serve `root` at http://`addr``prefix` until the process ends.
@@ -126,5 +165,53 @@ mod tests {
         assert_eq!(resolve(&dir, "/", "/../etc/passwd"), Err(None));
         assert_eq!(resolve(&dir, "/", "/%2e%2e/etc/passwd"), Err(None));
         assert_eq!(mime(Path::new("a.wasm")), "application/wasm");
+    }
+
+    #[test]
+    fn sends_the_precompressed_file_to_a_client_that_takes_gzip() {
+        let dir = std::env::temp_dir().join(format!("adsdl-serve-gz-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        std::fs::write(dir.join("index.html"), "plain").unwrap();
+        std::fs::write(dir.join("pkg/a.wasm"), "plain wasm").unwrap();
+        std::fs::write(dir.join("pkg/a.wasm.gz"), "gz").unwrap();
+        std::fs::write(dir.join("i.png"), "png").unwrap();
+        std::fs::write(dir.join("i.png.gz"), "gz").unwrap();
+        let (head, body) = response(&dir, "/", "GET", "/pkg/a.wasm", "br, gzip;q=0.9").unwrap();
+        assert!(
+            head.contains("Content-Type: application/wasm\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.contains("Content-Encoding: gzip\r\n") && head.contains("Vary: Accept-Encoding")
+        );
+        assert_eq!(body, b"gz");
+        // No gzip asked: the file itself; nothing precompressed: the file itself.
+        let (head, body) = response(&dir, "/", "GET", "/pkg/a.wasm", "identity").unwrap();
+        assert!(
+            !head.contains("Content-Encoding") && body == b"plain wasm",
+            "{head}"
+        );
+        let (head, body) = response(&dir, "/", "GET", "/", "gzip").unwrap();
+        assert!(
+            !head.contains("Content-Encoding") && body == b"plain",
+            "{head}"
+        );
+        // Images are not sent compressed, whatever lies beside them.
+        let (head, _) = response(&dir, "/", "GET", "/i.png", "gzip").unwrap();
+        assert!(!head.contains("Content-Encoding"), "{head}");
+        // HEAD: headers only; outside the folder: 404; other methods: 405.
+        let (head, body) = response(&dir, "/", "HEAD", "/pkg/a.wasm", "gzip").unwrap();
+        assert!(
+            head.contains("Content-Length: 2\r\n") && body.is_empty(),
+            "{head}"
+        );
+        assert!(response(&dir, "/", "GET", "/../x", "gzip")
+            .unwrap()
+            .0
+            .starts_with("HTTP/1.1 404"));
+        assert!(response(&dir, "/", "POST", "/", "")
+            .unwrap()
+            .0
+            .starts_with("HTTP/1.1 405"));
     }
 }
