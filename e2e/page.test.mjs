@@ -961,12 +961,24 @@ check('lang=ja: every visible word is Japanese, Japanese glyphs render, the menu
 });
 
 check('in-page QCD epoch time is close to native', async () => {
-  const msPage = await page.evaluate(() => window.adsdl.bench(20));
-  const native = execFileSync(cli, ['bench', '--epochs', '20']).toString();
-  const msNative = Number(/median ([0-9.]+) ms\/epoch/.exec(native)[1]);
+  // Nothing else trains meanwhile (the page's own worker is paused), and page and native are
+  // timed alternately, three rounds, the median ratio kept: this 2-core machine's speed swings
+  // within a minute, and one pair alone once read 3.1 for a build that reads 2.1–2.9.
+  await page.evaluate(() => window.adsdl.setPlaying(false));
+  await page.evaluate(() => window.adsdl.idle());
+  const rounds = [];
+  for (let i = 0; i < 3; i++) {
+    const msPage = await page.evaluate(() => window.adsdl.bench(20));
+    const native = execFileSync(cli, ['bench', '--epochs', '20']).toString();
+    const msNative = Number(/median ([0-9.]+) ms\/epoch/.exec(native)[1]);
+    rounds.push({ msPage, msNative, ratio: msPage / msNative });
+  }
+  rounds.sort((a, b) => a.ratio - b.ratio);
+  const { msPage, msNative } = rounds[1];
   measurements.ms_per_qcd_epoch_page = Number(msPage.toFixed(3));
   measurements.ms_per_qcd_epoch_native = msNative;
   measurements.page_over_native = Number((msPage / msNative).toFixed(2));
+  measurements.page_over_native_rounds = rounds.map((r) => Number(r.ratio.toFixed(2)));
   // A guard against a lost kernel (wasm without SIMD runs ≈ 2× slower), not the issue's 1.3.
   assert(msPage / msNative < 3, `page ${msPage} ms vs native ${msNative} ms`);
 });
