@@ -8,6 +8,10 @@
 //! a confining wall. The physics, in this project's words: `docs/physics.md`.
 //!
 //! Data flow one way: system → data → [`train::Trainer::step`] → parameters → observables → charts.
+//! The modules form layers, and each uses only those below it (`tests/layers.rs` fails on an
+//! import that runs up): `i18n`, `rng`, `stats`, `chart_kind` → `error` → `physics` → `points` →
+//! `observables` → `systems` → `settings` → `train` → `charts`, `model_file` → `url_state` →
+//! `serve`, `web` (and the CLI on top).
 //!
 //! - [`physics`]: grid, layer map and its exact adjoint, boundary maps, regularisers, polynomials.
 //! - [`systems`]: the physical systems as plug-ins (QCD, AdS-Schwarzschild, your own spacetime)
@@ -21,11 +25,13 @@
 //! - [`points`]: CSV readers for points and measurements.
 //! - [`model_file`]: the versioned JSON model format shared by the page and the CLI.
 //! - [`url_state`]: the page's state as a link.
+//! - [`chart_kind`]: the list of charts (systems name theirs, settings choose, charts draw).
 //! - [`charts`]: plotters charts, generic over the drawing backend (canvas in the page, SVG in the CLI).
 //! - [`rng`]: the seeded random streams (same bits natively and in wasm).
 //! - [`serve`]: the CLI's static file server.
 //! - `web` (wasm32 only): the thin `#[wasm_bindgen]` boundary.
 
+pub mod chart_kind;
 pub mod charts;
 pub mod error;
 pub mod i18n;

@@ -190,18 +190,6 @@ pub const MAX_MEASURED: usize = 1000;
 /// Largest plausible quark mass [GeV] and condensate [GeV³]; beyond, the units are surely wrong.
 pub const ABSURD: [f64; 2] = [2.0, 2.0];
 
-/// P2 Table I as measured points.
-pub fn table_i() -> Vec<Measured> {
-    crate::systems::qcd::lattice::TABLE_I
-        .iter()
-        .map(|p| Measured {
-            m_q: p.m_q_gev(),
-            condensate: p.condensate_gev3(),
-            error: p.error_gev3(),
-        })
-        .collect()
-}
-
 /// Parse a table of measurements: a header with `m_q` and `condensate` (and optionally `error`),
 /// then one point per line. Every rejection names the line, the column and the reason.
 pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Error> {
@@ -306,7 +294,7 @@ mod measured_tests {
     fn table_i_round_trips_through_lattice_units() {
         let csv = "m_q,condensate,error\n0.0008125,0.0111,0.0002\n0.001625,0.0202,0.0004\n0.00325,0.0375,0.0005\n0.0065,0.0666,0.0008\n0.013,0.1186,0.0005\n0.026,0.1807,0.0004\n";
         let pts = parse_measurements(csv, Units::Lattice { inv_a_gev: 0.829 }).unwrap();
-        for (a, b) in pts.iter().zip(table_i()) {
+        for (a, b) in pts.iter().zip(crate::systems::qcd::lattice::table_i()) {
             assert!((a.m_q - b.m_q).abs() < 1e-15 && (a.condensate - b.condensate).abs() < 1e-15);
         }
     }

@@ -2,13 +2,12 @@
 //! label, help, type and range. The URL parser and writer, the CLI's flags, the page's controls,
 //! configuration checks and the README's parameter table all follow from [`SETTINGS`].
 
-use crate::charts::ChartKind;
+use crate::chart_kind::ChartKind;
 use crate::physics::RegChoice;
 use crate::points::{validate_measurements, Measured};
 use crate::systems::custom::{by_point, validate_metric, MetricPoint};
 use crate::systems::{SystemId, REGISTRY};
 use crate::tr;
-use crate::url_state::PageState;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -134,8 +133,7 @@ pub const SPEEDS: [u32; 9] = [1, 2, 5, 10, 20, 50, 100, 200, u32::MAX];
 pub const MAX_DATA_IN_LINK: usize = 24;
 /// A user metric with at most this many points travels in the link.
 pub const MAX_METRIC_IN_LINK: usize = 64;
-/// The longest `potential=` value a link carries (a table of ~60 rows).
-pub const MAX_POTENTIAL_IN_LINK: usize = 2400;
+pub use crate::observables::inverse::source::MAX_POTENTIAL_IN_LINK;
 
 /// Every setting, in the order of links and tables.
 pub const SETTINGS: &[Setting] = &[
@@ -724,167 +722,12 @@ fn field(s: &Setting) -> &'static str {
     s.path.rsplit('.').next().unwrap_or(s.path)
 }
 
-/// Paths of the regulariser family and its strength, whose default follows the family.
-const REG: &str = "config.reg";
-const REG_C: &str = "config.reg_c";
-
-/// The defaults for `system` with regulariser `reg` (c follows the family).
-fn defaults_for(system: SystemId, reg: Option<&Value>) -> PageState {
-    let mut d = PageState::new(system);
-    if let Some(r) = reg.and_then(|r| serde_json::from_value::<RegChoice>(r.clone()).ok()) {
-        d.config.reg = r;
-        d.config.reg_c = system.system().default_reg_c(r);
-    }
-    d
-}
-
-/// Apply parsed values (by setting) to the defaults of `system`: the regulariser's strength
-/// follows its family unless it was given too. Fails only when the result does not deserialise.
-pub fn state_from(system: SystemId, values: &[(&Setting, Value)]) -> Result<PageState, String> {
-    let reg = values.iter().find(|(s, _)| s.path == REG).map(|(_, v)| v);
-    let mut v = serde_json::to_value(defaults_for(system, reg)).expect("json");
-    for (s, x) in values {
-        if !matches!(s.kind, Kind::System) {
-            set(&mut v, s.path, x.clone());
-        }
-    }
-    serde_json::from_value(v).map_err(|e| e.to_string())
-}
-
-/// The URL query of a state: preset and seed always, everything else where it differs from the
-/// system's defaults, so links stay short.
-pub fn query_of(st: &PageState) -> String {
-    let v = serde_json::to_value(st).expect("json");
-    let sys = st.config.preset;
-    let plain = serde_json::to_value(PageState::new(sys)).expect("json");
-    // The regulariser's strength defaults to its family's.
-    let with_reg = serde_json::to_value(defaults_for(sys, Some(get(&v, REG)))).expect("json");
-    let default = |s: &Setting| get(if s.path == REG_C { &with_reg } else { &plain }, s.path);
-    SETTINGS
-        .iter()
-        .filter(|s| s.applies_to(sys) || matches!(s.kind, Kind::Choice(_)))
-        .filter(|s| matches!(s.kind, Kind::System | Kind::Seed) || get(&v, s.path) != default(s))
-        .filter(|s| !get(&v, s.path).is_null())
-        .filter_map(|s| s.encode(get(&v, s.path)).map(|t| format!("{}={t}", s.key)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// One control of the page, generated from a setting for the current system.
-#[derive(Clone, Debug, Serialize)]
-pub struct Control {
-    /// URL key, also the element id.
-    pub key: &'static str,
-    /// Label, in the current language.
-    pub label: String,
-    /// Tooltip, in the current language.
-    pub help: String,
-    /// `number` or `select`.
-    pub input: &'static str,
-    /// Range of a number.
-    pub min: Option<f64>,
-    /// Range of a number.
-    pub max: Option<f64>,
-    /// Step of a number (`any` for reals).
-    pub step: &'static str,
-    /// Options of a select: (value, label in the current language).
-    pub options: Vec<(&'static str, String)>,
-    /// Whether it changes the run or acts live.
-    pub scope: Scope,
-    /// Current value as text.
-    pub value: String,
-}
-
-/// The page's settings controls for a state, in table order (the system menu included).
-pub fn controls(st: &PageState) -> Vec<Control> {
-    let v = serde_json::to_value(st).expect("json");
-    let sys = st.config.preset;
-    SETTINGS
-        .iter()
-        .filter(|s| s.control && s.applies_to(sys))
-        .map(|s| {
-            let (input, min, max, step, options) = match s.kind {
-                Kind::System => (
-                    "select",
-                    None,
-                    None,
-                    "",
-                    REGISTRY
-                        .iter()
-                        .map(|x| (x.id().name(), x.title().to_string()))
-                        .collect(),
-                ),
-                Kind::Choice(o) => (
-                    "select",
-                    None,
-                    None,
-                    "",
-                    o(sys)
-                        .into_iter()
-                        .map(|(v, key)| (v, crate::i18n::t(key).to_string()))
-                        .collect(),
-                ),
-                Kind::Float { min, max } => ("number", Some(min), Some(max), "any", vec![]),
-                Kind::Int { min, max } => {
-                    ("number", Some(min as f64), Some(max as f64), "1", vec![])
-                }
-                _ => ("number", Some(0.0), None, "1", vec![]),
-            };
-            Control {
-                key: s.key,
-                label: s.label(),
-                help: s.help(),
-                input,
-                min,
-                max,
-                step,
-                options,
-                scope: s.scope,
-                value: s.encode(get(&v, s.path)).unwrap_or_default(),
-            }
-        })
-        .collect()
-}
-
-/// The README's table of URL parameters and CLI flags, generated (a test keeps README equal).
-pub fn markdown_table() -> String {
-    let mut out =
-        String::from("| URL key | CLI flag | meaning | default | range |\n|---|---|---|---|---|\n");
-    for s in SETTINGS {
-        let defaults: Vec<String> = REGISTRY
-            .iter()
-            .map(|sys| {
-                let v = serde_json::to_value(PageState::new(sys.id())).expect("json");
-                let x = get(&v, s.path);
-                if x.is_null() {
-                    "none".into()
-                } else {
-                    s.encode(x).unwrap_or_default()
-                }
-            })
-            .collect();
-        let default = if defaults.iter().all(|d| d == &defaults[0]) {
-            defaults[0].clone()
-        } else {
-            defaults.join(" / ")
-        };
-        out += &format!(
-            "| `{}` | {} | {} | {} | {} |\n",
-            s.key,
-            s.flag.map_or("—".into(), |f| format!("`--{f}`")),
-            crate::i18n::t_in(crate::i18n::Lang::En, &format!("setting.{}.help", s.key)),
-            default,
-            s.range_text()
-        );
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model_file::ModelFile;
     use crate::train::Trainer;
+    use crate::url_state::PageState;
 
     #[test]
     fn every_setting_has_a_place_in_the_state_and_config_ones_in_the_model_file() {

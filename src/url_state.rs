@@ -2,12 +2,14 @@
 //! ([`crate::settings`]), so that a link reproduces a run. Hostile or out-of-range values never
 //! fail: they are clamped or ignored, and each such decision becomes a notice the page shows.
 
-use crate::charts::ChartKind;
-use crate::settings::{self, shown, Kind};
-use crate::systems::SystemId;
+use crate::chart_kind::ChartKind;
+use crate::physics::RegChoice;
+use crate::settings::{self, get, set, shown, Kind, Scope, Setting, SETTINGS};
+use crate::systems::{SystemId, REGISTRY};
 use crate::tr;
 use crate::train::TrainConfig;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 pub use crate::settings::{MAX_DATA_IN_LINK, SPEEDS};
 
@@ -141,7 +143,7 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
             Err(e) => notices.push(tr!("notice.ignored", why = shown(&e))),
         }
     }
-    let mut st = settings::state_from(preset, &values).unwrap_or_else(|e| {
+    let mut st = state_from(preset, &values).unwrap_or_else(|e| {
         notices.push(tr!("notice.unreadable", why = e));
         PageState::new(preset)
     });
@@ -164,7 +166,163 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
 /// The query string of a state (without `?`): only what differs from the system's defaults,
 /// plus the system and seed, so links stay short and readable.
 pub fn to_query(st: &PageState) -> String {
-    settings::query_of(st)
+    query_of(st)
+}
+
+/// Paths of the regulariser family and its strength, whose default follows the family.
+const REG: &str = "config.reg";
+const REG_C: &str = "config.reg_c";
+
+/// The defaults for `system` with regulariser `reg` (c follows the family).
+fn defaults_for(system: SystemId, reg: Option<&Value>) -> PageState {
+    let mut d = PageState::new(system);
+    if let Some(r) = reg.and_then(|r| serde_json::from_value::<RegChoice>(r.clone()).ok()) {
+        d.config.reg = r;
+        d.config.reg_c = system.system().default_reg_c(r);
+    }
+    d
+}
+
+/// Apply parsed values (by setting) to the defaults of `system`: the regulariser's strength
+/// follows its family unless it was given too. Fails only when the result does not deserialise.
+pub fn state_from(system: SystemId, values: &[(&Setting, Value)]) -> Result<PageState, String> {
+    let reg = values.iter().find(|(s, _)| s.path == REG).map(|(_, v)| v);
+    let mut v = serde_json::to_value(defaults_for(system, reg)).expect("json");
+    for (s, x) in values {
+        if !matches!(s.kind, Kind::System) {
+            set(&mut v, s.path, x.clone());
+        }
+    }
+    serde_json::from_value(v).map_err(|e| e.to_string())
+}
+
+/// The URL query of a state: preset and seed always, everything else where it differs from the
+/// system's defaults, so links stay short.
+pub fn query_of(st: &PageState) -> String {
+    let v = serde_json::to_value(st).expect("json");
+    let sys = st.config.preset;
+    let plain = serde_json::to_value(PageState::new(sys)).expect("json");
+    // The regulariser's strength defaults to its family's.
+    let with_reg = serde_json::to_value(defaults_for(sys, Some(get(&v, REG)))).expect("json");
+    let default = |s: &Setting| get(if s.path == REG_C { &with_reg } else { &plain }, s.path);
+    SETTINGS
+        .iter()
+        .filter(|s| s.applies_to(sys) || matches!(s.kind, Kind::Choice(_)))
+        .filter(|s| matches!(s.kind, Kind::System | Kind::Seed) || get(&v, s.path) != default(s))
+        .filter(|s| !get(&v, s.path).is_null())
+        .filter_map(|s| s.encode(get(&v, s.path)).map(|t| format!("{}={t}", s.key)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// One control of the page, generated from a setting for the current system.
+#[derive(Clone, Debug, Serialize)]
+pub struct Control {
+    /// URL key, also the element id.
+    pub key: &'static str,
+    /// Label, in the current language.
+    pub label: String,
+    /// Tooltip, in the current language.
+    pub help: String,
+    /// `number` or `select`.
+    pub input: &'static str,
+    /// Range of a number.
+    pub min: Option<f64>,
+    /// Range of a number.
+    pub max: Option<f64>,
+    /// Step of a number (`any` for reals).
+    pub step: &'static str,
+    /// Options of a select: (value, label in the current language).
+    pub options: Vec<(&'static str, String)>,
+    /// Whether it changes the run or acts live.
+    pub scope: Scope,
+    /// Current value as text.
+    pub value: String,
+}
+
+/// The page's settings controls for a state, in table order (the system menu included).
+pub fn controls(st: &PageState) -> Vec<Control> {
+    let v = serde_json::to_value(st).expect("json");
+    let sys = st.config.preset;
+    SETTINGS
+        .iter()
+        .filter(|s| s.control && s.applies_to(sys))
+        .map(|s| {
+            let (input, min, max, step, options) = match s.kind {
+                Kind::System => (
+                    "select",
+                    None,
+                    None,
+                    "",
+                    REGISTRY
+                        .iter()
+                        .map(|x| (x.id().name(), x.title().to_string()))
+                        .collect(),
+                ),
+                Kind::Choice(o) => (
+                    "select",
+                    None,
+                    None,
+                    "",
+                    o(sys)
+                        .into_iter()
+                        .map(|(v, key)| (v, crate::i18n::t(key).to_string()))
+                        .collect(),
+                ),
+                Kind::Float { min, max } => ("number", Some(min), Some(max), "any", vec![]),
+                Kind::Int { min, max } => {
+                    ("number", Some(min as f64), Some(max as f64), "1", vec![])
+                }
+                _ => ("number", Some(0.0), None, "1", vec![]),
+            };
+            Control {
+                key: s.key,
+                label: s.label(),
+                help: s.help(),
+                input,
+                min,
+                max,
+                step,
+                options,
+                scope: s.scope,
+                value: s.encode(get(&v, s.path)).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The README's table of URL parameters and CLI flags, generated (a test keeps README equal).
+pub fn markdown_table() -> String {
+    let mut out =
+        String::from("| URL key | CLI flag | meaning | default | range |\n|---|---|---|---|---|\n");
+    for s in SETTINGS {
+        let defaults: Vec<String> = REGISTRY
+            .iter()
+            .map(|sys| {
+                let v = serde_json::to_value(PageState::new(sys.id())).expect("json");
+                let x = get(&v, s.path);
+                if x.is_null() {
+                    "none".into()
+                } else {
+                    s.encode(x).unwrap_or_default()
+                }
+            })
+            .collect();
+        let default = if defaults.iter().all(|d| d == &defaults[0]) {
+            defaults[0].clone()
+        } else {
+            defaults.join(" / ")
+        };
+        out += &format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            s.key,
+            s.flag.map_or("—".into(), |f| format!("`--{f}`")),
+            crate::i18n::t_in(crate::i18n::Lang::En, &format!("setting.{}.help", s.key)),
+            default,
+            s.range_text()
+        );
+    }
+    out
 }
 
 #[cfg(test)]
@@ -195,7 +353,7 @@ mod tests {
     #[test]
     fn small_own_data_travel_in_the_link() {
         let mut st = PageState::new(qcd::ID);
-        let mut pts = crate::points::table_i();
+        let mut pts = crate::systems::qcd::lattice::table_i();
         pts[0].condensate *= 1.1;
         st.config.data = Some(pts);
         let (back, notices) = parse_query(&to_query(&st));

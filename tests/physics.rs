@@ -13,7 +13,7 @@ fn data_for(id: SystemId, net: &Network, per_class: usize, rng: &mut Rng) -> Vec
         per_class,
         ..TrainConfig::new(id)
     };
-    id.system().training_data(&c, net, rng).unwrap()
+    id.system().training_data(&c.inputs(), net, rng).unwrap()
 }
 
 /// Full loss (data + regulariser) and its analytic gradient.
@@ -91,11 +91,11 @@ fn gradients_match_finite_differences_with_substeps_for_every_system() {
         let mut rng = Rng::new(13, 0);
         let data = data_for(id, &net, 300, &mut rng);
         let c = TrainConfig::new(id);
-        let p = match sys.truth(&c, &net) {
+        let p = match sys.truth(&c.inputs(), &net) {
             Some(t) => t,
             None => Params {
                 h: sys
-                    .reference(&c, &net)
+                    .reference(&c.inputs(), &net)
                     .at_layers
                     .iter()
                     .map(|&m| m * (1.0 + 0.05 * rng.normal()))
@@ -105,7 +105,7 @@ fn gradients_match_finite_differences_with_substeps_for_every_system() {
             },
         };
         let mut batch: Vec<Sample> = (0..30).map(|_| data[rng.below(data.len())]).collect();
-        batch.extend(sys.bundled_points(&c));
+        batch.extend(sys.bundled_points(&c.inputs()));
         let err = gradient_error(&net, &all_regularizers(), &p, &batch, sys.train_couplings());
         assert!(err < 1e-6, "{id}: relative error {err:e}");
     }
@@ -115,7 +115,9 @@ fn gradients_match_finite_differences_with_substeps_for_every_system() {
 fn gradients_match_finite_differences_ads() {
     let sys = ads_schwarzschild::ID.system();
     let preset = sys.network();
-    let truth = sys.truth(&TrainConfig::new(sys.id()), &preset).unwrap();
+    let truth = sys
+        .truth(&TrainConfig::new(sys.id()).inputs(), &preset)
+        .unwrap();
     let mut rng = Rng::new(11, 0);
     let data = data_for(sys.id(), &preset, 300, &mut rng);
     for trial in 0..8 {
@@ -144,7 +146,11 @@ fn gradients_match_finite_differences_qcd() {
             ads_radius: TABLE_II_L.0 * (1.0 + 0.05 * rng.normal()),
         };
         let mut batch: Vec<Sample> = (0..30).map(|_| data[rng.below(data.len())]).collect();
-        batch.extend(qcd::ID.system().bundled_points(&TrainConfig::new(qcd::ID)));
+        batch.extend(
+            qcd::ID
+                .system()
+                .bundled_points(&TrainConfig::new(qcd::ID).inputs()),
+        );
         let err = gradient_error(&preset, &all_regularizers(), &p, &batch, true);
         assert!(err < 1e-6, "trial {trial}: relative error {err:e}");
     }
@@ -162,7 +168,7 @@ fn golden_forward_table_ii_gives_the_published_outputs() {
     };
     let expected = [-0.0048, -0.0058, -0.0077, -0.0086, -0.0453, -0.1161];
     for (s, want) in sys
-        .bundled_points(&TrainConfig::new(qcd::ID))
+        .bundled_points(&TrainConfig::new(qcd::ID).inputs())
         .iter()
         .zip(expected)
     {

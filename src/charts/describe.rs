@@ -52,7 +52,7 @@ fn metric(t: &Trainer) -> String {
     } else {
         ""
     };
-    let reference = t.system().reference(t.config(), t.network());
+    let reference = t.system().reference(&t.config().inputs(), t.network());
     tr!(
         "describe.metric",
         min = format!("{min:.2}"),

@@ -206,7 +206,7 @@ fn assert_no_layout_problems() {
                 },
             ));
         }
-        if sys.measurements(t.config()).is_some() {
+        if sys.measurements(&t.config().inputs()).is_some() {
             let l = crate::charts::spectrum_of(&t).laplace.expect("a band");
             all.extend(check(
                 &format!("{}/metric-laplace", sys.id()),

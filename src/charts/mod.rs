@@ -9,80 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// The charts of the page and the CLI. A system lists the ones it shows
-/// ([`crate::systems::System::charts`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChartKind {
-    /// The learned metric against its reference.
-    Metric,
-    /// The data plane with the accepted region.
-    Data,
-    /// Loss per epoch.
-    Loss,
-    /// Histories of L and λ.
-    Couplings,
-    /// Reconstructed f and g.
-    Fg,
-    /// The quark–antiquark potential.
-    Potential,
-    /// What the data determine: the spectrum of the points' Gauss–Newton matrix.
-    Spectrum,
-}
-
-impl ChartKind {
-    /// Every chart.
-    pub const ALL: [ChartKind; 7] = [
-        ChartKind::Metric,
-        ChartKind::Data,
-        ChartKind::Loss,
-        ChartKind::Couplings,
-        ChartKind::Fg,
-        ChartKind::Potential,
-        ChartKind::Spectrum,
-    ];
-
-    /// Its name (element ids `chart-NAME`, file names).
-    pub fn name(self) -> &'static str {
-        match self {
-            ChartKind::Metric => "metric",
-            ChartKind::Data => "data",
-            ChartKind::Loss => "loss",
-            ChartKind::Couplings => "couplings",
-            ChartKind::Fg => "fg",
-            ChartKind::Potential => "potential",
-            ChartKind::Spectrum => "spectrum",
-        }
-    }
-
-    /// Minimum milliseconds between redraws while training: the data plane and the observables
-    /// are dear, the rest cheap.
-    pub fn redraw_ms(self) -> f64 {
-        match self {
-            ChartKind::Metric => 100.0,
-            ChartKind::Loss | ChartKind::Couplings => 200.0,
-            ChartKind::Data => 400.0,
-            ChartKind::Fg | ChartKind::Potential => 1500.0,
-            // A pass over every training point with its gradient (in the page: in the worker).
-            ChartKind::Spectrum => 3000.0,
-        }
-    }
-
-    /// Whether it is drawn from the reconstructed metric (f, g, V(d)) rather than the trainer.
-    pub fn is_observable(self) -> bool {
-        matches!(self, ChartKind::Fg | ChartKind::Potential)
-    }
-}
-
-impl std::str::FromStr for ChartKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        ChartKind::ALL
-            .into_iter()
-            .find(|c| c.name() == s)
-            .ok_or_else(|| format!("unknown chart '{s}'"))
-    }
-}
+pub use crate::chart_kind::ChartKind;
 
 pub mod describe;
 pub mod inverse;
@@ -390,7 +317,7 @@ pub fn draw_metric<DB: DrawingBackend>(
     let etas = bulk.etas();
     let h = &t.params().h;
     let sys = t.system();
-    let r = sys.reference(t.config(), t.network());
+    let r = sys.reference(&t.config().inputs(), t.network());
     let reference = &r.curve;
     let (lo, hi) = finite_range(
         h.iter().copied().chain(reference.iter().map(|p| p.1)),
@@ -483,7 +410,7 @@ pub fn draw_data<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
-    let plane = t.system().data_plane(t.config());
+    let plane = t.system().data_plane(&t.config().inputs());
     let (xr, yr, xd, yd, title) = (plane.x, plane.y, plane.x_desc, plane.y_desc, plane.title);
     let (neg, ac, rc, acc) = (th.negative, th.accent, th.reference, th.accept);
     let mut entries = vec![
@@ -929,7 +856,7 @@ pub fn spectrum_of(t: &Trainer) -> crate::observables::determined::Spectrum {
         t.data(),
         t.regularizer(),
         t.system().train_couplings(),
-        t.system().measurements(t.config()),
+        t.system().measurements(&t.config().inputs()),
     )
 }
 
@@ -1070,7 +997,7 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
     let sys = s.preset.system();
     let network = sys.network();
     let etas = network.bulk.etas();
-    let r = sys.reference(&TrainConfig::new(s.preset), &network);
+    let r = sys.reference(&TrainConfig::new(s.preset).inputs(), &network);
     let (lo, hi) = finite_range(
         s.h.iter()
             .flat_map(|m| [m.mean - m.sd, m.mean + m.sd])

@@ -8,11 +8,15 @@
 pub mod ads_schwarzschild;
 pub mod custom;
 pub mod qcd;
+mod recipe;
 
-use crate::charts::ChartKind;
+pub use recipe::Recipe;
+
+use crate::chart_kind::ChartKind;
 use crate::physics::{Network, Params, RegChoice, Regularizer, Sample};
+use crate::points::Measured;
 use crate::rng::Rng;
-use crate::train::{Recipe, TrainConfig};
+use custom::MetricPoint;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
@@ -99,6 +103,20 @@ impl<'de> Deserialize<'de> for SystemId {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
     }
+}
+
+/// What a system reads of a run's configuration to make its data and its reference: how many
+/// points, and the user's own measurements or metric where the system accepts them. The
+/// trainer's configuration (`crate::train::TrainConfig::inputs`) hands it down, so systems
+/// never depend on how runs are configured.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Inputs<'a> {
+    /// Positive and negative training points each.
+    pub per_class: usize,
+    /// The user's own measurements (`None`: the system's own data).
+    pub data: Option<&'a [Measured]>,
+    /// The user's own metric (`None`: the system's default).
+    pub metric: Option<&'a [MetricPoint]>,
 }
 
 /// A loss plateau of a system's training (docs/physics.md §4): where runs spend most of their
@@ -216,27 +234,27 @@ pub trait System: Sync + fmt::Debug {
     }
     /// Random initial parameters.
     fn init_params(&self, network: &Network, rng: &mut Rng) -> Params;
-    /// The training set of a run: `config.per_class` positive and negative samples.
+    /// The training set of a run: `inputs.per_class` positive and negative samples.
     fn training_data(
         &self,
-        config: &TrainConfig,
+        inputs: &Inputs,
         network: &Network,
         rng: &mut Rng,
     ) -> Result<Vec<Sample>, String>;
     /// The true parameters, where the answer is known.
-    fn truth(&self, _config: &TrainConfig, _network: &Network) -> Option<Params> {
+    fn truth(&self, _inputs: &Inputs, _network: &Network) -> Option<Params> {
         None
     }
     /// What the reference curve is, for the metric chart's caption.
     fn reference_caption(&self) -> &'static str;
     /// The reference the metric chart and the CSV export show.
-    fn reference(&self, config: &TrainConfig, network: &Network) -> Reference;
+    fn reference(&self, inputs: &Inputs, network: &Network) -> Reference;
     /// Reference points of the system, labelled positive (`adsdl eval` without `--data`).
-    fn bundled_points(&self, config: &TrainConfig) -> Vec<Sample>;
+    fn bundled_points(&self, inputs: &Inputs) -> Vec<Sample>;
     /// CSV column names of the two inputs.
     fn input_columns(&self) -> [&'static str; 2];
     /// The data plane: ranges, axis titles, marked points.
-    fn data_plane(&self, config: &TrainConfig) -> DataPlane;
+    fn data_plane(&self, inputs: &Inputs) -> DataPlane;
     /// The loss at or below which a run counts as converged (its keep-cut).
     fn keep_loss(&self) -> f64 {
         // A field system's loss falls to ~10⁻⁴ once the band is learned (docs/physics.md §3).
@@ -276,7 +294,7 @@ pub trait System: Sync + fmt::Debug {
     }
     /// The charts of the page, in order.
     fn charts(&self) -> &'static [ChartKind];
-    /// Whether own measurements (`TrainConfig::data`) are accepted.
+    /// Whether own measurements ([`Inputs::data`]) are accepted.
     fn accepts_measurements(&self) -> bool {
         false
     }
@@ -284,10 +302,10 @@ pub trait System: Sync + fmt::Debug {
     /// the condensate table), or `None` where they are labelled by a known metric. It sets the
     /// temperature of the Laplace band (docs/physics.md §6, Eq. 6.3): drawing more points from
     /// the same measurements adds no information.
-    fn measurements(&self, _config: &TrainConfig) -> Option<usize> {
+    fn measurements(&self, _inputs: &Inputs) -> Option<usize> {
         None
     }
-    /// Whether a user metric (`TrainConfig::metric`) is accepted.
+    /// Whether a user metric ([`Inputs::metric`]) is accepted.
     fn accepts_metric(&self) -> bool {
         false
     }
@@ -295,44 +313,6 @@ pub trait System: Sync + fmt::Debug {
     fn couplings_line(&self, _p: &Params) -> Option<String> {
         None
     }
-}
-
-/// Checks of a configuration that depend on the system: regulariser family and inputs.
-pub fn validate_for_system(c: &TrainConfig) -> Result<(), String> {
-    let sys = c.preset.system();
-    if !sys.reg_choices().contains(&c.reg) {
-        return Err(format!(
-            "reg = {} is not offered for {} (choose {})",
-            c.reg.name(),
-            c.preset,
-            sys.reg_choices()
-                .iter()
-                .map(|r| r.name())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ));
-    }
-    let who = |f: fn(&dyn System) -> bool| {
-        REGISTRY
-            .iter()
-            .filter(|s| f(**s))
-            .map(|s| s.id().name())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if c.data.is_some() && !sys.accepts_measurements() {
-        return Err(format!(
-            "own data are for the {} preset (m_q, condensate)",
-            who(|s| s.accepts_measurements())
-        ));
-    }
-    if c.metric.is_some() && !sys.accepts_metric() {
-        return Err(format!(
-            "a metric is given only to the {} preset",
-            who(|s| s.accepts_metric())
-        ));
-    }
-    Ok(())
 }
 
 /// Draw until both classes hold `per_class` points; positives first, then negatives
@@ -398,18 +378,20 @@ mod tests {
     }
 
     #[test]
-    fn names_are_unique_and_defaults_valid() {
+    fn names_are_unique_and_defaults_consistent() {
         let names = SystemId::names();
         for (i, n) in names.iter().enumerate() {
             assert!(!names[..i].contains(n), "{n} registered twice");
         }
         for s in REGISTRY {
-            let c = TrainConfig::new(s.id());
-            c.validate().unwrap_or_else(|e| panic!("{}: {e}", s.id()));
             assert!(s.reg_choices().contains(&s.defaults().reg));
+            let inputs = Inputs {
+                per_class: s.defaults().per_class,
+                ..Inputs::default()
+            };
             assert_eq!(
                 s.network().bulk.layers,
-                s.reference(&c, &s.network()).at_layers.len()
+                s.reference(&inputs, &s.network()).at_layers.len()
             );
         }
     }

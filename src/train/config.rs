@@ -2,11 +2,11 @@
 //! from which the CLI, the URL, the page's controls and the checks follow.
 
 use super::optim::OptKind;
-use super::recipe::Recipe;
 use crate::physics::{RegChoice, Regularizer};
 use crate::points::{validate_measurements, Measured};
 use crate::systems::custom::{by_point, validate_metric, MetricPoint};
-use crate::systems::{validate_for_system, SystemId};
+use crate::systems::Recipe;
+use crate::systems::{Inputs, System, SystemId, REGISTRY};
 use serde::{Deserialize, Serialize};
 
 /// Everything that determines a training run. Same configuration → bit-identical run.
@@ -75,6 +75,15 @@ impl TrainConfig {
         self.preset.system().regularizer(self.reg, self.reg_c)
     }
 
+    /// What the system reads to make the data and the reference.
+    pub fn inputs(&self) -> Inputs<'_> {
+        Inputs {
+            per_class: self.per_class,
+            data: self.data.as_deref(),
+            metric: self.metric.as_deref(),
+        }
+    }
+
     /// Check every field; the message names the field and the allowed range.
     pub fn validate(&self) -> Result<(), String> {
         crate::settings::check_ranges(&serde_json::json!({ "config": self }))?;
@@ -96,6 +105,44 @@ impl TrainConfig {
     }
 }
 
+/// Checks of a configuration that depend on the system: regulariser family and inputs.
+fn validate_for_system(c: &TrainConfig) -> Result<(), String> {
+    let sys = c.preset.system();
+    if !sys.reg_choices().contains(&c.reg) {
+        return Err(format!(
+            "reg = {} is not offered for {} (choose {})",
+            c.reg.name(),
+            c.preset,
+            sys.reg_choices()
+                .iter()
+                .map(|r| r.name())
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    let who = |f: fn(&dyn System) -> bool| {
+        REGISTRY
+            .iter()
+            .filter(|s| f(**s))
+            .map(|s| s.id().name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if c.data.is_some() && !sys.accepts_measurements() {
+        return Err(format!(
+            "own data are for the {} preset (m_q, condensate)",
+            who(|s| s.accepts_measurements())
+        ));
+    }
+    if c.metric.is_some() && !sys.accepts_metric() {
+        return Err(format!(
+            "a metric is given only to the {} preset",
+            who(|s| s.accepts_metric())
+        ));
+    }
+    Ok(())
+}
+
 fn one() -> usize {
     1
 }
@@ -104,4 +151,35 @@ fn one() -> usize {
 /// that had reached the metric still held it (README, "Every press of Play").
 fn default_max_epochs() -> usize {
     5000
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_systems_defaults_are_valid() {
+        for s in REGISTRY {
+            let c = TrainConfig::new(s.id());
+            c.validate().unwrap_or_else(|e| panic!("{}: {e}", s.id()));
+        }
+    }
+
+    #[test]
+    fn a_regulariser_the_system_does_not_offer_is_named() {
+        let ads = crate::systems::ads_schwarzschild::ID;
+        let offered = ads.system().reg_choices();
+        let Some(other) = [RegChoice::Paper, RegChoice::Einstein, RegChoice::Curvature]
+            .into_iter()
+            .find(|r| !offered.contains(r))
+        else {
+            return;
+        };
+        let c = TrainConfig {
+            reg: other,
+            ..TrainConfig::new(ads)
+        };
+        let e = c.validate().unwrap_err();
+        assert!(e.contains(other.name()) && e.contains("not offered"), "{e}");
+    }
 }

@@ -4,12 +4,11 @@
 pub mod config;
 pub mod ensemble;
 pub mod optim;
-pub mod recipe;
 pub mod trainer;
 
+pub use crate::systems::Recipe;
 pub use config::TrainConfig;
 pub use optim::{OptKind, Optimizer};
-pub use recipe::Recipe;
 pub use trainer::{Diverged, Event, History, LossParts, StepInfo, Trainer};
 
 /// The benchmark run of `adsdl bench` and the page's `bench`: the default system's protocol with

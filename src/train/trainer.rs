@@ -2,11 +2,11 @@
 
 use super::config::TrainConfig;
 use super::optim::Optimizer;
-use super::recipe::Recipe;
 use crate::i18n::Msg;
 use crate::msg;
 use crate::physics::{Network, Params, Regularizer, Sample, Workspace};
 use crate::rng::Rng;
+use crate::systems::Recipe;
 use crate::systems::System;
 use serde::{Deserialize, Serialize};
 
@@ -232,7 +232,7 @@ impl Trainer {
     pub fn new(config: TrainConfig) -> Result<Trainer, String> {
         config.validate()?;
         let data = config.preset.system().training_data(
-            &config,
+            &config.inputs(),
             &network_for(&config),
             &mut Rng::new(config.seed, stream::DATA),
         )?;

@@ -13,14 +13,14 @@ use crate::observables::{
 };
 use crate::physics::HBAR_C_GEV_FM;
 use crate::points::{parse_measurements, Units};
-use crate::settings::{controls, MAX_METRIC_IN_LINK};
+use crate::settings::MAX_METRIC_IN_LINK;
 use crate::systems::custom::{parse_metric_csv, MetricPoint, MAX_ABS_H};
 use crate::systems::{System, SystemId, REGISTRY};
 use crate::tr;
 use crate::train::ensemble::{summarize, RunResult, Summary};
 use crate::train::trainer::{Session, Snapshot};
 use crate::train::{bench_config, Trainer};
-use crate::url_state::{parse_query, to_query, PageState, MAX_DATA_IN_LINK, SPEEDS};
+use crate::url_state::{controls, parse_query, to_query, PageState, MAX_DATA_IN_LINK, SPEEDS};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -213,7 +213,7 @@ impl App {
     /// The user metric of the run resampled at the layers (η increasing), for editing by points.
     fn metric_at_layers(&self) -> Vec<MetricPoint> {
         let t = &self.trainer;
-        let current = t.system().reference(t.config(), t.network());
+        let current = t.system().reference(&t.config().inputs(), t.network());
         let mut pts: Vec<MetricPoint> = t
             .network()
             .bulk
@@ -516,7 +516,7 @@ impl App {
     /// The reference values at the layers, `[[η_k, h_k], …]` (the points a user metric is edited by).
     pub fn reference_points(&self) -> JsValue {
         let t = &self.trainer;
-        let r = t.system().reference(t.config(), t.network());
+        let r = t.system().reference(&t.config().inputs(), t.network());
         let pts: Vec<[f64; 2]> = t
             .network()
             .bulk
@@ -720,7 +720,7 @@ impl App {
     pub fn metric_csv(&self) -> String {
         let t = &self.trainer;
         let bulk = &t.network().bulk;
-        let r = t.system().reference(t.config(), t.network());
+        let r = t.system().reference(&t.config().inputs(), t.network());
         let mut s = format!("k,eta,h,{}\n", r.csv_column);
         for (k, (h, reference)) in t.params().h.iter().zip(&r.at_layers).enumerate() {
             s += &format!("{k},{},{h},{reference}\n", bulk.eta(k));
@@ -875,7 +875,7 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
         .map(|temp| ensemble_observables(&kept, &net.bulk.etas(), net.bulk.d as f64, temp, opt));
     let r = system
         .system()
-        .reference(&crate::train::TrainConfig::new(system), &net);
+        .reference(&crate::train::TrainConfig::new(system).inputs(), &net);
     let reference = json!({
         "label": r.label,
         "h": r.at_layers,

@@ -309,7 +309,7 @@ fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: 
         return;
     }
     let sys = base.preset.system();
-    let r = sys.reference(base, &sys.network());
+    let r = sys.reference(&base.inputs(), &sys.network());
     out!("{:>3} {:>18} {:>18}", "k", "h_k (this)", r.label);
     for (k, m) in s.h.iter().enumerate() {
         let band = r.band.as_ref().map_or(String::new(), |b| {

@@ -270,7 +270,7 @@ fn run_values(
 
 /// A configuration from the run flags common to `train` and `ensemble`.
 fn config_from(flags: &Flags, preset: SystemId) -> Result<TrainConfig, String> {
-    let c = settings::state_from(preset, &run_values(flags, preset)?)?.config;
+    let c = adsdl::url_state::state_from(preset, &run_values(flags, preset)?)?.config;
     c.validate()?;
     Ok(c)
 }
@@ -466,7 +466,7 @@ fn print_summary(t: &Trainer, secs: f64) {
         loss.data,
         loss.reg
     );
-    let truth = t.system().truth(c, t.network());
+    let truth = t.system().truth(&c.inputs(), t.network());
     out!(
         "{:>3} {:>8} {:>10} {}",
         "k",
@@ -503,7 +503,7 @@ fn cmd_eval(flags: &Flags) -> Result<(), String> {
     } else if flags.has("train-set") {
         Trainer::new(m.config())?.data().to_vec()
     } else {
-        sys.bundled_points(&m.config())
+        sys.bundled_points(&m.config().inputs())
     };
     let report = evaluate(&m.network(), &m.params(), &m.regularizer(), &points, sys);
     if flags.has("json") {
@@ -680,7 +680,7 @@ fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
     let Some(l) = &s.laplace else {
         out!(
             "Laplace band: none; {}",
-            if t.system().measurements(t.config()).is_some() {
+            if t.system().measurements(&t.config().inputs()).is_some() {
                 "2G + H_reg has a flat direction here (the posterior is improper)."
             } else {
                 "the points are labelled by a known metric, not drawn from measurements."
@@ -851,7 +851,7 @@ fn cmd_serve(flags: &Flags) -> Result<(), String> {
 
 fn cmd_settings(flags: &Flags) -> Result<(), String> {
     if flags.has("markdown") {
-        out_raw(&settings::markdown_table());
+        out_raw(&adsdl::url_state::markdown_table());
         return Ok(());
     }
     if flags.has("json") {

@@ -50,6 +50,8 @@ pub const SETS: [PotentialSet; 2] = [
 /// r₀ = 0.5 fm in GeV⁻¹.
 const SOMMER_R0_GEV_INV: f64 = 0.5 / crate::physics::HBAR_C_GEV_FM;
 
+/// The longest `potential=` value a link carries (a table of ~60 rows).
+pub const MAX_POTENTIAL_IN_LINK: usize = 2400;
 /// At most this many table rows travel in a link.
 pub const MAX_TABLE_IN_LINK: usize = 60;
 
@@ -102,7 +104,7 @@ impl Source {
     }
 
     /// The link form (tables beyond [`MAX_TABLE_IN_LINK`] rows or
-    /// [`crate::settings::MAX_POTENTIAL_IN_LINK`] characters stay out of links: `None`).
+    /// [`MAX_POTENTIAL_IN_LINK`] characters stay out of links: `None`).
     pub fn to_link(&self) -> Option<String> {
         let text = match self {
             Source::Set(p) => p.key.to_string(),
@@ -126,7 +128,7 @@ impl Source {
             }
             Source::Table(_) => return None,
         };
-        (text.len() <= crate::settings::MAX_POTENTIAL_IN_LINK).then_some(text)
+        (text.len() <= MAX_POTENTIAL_IN_LINK).then_some(text)
     }
 }
 

@@ -1,11 +1,10 @@
 //! AdS-Schwarzschild in d = 3 (P1; docs/physics.md §3): a test with a known answer,
 //! h(η) = 3 coth 3η, with data made by the true discretised metric.
 
-use super::{field_data, DataPlane, Defaults, Mark, Reference, System, SystemId};
-use crate::charts::ChartKind;
+use super::{field_data, DataPlane, Defaults, Inputs, Mark, Recipe, Reference, System, SystemId};
+use crate::chart_kind::ChartKind;
 use crate::physics::{Boundary, Bulk, Network, Params, RegChoice, Sample};
 use crate::rng::Rng;
-use crate::train::{Recipe, TrainConfig};
 
 /// The system's identifier.
 pub const ID: SystemId = SystemId::new("ads-schwarzschild");
@@ -111,15 +110,15 @@ impl System for AdsSchwarzschild {
     }
     fn training_data(
         &self,
-        config: &TrainConfig,
+        inputs: &Inputs,
         network: &Network,
         rng: &mut Rng,
     ) -> Result<Vec<Sample>, String> {
-        let truth = self.truth(config, network).expect("the answer is known");
-        field_data(network, &truth, FIELD_BOX, config.per_class, rng)
+        let truth = self.truth(inputs, network).expect("the answer is known");
+        field_data(network, &truth, FIELD_BOX, inputs.per_class, rng)
             .ok_or_else(|| "too few positive points in the sampling box".into())
     }
-    fn truth(&self, _config: &TrainConfig, network: &Network) -> Option<Params> {
+    fn truth(&self, _inputs: &Inputs, network: &Network) -> Option<Params> {
         Some(Params {
             h: network.bulk.etas().into_iter().map(true_h).collect(),
             lambda: 1.0,
@@ -129,12 +128,12 @@ impl System for AdsSchwarzschild {
     fn reference_caption(&self) -> &'static str {
         crate::i18n::t("system.ads-schwarzschild.caption")
     }
-    fn reference(&self, config: &TrainConfig, network: &Network) -> Reference {
+    fn reference(&self, inputs: &Inputs, network: &Network) -> Reference {
         let b = &network.bulk;
         Reference {
             label: crate::i18n::t("system.ads-schwarzschild.reference"),
             csv_column: "h_true",
-            at_layers: self.truth(config, network).expect("known").h,
+            at_layers: self.truth(inputs, network).expect("known").h,
             curve: (0..=60)
                 .map(|i| b.eta_fin + (b.eta_ini - b.eta_fin) * i as f64 / 60.0)
                 .map(|e| (e, true_h(e)))
@@ -144,7 +143,7 @@ impl System for AdsSchwarzschild {
             h_max: 20.0,
         }
     }
-    fn bundled_points(&self, _config: &TrainConfig) -> Vec<Sample> {
+    fn bundled_points(&self, _inputs: &Inputs) -> Vec<Sample> {
         BAND_CENTRE
             .iter()
             .map(|&(phi, pi)| Sample {
@@ -156,7 +155,7 @@ impl System for AdsSchwarzschild {
     fn input_columns(&self) -> [&'static str; 2] {
         ["phi", "pi"]
     }
-    fn data_plane(&self, _config: &TrainConfig) -> DataPlane {
+    fn data_plane(&self, _inputs: &Inputs) -> DataPlane {
         field_plane(
             crate::i18n::t("system.ads-schwarzschild.plane"),
             BAND_CENTRE
@@ -180,8 +179,11 @@ impl System for AdsSchwarzschild {
 mod tests {
     use super::*;
 
-    fn config() -> TrainConfig {
-        TrainConfig::new(ID)
+    fn inputs() -> Inputs<'static> {
+        Inputs {
+            per_class: 200,
+            ..Inputs::default()
+        }
     }
 
     #[test]
@@ -191,7 +193,7 @@ mod tests {
 
     #[test]
     fn true_metric_matches_physics_table() {
-        let t = AdsSchwarzschild.truth(&config(), &field_network()).unwrap();
+        let t = AdsSchwarzschild.truth(&inputs(), &field_network()).unwrap();
         let table = [
             3.015, 3.026, 3.044, 3.076, 3.132, 3.230, 3.405, 3.731, 4.374, 5.821,
         ];
@@ -203,9 +205,9 @@ mod tests {
     #[test]
     fn data_are_balanced_and_labelled_by_the_true_metric() {
         let net = field_network();
-        let c = TrainConfig {
+        let c = Inputs {
             per_class: 200,
-            ..config()
+            ..Inputs::default()
         };
         let d = AdsSchwarzschild
             .training_data(&c, &net, &mut Rng::new(1, 0))
@@ -221,8 +223,8 @@ mod tests {
     #[test]
     fn band_centre_points_are_positive_for_the_true_metric() {
         let net = field_network();
-        let truth = AdsSchwarzschild.truth(&config(), &net).unwrap();
-        for s in AdsSchwarzschild.bundled_points(&config()) {
+        let truth = AdsSchwarzschild.truth(&inputs(), &net).unwrap();
+        for s in AdsSchwarzschild.bundled_points(&inputs()) {
             let f = net.forward(&truth, s.x)[1];
             assert!(f.abs() < 0.1, "{:?} gives F = {f}", s.x);
         }

@@ -5,14 +5,13 @@
 use super::ads_schwarzschild::{
     field_init, field_network, field_plane, true_h, AdsSchwarzschild, FIELD_BOX,
 };
-use super::{field_data, DataPlane, Defaults, Reference, System, SystemId};
-use crate::charts::ChartKind;
+use super::{field_data, DataPlane, Defaults, Inputs, Recipe, Reference, System, SystemId};
+use crate::chart_kind::ChartKind;
 use crate::error::Error;
 use crate::physics::{Network, Params, RegChoice, Sample};
 use crate::points::Table;
 use crate::rng::Rng;
 use crate::tr;
-use crate::train::{Recipe, TrainConfig};
 use serde::{Deserialize, Serialize};
 
 /// The system's identifier.
@@ -130,8 +129,8 @@ pub fn interpolate(pts: &[MetricPoint], eta: f64) -> f64 {
 }
 
 /// The run's metric: the configured one or the default.
-fn metric_of(config: &TrainConfig) -> Vec<MetricPoint> {
-    config.metric.clone().unwrap_or_else(default_metric)
+fn metric_of(inputs: &Inputs) -> Vec<MetricPoint> {
+    inputs.metric.map_or_else(default_metric, <[_]>::to_vec)
 }
 
 /// Your own spacetime.
@@ -174,19 +173,19 @@ impl System for Custom {
     }
     fn training_data(
         &self,
-        config: &TrainConfig,
+        inputs: &Inputs,
         network: &Network,
         rng: &mut Rng,
     ) -> Result<Vec<Sample>, String> {
-        let truth = self.truth(config, network).expect("a metric is always set");
-        field_data(network, &truth, FIELD_BOX, config.per_class, rng).ok_or_else(|| {
+        let truth = self.truth(inputs, network).expect("a metric is always set");
+        field_data(network, &truth, FIELD_BOX, inputs.per_class, rng).ok_or_else(|| {
             "metric: too few points of the box [0, 1.5] × [−0.2, 0.2] end in the band |F| < 0.1 — \
              this metric sends almost every boundary value away from a regular horizon"
                 .into()
         })
     }
-    fn truth(&self, config: &TrainConfig, network: &Network) -> Option<Params> {
-        let pts = metric_of(config);
+    fn truth(&self, inputs: &Inputs, network: &Network) -> Option<Params> {
+        let pts = metric_of(inputs);
         Some(Params {
             h: network
                 .bulk
@@ -201,9 +200,9 @@ impl System for Custom {
     fn reference_caption(&self) -> &'static str {
         crate::i18n::t("system.custom.caption")
     }
-    fn reference(&self, config: &TrainConfig, network: &Network) -> Reference {
+    fn reference(&self, inputs: &Inputs, network: &Network) -> Reference {
         let b = &network.bulk;
-        let pts = metric_of(config);
+        let pts = metric_of(inputs);
         let curve = pts
             .iter()
             .filter(|p| p.eta >= b.eta_fin - 0.03 && p.eta <= b.eta_ini + 0.03)
@@ -212,20 +211,20 @@ impl System for Custom {
         Reference {
             label: crate::i18n::t("system.custom.reference"),
             csv_column: "h_true",
-            at_layers: self.truth(config, network).expect("set").h,
+            at_layers: self.truth(inputs, network).expect("set").h,
             curve,
             band: None,
             mark_layers: true,
             h_max: 2.0 * MAX_ABS_H,
         }
     }
-    fn bundled_points(&self, _config: &TrainConfig) -> Vec<Sample> {
+    fn bundled_points(&self, _inputs: &Inputs) -> Vec<Sample> {
         Vec::new()
     }
     fn input_columns(&self) -> [&'static str; 2] {
         ["phi", "pi"]
     }
-    fn data_plane(&self, _config: &TrainConfig) -> DataPlane {
+    fn data_plane(&self, _inputs: &Inputs) -> DataPlane {
         field_plane(crate::i18n::t("system.custom.plane"), Vec::new(), "")
     }
     fn charts(&self) -> &'static [ChartKind] {
@@ -281,9 +280,9 @@ mod tests {
     fn the_default_metric_is_valid_and_makes_data() {
         let pts = default_metric();
         validate_metric(&pts, &by_point).unwrap();
-        let c = TrainConfig {
+        let c = Inputs {
             per_class: 200,
-            ..TrainConfig::new(ID)
+            ..Inputs::default()
         };
         let d = Custom
             .training_data(&c, &field_network(), &mut Rng::new(1, 0))
@@ -304,9 +303,9 @@ mod tests {
             })
             .collect();
         pts.reverse();
-        let c = TrainConfig {
-            metric: Some(pts),
-            ..TrainConfig::new(ID)
+        let c = Inputs {
+            metric: Some(&pts),
+            ..Inputs::default()
         };
         let want: Vec<f64> = net.bulk.etas().into_iter().map(true_h).collect();
         let got = Custom.truth(&c, &net).unwrap().h;

@@ -1,5 +1,7 @@
 //! The lattice-QCD data of P2 Table I (docs/physics.md §4) and the cubic fit the training data use.
 
+use crate::points::Measured;
+
 /// Inverse lattice spacing 1/a = 829(19) MeV (from r₀/a = 1.976(16), r₀ = 0.469(7) fm).
 pub const INV_A_GEV: f64 = 0.829;
 /// Temperature T = 1/(4a) = 207(5) MeV, in GeV.
@@ -64,6 +66,18 @@ pub const TABLE_I: [LatticePoint; 6] = [
         error: 0.0004,
     },
 ];
+
+/// P2 Table I as measured points.
+pub fn table_i() -> Vec<Measured> {
+    TABLE_I
+        .iter()
+        .map(|p| Measured {
+            m_q: p.m_q_gev(),
+            condensate: p.condensate_gev3(),
+            error: p.error_gev3(),
+        })
+        .collect()
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,14 +4,16 @@
 pub mod lattice;
 pub mod recipe;
 
-use super::{collect_balanced, DataPlane, Defaults, Mark, Plateau, Reference, System, SystemId};
-use crate::charts::ChartKind;
+use super::{
+    collect_balanced, DataPlane, Defaults, Inputs, Mark, Plateau, Recipe, Reference, System,
+    SystemId,
+};
+use crate::chart_kind::ChartKind;
 use crate::physics::poly::{polyfit, polyval};
 use crate::physics::{Boundary, Bulk, Network, Params, RegChoice, Regularizer, Sample};
-use crate::points::{table_i, Measured};
+use crate::points::Measured;
 use crate::rng::Rng;
-use crate::train::{Recipe, TrainConfig};
-use lattice::TABLE_I;
+use lattice::{table_i, TABLE_I};
 
 /// The system's identifier.
 pub const ID: SystemId = SystemId::new("qcd");
@@ -183,22 +185,22 @@ impl System for Qcd {
     }
     fn training_data(
         &self,
-        config: &TrainConfig,
+        inputs: &Inputs,
         _network: &Network,
         rng: &mut Rng,
     ) -> Result<Vec<Sample>, String> {
-        let pts = config.data.clone().unwrap_or_else(table_i);
-        let bx = qcd_box(config.data.as_deref());
+        let pts = inputs.data.map_or_else(table_i, <[_]>::to_vec);
+        let bx = qcd_box(inputs.data);
         // The band half-width ν scales with the condensate range (P2: 0.004 of 0.11 GeV³).
         let nu_sd = QCD_NU_SD * bx[1] / QCD_BOX[1];
         let xy: Vec<[f64; 2]> = pts.iter().map(|p| [p.m_q, p.condensate]).collect();
-        qcd_training_data(&xy, bx, nu_sd, config.per_class, rng)
+        qcd_training_data(&xy, bx, nu_sd, inputs.per_class, rng)
             .ok_or_else(|| "data: no cubic fits these points inside the sampling box".into())
     }
     fn reference_caption(&self) -> &'static str {
         crate::i18n::t("system.qcd.caption")
     }
-    fn reference(&self, _config: &TrainConfig, network: &Network) -> Reference {
+    fn reference(&self, _inputs: &Inputs, network: &Network) -> Reference {
         let etas = network.bulk.etas();
         Reference {
             label: crate::i18n::t("system.qcd.reference"),
@@ -219,8 +221,8 @@ impl System for Qcd {
             h_max: 80.0,
         }
     }
-    fn bundled_points(&self, config: &TrainConfig) -> Vec<Sample> {
-        match &config.data {
+    fn bundled_points(&self, inputs: &Inputs) -> Vec<Sample> {
+        match inputs.data {
             Some(own) => own
                 .iter()
                 .map(|p| Sample {
@@ -240,8 +242,8 @@ impl System for Qcd {
     fn input_columns(&self) -> [&'static str; 2] {
         ["m_q", "condensate"]
     }
-    fn data_plane(&self, config: &TrainConfig) -> DataPlane {
-        let own = config.data.as_deref();
+    fn data_plane(&self, inputs: &Inputs) -> DataPlane {
+        let own = inputs.data;
         let b = qcd_box(own);
         let measured = own.map_or_else(table_i, <[Measured]>::to_vec);
         DataPlane {
@@ -300,8 +302,8 @@ impl System for Qcd {
     fn accepts_measurements(&self) -> bool {
         true
     }
-    fn measurements(&self, config: &TrainConfig) -> Option<usize> {
-        Some(self.bundled_points(config).len())
+    fn measurements(&self, inputs: &Inputs) -> Option<usize> {
+        Some(self.bundled_points(inputs).len())
     }
     fn couplings_line(&self, p: &Params) -> Option<String> {
         Some(format!(
@@ -324,9 +326,9 @@ mod tests {
 
     #[test]
     fn qcd_positives_hug_the_fitted_curve() {
-        let c = TrainConfig {
+        let c = Inputs {
             per_class: 500,
-            ..TrainConfig::new(ID)
+            ..Inputs::default()
         };
         let d = Qcd
             .training_data(&c, &Qcd.network(), &mut Rng::new(2, 0))
