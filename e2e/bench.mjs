@@ -21,8 +21,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
+import { buildDir } from './build-dir.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const probeDir = buildDir(root);
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -61,13 +63,13 @@ async function throttledPage(rate, mode = 'worker') {
 // on the page's thread. The probe pages are served by the test, beside the real pkg/.
 async function engineSpeed(rate) {
   const page = await throttledPage(rate);
-  await page.route(`${base}/probe.html`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
-  await page.route(`${base}/probe-worker.js`, (r) => r.fulfill({
+  await page.route(`${base}/${probeDir}/probe.html`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
+  await page.route(`${base}/${probeDir}/probe-worker.js`, (r) => r.fulfill({
     contentType: 'text/javascript',
     body: `import init, { App } from './pkg/adsdl.js';
       onmessage = async () => { await init(); App.bench(20); const r = []; for (let i = 0; i < 9; i++) r.push(App.bench(20)); r.sort((a, b) => a - b); postMessage(r[4]); };`,
   }));
-  await page.goto(`${base}/probe.html`);
+  await page.goto(`${base}/${probeDir}/probe.html`);
   const worker = await page.evaluate(() => new Promise((resolve) => {
     const w = new Worker('./probe-worker.js', { type: 'module' });
     w.onmessage = (e) => resolve(e.data);

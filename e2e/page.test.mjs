@@ -3,13 +3,14 @@
 // (epoch time in the page vs native, time to first frame, longest frame, gzipped size) and a
 // closing "N passed, M failed" line. Screenshots go to target/e2e/.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
 import AxeBuilderModule from '../tools/node_modules/@axe-core/playwright/dist/index.mjs';
+import { buildDir } from './build-dir.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'target/release/adsdl');
@@ -771,6 +772,30 @@ check('Record: a 3-second clip of two panels downloads as a non-empty WebM; Paus
   await p.context().close();
 });
 
+// Until the page's service worker is activated, in control and has its build's files cached
+// (cache `adsdl-HASH`, HASH read from the served sw.js when given). Polled with evaluate, which
+// awaits the check: waitForFunction does not await an async predicate and takes its promise as
+// true at once (microsoft/playwright#29132) — the cause of the offline check's earlier
+// intermittent failures, which raced the worker's install.
+async function offlineReady(p, hash = null) {
+  const ready = () => p.evaluate(async (want) => {
+    const reg = await navigator.serviceWorker.getRegistration();
+    // Activated and in control (clients.claim() done): a reload while it is still activating
+    // can miss it and go to the (offline) network.
+    if (!reg || !reg.active || reg.active.state !== 'activated' || !navigator.serviceWorker.controller) return false;
+    const keys = await caches.keys();
+    const key = want ? `adsdl-${want}` : keys[0];
+    if (!keys.includes(key)) return false;
+    const c = await caches.open(key);
+    return (await c.keys()).length >= 10;
+  }, hash);
+  const until = Date.now() + 20000;
+  while (!(await ready())) {
+    assert(Date.now() < until, 'the service worker did not install and fill its cache within 20 s');
+    await p.waitForTimeout(200);
+  }
+}
+
 check('works offline after one visit (service worker, content-hashed cache)', async () => {
   // Its own server, stopped after the visit: the folder's origin is then really gone. (Playwright's
   // offline emulation does not reach a service worker's own fetches, and a reload under it
@@ -782,27 +807,10 @@ check('works offline after one visit (service worker, content-hashed cache)', as
   const p = await context.newPage();
   p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`offline: ${m.text()}`); });
   await p.goto(`http://127.0.0.1:${ownPort}${PREFIX}?preset=qcd&seed=3&play=0`);
-  // Polled with evaluate, which awaits the check: waitForFunction does not await an async
-  // predicate and takes its promise as true at once (microsoft/playwright#29132) — the cause of
-  // this check's earlier intermittent failures, which raced the worker's install.
-  const ready = () => p.evaluate(async () => {
-    const reg = await navigator.serviceWorker.getRegistration();
-    // Activated and in control (clients.claim() done): a reload while it is still activating
-    // can miss it and go to the (offline) network.
-    if (!reg || !reg.active || reg.active.state !== 'activated' || !navigator.serviceWorker.controller) return false;
-    const keys = await caches.keys();
-    if (!keys.length) return false;
-    const c = await caches.open(keys[0]);
-    return (await c.keys()).length >= 10;
-  });
-  const until = Date.now() + 20000;
-  while (!(await ready())) {
-    assert(Date.now() < until, 'the service worker did not install and fill its cache within 20 s');
-    await p.waitForTimeout(200);
-  }
+  await offlineReady(p);
   const cache = await p.evaluate(async () => (await caches.keys()).join(','));
-  assert(/^adsdl-[0-9a-f]{16}$/.test(cache), `cache name ${cache}`);
-  const hash = readFileSync(join(root, 'dist/sw.js'), 'utf8').match(/adsdl-([0-9a-f]{16})/)[1];
+  assert(/^adsdl-[0-9a-f]{12}$/.test(cache), `cache name ${cache}`);
+  const hash = readFileSync(join(root, 'dist/sw.js'), 'utf8').match(/adsdl-([0-9a-f]{12})/)[1];
   assert(cache === `adsdl-${hash}`, `cache ${cache} vs build ${hash}`);
   own.kill();
   await new Promise((resolve) => own.once('exit', resolve));
@@ -811,6 +819,74 @@ check('works offline after one visit (service worker, content-hashed cache)', as
   await p.evaluate(() => window.adsdl.run(400));
   assert((await status(p)).steps === 400, 'trains offline');
   await context.close();
+});
+
+check('a new build deployed while a page runs the old one: every file a page runs is from one build', async () => {
+  // Build B: build A's folder under another name, every script marked. Its .gz copies are
+  // dropped (they would be A's bytes under B's names).
+  const a = buildDir(root).slice(2);
+  const b = 'bbbbbbbbbbbb';
+  const distB = join(shots, 'dist-b');
+  rmSync(distB, { recursive: true, force: true });
+  cpSync(join(root, 'dist'), distB, { recursive: true });
+  renameSync(join(distB, 'b', a), join(distB, 'b', b));
+  for (const f of readdirSync(distB, { recursive: true })) {
+    const path = join(distB, f);
+    if (f.endsWith('.gz')) rmSync(path);
+    else if (/\.(js|html)$/.test(f)) {
+      let text = readFileSync(path, 'utf8').replaceAll(a, b);
+      if (f.startsWith('b/') && f.endsWith('.js')) text += `\nglobalThis.adsdlBuild = 'B';\n`;
+      writeFileSync(path, text);
+    }
+  }
+  const jaB = join(distB, 'b', b, 'i18n/ja.json');
+  writeFileSync(jaB, JSON.stringify({ ...JSON.parse(readFileSync(jaB, 'utf8')), 'page.h1': 'ビルドB' }));
+  const abPort = await freePort();
+  const serve = (dir) => {
+    const s = spawn(cli, ['serve', '--dir', dir, '--port', String(abPort), '--prefix', PREFIX], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return new Promise((resolve) => s.stderr.once('data', () => resolve(s)));
+  };
+  const stop = (s) => new Promise((resolve) => { s.once('exit', resolve); s.kill(); });
+  let host = await serve(join(root, 'dist'));
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const seen = [];
+  // The page's requests and its workers' (the training worker fetches the wasm itself).
+  context.on('request', (r) => {
+    const m = /\/b\/([0-9a-f]+)\//.exec(new URL(r.url()).pathname);
+    if (m) seen.push(m[1]);
+  });
+  const p = await context.newPage();
+  p.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`build A/B: ${m.text()}`); });
+  const url = `http://127.0.0.1:${abPort}${PREFIX}?preset=qcd&seed=3&play=0&lang=en`;
+  await p.goto(url);
+  await p.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
+  await offlineReady(p, a);
+  // B is deployed while A's page is open; the page then loads a file it had not needed yet.
+  await stop(host);
+  host = await serve(distB);
+  // Without the browser's HTTP cache (a host may not say `immutable`, a phone may have evicted
+  // it), only the service worker's copy of build A remains.
+  await (await context.newCDPSession(p)).send('Network.clearBrowserCache');
+  await p.selectOption('#lang', 'ja');
+  await p.waitForFunction(() => document.documentElement.lang === 'ja', null, { timeout: 10000 });
+  const h1 = await p.textContent('h1');
+  assert(/[\u3040-\u30ff\u4e00-\u9fff]/.test(h1) && !h1.includes('ビルドB'), `page A in its own Japanese after B was deployed: ${h1}`);
+  assert(seen.length > 0 && seen.every((x) => x === a), `page A fetched ${[...new Set(seen)].join(', ')}`);
+  assert(await p.evaluate(() => globalThis.adsdlBuild === undefined), 'page A runs B code');
+  // The next visit: all B, the page and both workers.
+  seen.length = 0;
+  await p.goto(url);
+  await p.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null, null, { timeout: 20000 });
+  await p.evaluate(() => window.adsdl.run(50));
+  assert((await status(p)).steps === 50, 'build B trains');
+  assert(await p.evaluate(() => globalThis.adsdlBuild === 'B'), 'the second visit runs B');
+  assert(seen.length > 0 && seen.every((x) => x === b), `the second visit fetched ${[...new Set(seen)].join(', ')}`);
+  // B's worker installs; A's cache stays one more build (a page may still run it).
+  await offlineReady(p, b);
+  const keys = await p.evaluate(() => caches.keys());
+  assert(keys.includes(`adsdl-${a}`) && keys.includes(`adsdl-${b}`), `caches ${keys}`);
+  await context.close();
+  await stop(host);
 });
 
 check('presentation mode on a projector: high contrast, chart text ≥ 24 px, lines ≥ 3 px', async () => {
@@ -984,7 +1060,7 @@ check('in-page QCD epoch time is close to native', async () => {
 });
 
 check('wasm + JS are small (gzipped)', async () => {
-  const files = ['dist/pkg/adsdl_bg.wasm', 'dist/pkg/adsdl.js', 'dist/app.js', 'dist/worker.js', 'dist/train-worker.js', 'dist/trainer-loop.js', 'dist/tour.js', 'dist/recorder.js', 'dist/inverse.js', 'dist/i18n.js', 'dist/i18n/en.json'];
+  const files = ['pkg/adsdl_bg.wasm', 'pkg/adsdl.js', 'app.js', 'worker.js', 'train-worker.js', 'trainer-loop.js', 'tour.js', 'recorder.js', 'inverse.js', 'i18n.js', 'i18n/en.json'].map((f) => `dist/${buildDir(root)}/${f}`);
   const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
   measurements.gzipped_wasm_js_bytes = bytes;
   // 400 kB until "from the potential to the bulk" (issue 21) added ~40 kB: the inversion, its

@@ -10,8 +10,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
+import { buildDir } from './build-dir.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const probeDir = buildDir(root);
 const i = process.argv.indexOf('--rounds');
 const rounds = i > 0 ? Number(process.argv[i + 1]) : 8;
 const cli = join(root, 'target/release/adsdl');
@@ -22,15 +24,15 @@ await new Promise((r) => setTimeout(r, 500));
 const base = `http://127.0.0.1:${port}`;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 const page = await browser.newPage();
-await page.route(`${base}/probe.html`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
-await page.route(`${base}/probe-worker.js`, (r) => r.fulfill({
+await page.route(`${base}/${probeDir}/probe.html`, (r) => r.fulfill({ contentType: 'text/html', body: '<!doctype html><title>probe</title>' }));
+await page.route(`${base}/${probeDir}/probe-worker.js`, (r) => r.fulfill({
   contentType: 'text/javascript',
   body: `import init, { App } from './pkg/adsdl.js';
     await init(); App.bench(20);
     onmessage = () => { const r = []; for (let i = 0; i < 9; i++) r.push(App.bench(20)); r.sort((a, b) => a - b); postMessage(r[4]); };
     postMessage('ready');`,
 }));
-await page.goto(`${base}/probe.html`);
+await page.goto(`${base}/${probeDir}/probe.html`);
 await page.evaluate(() => new Promise((resolve) => {
   window.probe = new Worker('./probe-worker.js', { type: 'module' });
   window.probe.onmessage = () => resolve();

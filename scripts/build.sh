@@ -10,30 +10,39 @@ cargo build --release --bin adsdl
 log "cargo build --release --target wasm32-unknown-unknown"
 cargo build --release --lib --target wasm32-unknown-unknown
 
+# Every file the page runs (JS, CSS, wasm, string tables) goes in one folder named by a hash of
+# its contents, dist/b/HASH/: a URL there always means the same bytes, so hosts may cache it for
+# good (`adsdl serve` says `immutable`), and a page can never run one build's app.js with another
+# build's worker or wasm. Only the entry points keep their names: index.html, sw.js, the web-app
+# manifest and its icons.
 rm -rf dist
-mkdir -p dist/pkg
-wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/adsdl.wasm
+stage=dist/b/stage
+mkdir -p "$stage/pkg"
+wasm-bindgen --target web --no-typescript --out-dir "$stage/pkg" target/wasm32-unknown-unknown/release/adsdl.wasm
 WASM_OPT=tools/node_modules/.bin/wasm-opt
 if [ -x "$WASM_OPT" ]; then
   log "wasm-opt -O3 ($("$WASM_OPT" --version))"
   "$WASM_OPT" -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    dist/pkg/adsdl_bg.wasm -o dist/pkg/adsdl_bg.wasm
+    "$stage/pkg/adsdl_bg.wasm" -o "$stage/pkg/adsdl_bg.wasm"
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js www/manifest.webmanifest www/icon.svg \
-  www/icon-192.png www/icon-512.png dist/
-# The page with its English words written in (the first paint shows text, not empty elements).
-node scripts/prerender.mjs www/index.html www/i18n/en.json > dist/index.html
+cp www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js "$stage/"
 # The string tables: the page fetches its language's, the engine has both built in.
-cp -r www/i18n dist/i18n
-# The service worker caches exactly these files under a name made from their content: a new
-# build reaches visitors on their next visit, and the old cache is dropped.
-files=$(cd dist && find . -type f ! -name '*.gz' | sed 's|^\./||' | sort)
-hash=$(cd dist && cat $files | sha256sum | cut -c1-16)
+cp -r www/i18n "$stage/i18n"
+build=$(cd "$stage" && find . -type f | sort | xargs sha256sum | sha256sum | cut -c1-12)
+mv "$stage" "dist/b/$build"
+cp www/manifest.webmanifest www/icon.svg www/icon-192.png www/icon-512.png dist/
+# The page with its English words written in (the first paint shows text, not empty elements),
+# pointing at this build's folder.
+node scripts/prerender.mjs www/index.html www/i18n/en.json dist "b/$build/" > dist/index.html
+# The service worker caches exactly these files under this build's name: a new build reaches
+# visitors on their next visit.
+files=$(cd dist && find . -type f | sed 's|^\./||' | sort)
 list=$(printf '"./"'; for f in $files; do printf ', "%s"' "$f"; done)
-sed -e "s|__BUILD_HASH__|$hash|" -e "s|__FILES__|[$list]|" www/sw.js > dist/sw.js
+sed -e "s|__BUILD_HASH__|$build|" -e "s|__FILES__|[$list]|" www/sw.js > dist/sw.js
 # Precompressed copies for `adsdl serve` (and any host that serves FILE.gz): the text and the
 # wasm, gzipped once at build time rather than on every request.
 (cd dist && find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' -o -name '*.wasm' -o -name '*.json' -o -name '*.svg' -o -name '*.webmanifest' \) -exec gzip -9 -k -n -f {} \;)
-log "dist/ ready: $(du -sh dist | cut -f1); wasm+js gzipped: $(cat dist/pkg/adsdl_bg.wasm dist/pkg/adsdl.js dist/app.js | gzip -9 | wc -c) bytes"
+b="dist/b/$build"
+log "dist/ ready: $(du -sh dist | cut -f1); wasm+js gzipped: $(cat "$b/pkg/adsdl_bg.wasm" "$b/pkg/adsdl.js" "$b/app.js" | gzip -9 | wc -c) bytes"

@@ -2,11 +2,16 @@
 // writes the English table's words into it, so that the first paint, a link preview and a search
 // engine see the page's text, not empty elements (the page still sets them from the table of its
 // language). The table stays the one source: the e2e test checks the served HTML against it.
+// It also points the page at this build's folder (dist/b/HASH/, see scripts/build.sh) and asks
+// for what the page will need at once — the wasm, the English table, the modules app.js imports —
+// so that they download in parallel with app.js rather than one after another.
 //
-//   node scripts/prerender.mjs www/index.html www/i18n/en.json > dist/index.html
+//   node scripts/prerender.mjs www/index.html www/i18n/en.json dist b/HASH/ > dist/index.html
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
-const [htmlPath, tablePath] = process.argv.slice(2);
+const [htmlPath, tablePath, distDir, assets] = process.argv.slice(2);
+if (!assets || !assets.endsWith('/')) throw new Error('usage: prerender.mjs HTML TABLE DIST ASSET_DIR/');
 const table = JSON.parse(readFileSync(tablePath, 'utf8'));
 const word = (key) => {
   if (!(key in table)) throw new Error(`${htmlPath}: key '${key}' is in no string table (${tablePath})`);
@@ -34,4 +39,21 @@ html = html.replace(/<(\w+)([^>]*?)\sdata-ta="([^"]+)"([^>]*)>/g, (m, tag, befor
   // A self-closing or void tag keeps its ending.
   return `<${tag}${attrs}>`;
 });
+// This build's folder, and what the page fetches at once from it.
+const linked = (attr, file) => {
+  const at = `${attr}="${file}"`;
+  if (!html.includes(at)) throw new Error(`${htmlPath}: no ${at} to point at ${assets}`);
+  html = html.replace(at, `${attr}="${assets}${file}"`);
+};
+linked('href', 'style.css');
+linked('src', 'app.js');
+const app = readFileSync(join(distDir, assets, 'app.js'), 'utf8');
+const modules = [...app.matchAll(/^import [^;]*? from '\.\/([^']+)';$/gm)].map((m) => m[1]);
+if (!modules.includes('pkg/adsdl.js')) throw new Error(`${assets}app.js: its imports were not found`);
+const preloads = [
+  `<link rel="preload" href="${assets}pkg/adsdl_bg.wasm" as="fetch" type="application/wasm" crossorigin>`,
+  `<link rel="preload" href="${assets}i18n/en.json" as="fetch" type="application/json" crossorigin>`,
+  ...modules.map((m) => `<link rel="modulepreload" href="${assets}${m}">`),
+].join('\n');
+html = html.replace(/(<script type="module" src=")/, `${preloads}\n$1`);
 process.stdout.write(html);

@@ -49,6 +49,9 @@ pub fn resolve(root: &Path, prefix: &str, target: &str) -> Result<PathBuf, Optio
     }
 }
 
+/// The folder of content-addressed files: a path below it always names the same bytes.
+pub const IMMUTABLE: &str = "b";
+
 /// Whether a file of this type is worth sending compressed (text and wasm; images are already).
 fn compressible(path: &Path) -> bool {
     matches!(
@@ -59,8 +62,10 @@ fn compressible(path: &Path) -> bool {
 
 /// The response to `method target` with the request's `Accept-Encoding` value: the status line
 /// and headers, and the body. Where the client takes gzip and the build wrote `FILE.gz` beside a
-/// file, that is sent (`Content-Encoding: gzip`, the file's own type). Nothing is cached without
-/// asking again (`no-cache`): the file names carry no content hash.
+/// file, that is sent (`Content-Encoding: gzip`, the file's own type). Files under `b/` (the
+/// build's folder named by its content hash, scripts/build.sh) never change, so they may be
+/// cached for good (`immutable`); everything else is asked for again (`no-cache`), so a new build
+/// reaches the next visit.
 pub fn response(
     root: &Path,
     prefix: &str,
@@ -89,8 +94,13 @@ pub fn response(
             } else {
                 ""
             };
+            let cache = if file.strip_prefix(root).is_ok_and(|r| r.starts_with(IMMUTABLE)) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            };
             let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n{encoding}{vary}Cache-Control: no-cache\r\nConnection: close\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {}\r\n{encoding}{vary}Cache-Control: {cache}\r\nConnection: close\r\n\r\n",
                 mime(&file),
                 body.len()
             );
@@ -213,5 +223,30 @@ mod tests {
             .unwrap()
             .0
             .starts_with("HTTP/1.1 405"));
+    }
+
+    #[test]
+    fn the_builds_folder_is_cached_for_good_and_the_page_is_asked_for_again() {
+        let dir = std::env::temp_dir().join(format!("adsdl-serve-cache-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("b/0123abcd/pkg")).unwrap();
+        std::fs::create_dir_all(dir.join("sub/b")).unwrap();
+        std::fs::write(dir.join("index.html"), "page").unwrap();
+        std::fs::write(dir.join("sw.js"), "sw").unwrap();
+        std::fs::write(dir.join("b/0123abcd/pkg/a.wasm"), "wasm").unwrap();
+        std::fs::write(dir.join("sub/b/x.js"), "not the build's").unwrap();
+        let cache = |prefix: &str, target: &str| {
+            let (head, _) = response(&dir, prefix, "GET", target, "gzip").unwrap();
+            assert!(head.starts_with("HTTP/1.1 200"), "{target}: {head}");
+            head.lines()
+                .find_map(|l| l.strip_prefix("Cache-Control: "))
+                .unwrap()
+                .to_string()
+        };
+        let forever = "public, max-age=31536000, immutable";
+        assert_eq!(cache("/", "/b/0123abcd/pkg/a.wasm"), forever);
+        assert_eq!(cache("/w/", "/w/b/0123abcd/pkg/a.wasm?x"), forever);
+        for page in ["/", "/index.html", "/sw.js", "/sub/b/x.js"] {
+            assert_eq!(cache("/", page), "no-cache", "{page}");
+        }
     }
 }
