@@ -1,7 +1,7 @@
 //! tanh of a group's sixteen arguments at once (AVX2 or SSE4.1 natively, simd128 in the page's
 //! wasm), bit for bit `libm::tanh` of each lane.
 //!
-//! Two tanh per training point take a quarter to a half of an epoch (README, "Speed and size"),
+//! Two tanh per training point take a quarter to a half of an epoch (docs/findings.md, "Speed and size"),
 //! and libm's tanh branches on the size of its argument, which no compiler vectorises. In
 //! training nearly every argument 100(F ± 0.1) is either beyond 20 (tanh = ±1) or above
 //! log(3)/2, where libm computes 1 − 2/(expm1(2|x|) + 2) and expm1 always takes its general

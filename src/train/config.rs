@@ -148,7 +148,7 @@ fn one() -> usize {
 }
 
 /// The budget of a slow run: 5000 epochs, where every one of the 100 unseen seeds 1001–1100
-/// that had reached the metric still held it (README, "Every press of Play").
+/// that had reached the metric still held it (docs/findings.md, "Every press of Play").
 fn default_max_epochs() -> usize {
     5000
 }

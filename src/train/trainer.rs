@@ -117,7 +117,7 @@ pub struct Trainer {
 /// does not shrink with the gradient, and at P2's rate a converged QCD run random-walks along its
 /// flat directions (λ, L, the horizon layers) until it falls out of the basin. (Lowering the rate
 /// instead was tried on seeds 1–24: it keeps the metric but drags L to 4.2 GeV⁻¹ by epoch 1500,
-/// away from P2's 3.46.) Chosen on seeds 1–24; reported on unseen seeds in the README.
+/// away from P2's 3.46.) Chosen on seeds 1–24; reported on unseen seeds in docs/findings.md.
 pub const LEFT_FACTOR: f64 = 1.3;
 
 /// Steps after a (re)start before the loss-explosion detector is armed (the EMA needs a history).

@@ -98,7 +98,7 @@ impl System for AdsSchwarzschild {
     fn reg_choices(&self) -> &'static [RegChoice] {
         &[RegChoice::Paper, RegChoice::Einstein, RegChoice::Curvature]
     }
-    /// P1's 3·10⁻³ for the difference penalties; 100 for the Einstein residual (README).
+    /// P1's 3·10⁻³ for the difference penalties; 100 for the Einstein residual (docs/findings.md).
     fn default_reg_c(&self, reg: RegChoice) -> f64 {
         match reg {
             RegChoice::Einstein => 100.0,

@@ -20,9 +20,9 @@ pub const QCD_GIVE_UP_EPOCH: usize = 2500;
 /// The fast recipe's plateau: twice P2's learning rate while the epoch-mean loss is above 0.12.
 /// Runs sit near 0.253 for 350–750 epochs before the wall forms and the loss falls to P2's 0.08;
 /// below 0.12 they train at P2's rate, which decides where along the flat direction of (L, λ)
-/// they end: at 1.5× P2's rate throughout they end elsewhere (README, "Fewer epochs").
+/// they end: at 1.5× P2's rate throughout they end elsewhere (docs/findings.md, "Fewer epochs").
 /// Chosen on seeds 1–24 (factors 1.5–4, ends 0.1–0.23: `cargo run --release --example
-/// to_metric -- 1-24 0.002 100 fast`); reported on the unseen seeds 4001–4100 in the README.
+/// to_metric -- 1-24 0.002 100 fast`); reported on the unseen seeds 4001–4100 in docs/findings.md.
 pub const QCD_PLATEAU: Plateau = Plateau {
     factor: 2.0,
     until_loss: 0.12,
