@@ -629,7 +629,7 @@ check('phone (360 px): the metric and Play on the first screen, settings folded,
       .filter((e) => e.offsetParent !== null)
       .map((e) => [e.id || e.className || e.tagName, e.getBoundingClientRect().height])
       .filter(([, h]) => h < 44);
-    return { metric: box('#chart-metric'), play: box('#play'), folded: !document.getElementById('settings-panel').open, small, vh: innerHeight, sw: document.documentElement.scrollWidth };
+    return { metric: box('#chart-metric'), play: box('#play'), folded: getComputedStyle(document.getElementById('settings-body')).display === 'none' && document.getElementById('settings-toggle').getAttribute('aria-expanded') === 'false', small, vh: innerHeight, sw: document.documentElement.scrollWidth };
   });
   assert(r.metric.bottom <= r.vh && r.metric.top >= 0, `metric chart at ${r.metric.top}–${r.metric.bottom} of ${r.vh}`);
   assert(r.play.bottom <= r.vh, 'Play on the first screen');
@@ -819,6 +819,54 @@ check('works offline after one visit (service worker, content-hashed cache)', as
   await p.evaluate(() => window.adsdl.run(400));
   assert((await status(p)).steps === 400, 'trains offline');
   await context.close();
+});
+
+// Layout shift over the first 5 s of a visit (the page starts training on load, as a link
+// does), and the h1's text in the first frame the page paints.
+async function firstSeconds(query, opts) {
+  const p = await newPage(query, {
+    ...opts,
+    init: () => {
+      window.__shifts = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          if (e.hadRecentInput) continue;
+          const moved = (e.sources || []).map((x) => (x.node && (x.node.id || x.node.className || x.node.nodeName)) || '?');
+          window.__shifts.push({ t: Math.round(e.startTime), value: e.value, moved });
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+      const first = () => {
+        const h1 = document.querySelector('h1');
+        if (h1) window.__h1First = h1.textContent;
+        else requestAnimationFrame(first);
+      };
+      requestAnimationFrame(first);
+    },
+  });
+  await p.waitForFunction(() => performance.now() > 5000, null, { timeout: 20000, polling: 250 });
+  const r = await p.evaluate(() => ({ shifts: window.__shifts, h1: window.__h1First }));
+  await p.context().close();
+  const cls = r.shifts.reduce((a, x) => a + x.value, 0);
+  return { cls, h1: r.h1, shifts: r.shifts };
+}
+
+check('the first seconds: words in the first frame, nothing jumps (layout shift ≤ 0.05 over 5 s) at phone, desktop and embed sizes, in English and Japanese', async () => {
+  const views = [
+    ['phone 360×740, en', 'preset=qcd&seed=1', { width: 360, height: 740, mobile: true }],
+    ['phone 360×740, ja', 'preset=qcd&seed=1&lang=ja', { width: 360, height: 740, mobile: true, locale: 'ja-JP' }],
+    ['desktop 1400×900, en', 'preset=qcd&seed=1', { width: 1400, height: 900 }],
+    ['desktop 1400×900, ja', 'preset=qcd&seed=1&lang=ja', { width: 1400, height: 900, locale: 'ja-JP' }],
+    ['embed 800×600', 'preset=qcd&seed=1&embed=1', { width: 800, height: 600 }],
+  ];
+  const bad = [];
+  measurements.layout_shift = {};
+  for (const [what, query, opts] of views) {
+    const r = await firstSeconds(query, opts);
+    measurements.layout_shift[what] = Number(r.cls.toFixed(4));
+    if (!(r.h1 && r.h1.trim())) bad.push(`${what}: the first frame's h1 is empty`);
+    if (r.cls > 0.05) bad.push(`${what}: shift ${r.cls.toFixed(3)} — ${r.shifts.map((x) => `${x.t} ms ${x.value.toFixed(3)} [${x.moved.join(' ')}]`).join('; ')}`);
+  }
+  assert(bad.length === 0, bad.join('\n     '));
 });
 
 check('a new build deployed while a page runs the old one: every file a page runs is from one build', async () => {

@@ -27,15 +27,17 @@ if [ -x "$WASM_OPT" ]; then
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/style.css www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js "$stage/"
+cp www/style.css www/boot.js www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js "$stage/"
 # The string tables: the page fetches its language's, the engine has both built in.
 cp -r www/i18n "$stage/i18n"
 build=$(cd "$stage" && find . -type f | sort | xargs sha256sum | sha256sum | cut -c1-12)
 mv "$stage" "dist/b/$build"
 cp www/manifest.webmanifest www/icon.svg www/icon-192.png www/icon-512.png dist/
-# The page with its English words written in (the first paint shows text, not empty elements),
-# pointing at this build's folder.
-node scripts/prerender.mjs www/index.html www/i18n/en.json dist "b/$build/" > dist/index.html
+# The page with its words written in, in English and in Japanese (the first paint shows text,
+# not empty elements), pointing at this build's folder.
+target/release/adsdl settings --json > target/pages.json
+node scripts/prerender.mjs en www/index.html www/i18n dist "b/$build/" target/pages.json > dist/index.html
+node scripts/prerender.mjs ja www/index.html www/i18n dist "b/$build/" target/pages.json > dist/ja.html
 # The service worker caches exactly these files under this build's name: a new build reaches
 # visitors on their next visit.
 files=$(cd dist && find . -type f | sed 's|^\./||' | sort)

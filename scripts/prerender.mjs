@@ -6,12 +6,23 @@
 // for what the page will need at once — the wasm, the English table, the modules app.js imports —
 // so that they download in parallel with app.js rather than one after another.
 //
-//   node scripts/prerender.mjs www/index.html www/i18n/en.json dist b/HASH/ > dist/index.html
+// And it writes in what app.js would otherwise generate after the engine starts, so that nothing
+// moves then: the default page's settings controls and its embed panels (from `adsdl settings
+// --json`, the settings schema's own output), and boot.js, which applies a link's layout
+// before the first paint.
+//
+// One page per language (index.html in English, ja.html in Japanese: boot.js sends a visitor
+// to the page of their language before anything is drawn).
+//
+//   node scripts/prerender.mjs LANG www/index.html www/i18n dist b/HASH/ PAGES.json > dist/PAGE
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [htmlPath, tablePath, distDir, assets] = process.argv.slice(2);
-if (!assets || !assets.endsWith('/')) throw new Error('usage: prerender.mjs HTML TABLE DIST ASSET_DIR/');
+const [lang, htmlPath, tableDir, distDir, assets, pagesPath] = process.argv.slice(2);
+if (!assets || !assets.endsWith('/') || !pagesPath) throw new Error('usage: prerender.mjs LANG HTML I18N_DIR DIST ASSET_DIR/ PAGES.json');
+const page = JSON.parse(readFileSync(pagesPath, 'utf8')).pages[lang];
+if (!page) throw new Error(`${pagesPath}: no page in '${lang}'`);
+const tablePath = join(tableDir, `${lang}.json`);
 const table = JSON.parse(readFileSync(tablePath, 'utf8'));
 const word = (key) => {
   if (!(key in table)) throw new Error(`${htmlPath}: key '${key}' is in no string table (${tablePath})`);
@@ -39,6 +50,25 @@ html = html.replace(/<(\w+)([^>]*?)\sdata-ta="([^"]+)"([^>]*)>/g, (m, tag, befor
   // A self-closing or void tag keeps its ending.
   return `<${tag}${attrs}>`;
 });
+// The controls app.js's buildControls() makes, as markup, with the shape mark it compares.
+const control = (c) => {
+  const input = c.input === 'select'
+    ? `<select id="${c.key}">${c.options.map(([v, text]) => `<option value="${escapeAttr(v)}"${v === c.value ? ' selected' : ''}>${escapeText(text)}</option>`).join('')}</select>`
+    : `<input type="number" id="${c.key}"${c.min !== null ? ` min="${c.min}"` : ''}${c.max !== null ? ` max="${c.max}"` : ''} step="${c.step}" inputmode="decimal" value="${escapeAttr(c.value)}">`;
+  return `<label title="${escapeAttr(c.help)}">${escapeText(c.label)} ${input}</label>`;
+};
+const filled = (at, inner) => {
+  if (!html.includes(at)) throw new Error(`${htmlPath}: no ${at} to fill`);
+  const [, open, tag] = /^(.*>)<\/(\w+)>$/.exec(at);
+  html = html.replace(at, () => `${open}${inner}</${tag}>`);
+};
+const shape = JSON.stringify([lang, page.controls.map((c) => [c.key, c.options, c.min, c.max])]);
+filled('<span id="system-slot"></span>', page.controls.filter((c) => c.key === 'preset').map(control).join(''));
+filled('<div class="row settings" id="settings"></div>', page.controls.filter((c) => c.key !== 'preset').map(control).join(''));
+html = html.replace('<div class="row settings" id="settings">', () => `<div class="row settings" id="settings" data-shape="${escapeAttr(shape)}">`);
+filled('<span id="ref-caption"></span>', escapeText(page.reference_caption));
+html = html.replace('<html lang="en">', () => `<html lang="${lang}" data-panels="${page.state.panels.join(',')}">`);
+
 // This build's folder, and what the page fetches at once from it.
 const linked = (attr, file) => {
   const at = `${attr}="${file}"`;
@@ -46,6 +76,7 @@ const linked = (attr, file) => {
   html = html.replace(at, `${attr}="${assets}${file}"`);
 };
 linked('href', 'style.css');
+html = html.replace(/(<link rel="stylesheet")/, `<script src="${assets}boot.js"></script>\n$1`);
 linked('src', 'app.js');
 const app = readFileSync(join(distDir, assets, 'app.js'), 'utf8');
 const modules = [...app.matchAll(/^import [^;]*? from '\.\/([^']+)';$/gm)].map((m) => m[1]);

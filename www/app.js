@@ -4,7 +4,7 @@ import init, { App, ensemble_report, draw_ensemble } from './pkg/adsdl.js';
 import { trainingLoop } from './trainer-loop.js';
 import { createTour, tourSeen } from './tour.js';
 import { createRecorder, recordingUnsupported } from './recorder.js';
-import { applyStrings, chooseLang, lang, loadStrings, t } from './i18n.js';
+import { applyStrings, lang, loadStrings, t } from './i18n.js';
 import { createInversePanel } from './inverse.js';
 
 const $ = (id) => document.getElementById(id);
@@ -53,6 +53,8 @@ function showNotices(list) {
   ul.hidden = list.length === 0;
 }
 
+// One message at a time, over the page (bottom of the window) rather than in it, so that
+// nothing below moves when it comes or goes; a click dismisses it.
 function say(text) {
   const el = $('message');
   el.textContent = text || '';
@@ -160,18 +162,23 @@ function writeUrl() {
 }
 
 // The settings controls are generated from the Rust settings schema (app.controls()): a
-// setting declared there appears here with its label, range and options.
-let controlsShape = '';
+// setting declared there appears here with its label, range and options. The build writes the
+// default page's controls into index.html (scripts/prerender.mjs) with the same shape mark; while
+// the shape is unchanged they are kept and only their values follow, so nothing moves at start.
+// Changes reach change() through one listener per container (bind()), whoever made the element.
+let controlsShape = null;
 function buildControls(list) {
   const shape = JSON.stringify([lang(), list.map((c) => [c.key, c.options, c.min, c.max])]);
+  if (controlsShape === null) controlsShape = $('settings').dataset.shape || '';
   if (shape === controlsShape) {
     for (const c of list) {
       const el = $(c.key);
-      if (el && el !== document.activeElement) el.value = c.value;
+      if (el && el !== document.activeElement && el.value !== c.value) el.value = c.value;
     }
     return;
   }
   controlsShape = shape;
+  $('settings').dataset.shape = shape;
   const make = (c) => {
     const label = document.createElement('label');
     label.title = c.help;
@@ -195,10 +202,6 @@ function buildControls(list) {
     }
     el.id = c.key;
     el.value = c.value;
-    el.addEventListener('change', (e) => {
-      say('');
-      change(c.key, e.target.value);
-    });
     label.append(el);
     return label;
   };
@@ -226,8 +229,8 @@ function syncControls() {
   spectrumJob.laplace = st.laplace && st.accepts_measurements;
   document.body.classList.toggle('editable', st.metric_editable);
   if (document.activeElement !== $('metric-text')) $('metric-text').value = app.metric_points_csv();
-  document.body.classList.toggle('embed', st.embed);
-  document.body.classList.toggle('present', st.present);
+  document.documentElement.classList.toggle('embed', st.embed);
+  document.documentElement.classList.toggle('present', st.present);
   app.set_high_contrast(st.present);
   if (st.embed) {
     for (const f of document.querySelectorAll('figure[data-chart]')) f.classList.toggle('off', !st.panels.includes(f.dataset.chart));
@@ -299,21 +302,15 @@ function sizeCanvases() {
 
 // Presentation mode doubles text and lines: ≥ 24 px chart text and ≥ 3 px lines on a projector.
 function chartScale() {
-  return (window.devicePixelRatio || 1) * (document.body.classList.contains('present') ? 2 : 1);
+  return (window.devicePixelRatio || 1) * (document.documentElement.classList.contains('present') ? 2 : 1);
 }
 
 // Embedded: as many columns as make the chosen panels largest in the frame.
 function layoutEmbed() {
-  if (!document.body.classList.contains('embed')) return;
+  if (!document.documentElement.classList.contains('embed')) return;
   const shown = [...document.querySelectorAll('figure[data-chart]')].filter((f) => !f.hidden && !f.classList.contains('off'));
   const box = $('charts').getBoundingClientRect();
-  let best = { cols: 1, size: 0 };
-  for (let cols = 1; cols <= shown.length; cols++) {
-    const rows = Math.ceil(shown.length / cols);
-    const size = Math.min(box.width / cols, (1.6 * box.height) / rows);
-    if (size > best.size) best = { cols, size };
-  }
-  $('charts').style.setProperty('--cols', String(best.cols));
+  $('charts').style.setProperty('--cols', String(window.adsdlEmbedColumns(shown.length, box.width, box.height)));
 }
 
 function redraw(now) {
@@ -634,7 +631,7 @@ function fillEmbedPanels() {
 }
 
 function togglePresent() {
-  const on = !document.body.classList.contains('present');
+  const on = !document.documentElement.classList.contains('present');
   change('present', on ? '1' : '0');
   if (on && document.documentElement.requestFullscreen) {
     document.documentElement.requestFullscreen().catch(() => {});
@@ -821,6 +818,21 @@ function bind() {
   $('present').addEventListener('click', togglePresent);
   $('lang').value = lang();
   $('lang').addEventListener('change', (e) => setLanguage(e.target.value));
+  for (const box of [$('system-slot'), $('settings')]) {
+    box.addEventListener('change', (e) => {
+      say('');
+      change(e.target.id, e.target.value);
+    });
+  }
+  $('message').addEventListener('click', () => say(''));
+  // The settings fold by width (CSS); the button flips the default, and says what is shown.
+  const settingsShown = () => $('settings-toggle').setAttribute('aria-expanded', String(getComputedStyle($('settings-body')).display !== 'none'));
+  $('settings-toggle').addEventListener('click', () => {
+    $('settings-panel').classList.toggle('flipped');
+    settingsShown();
+  });
+  matchMedia('(max-width: 600px)').addEventListener('change', settingsShown);
+  settingsShown();
   $('cite').addEventListener('click', () => {
     const box = $('cite-box');
     box.hidden = !box.hidden;
@@ -916,7 +928,7 @@ function bind() {
       resetRun();
     } else if (e.key === 'Escape' && tour && tour.isOpen()) {
       tour.close();
-    } else if (e.key === 'Escape' && document.body.classList.contains('present')) {
+    } else if (e.key === 'Escape' && document.documentElement.classList.contains('present')) {
       togglePresent();
     }
   });
@@ -967,7 +979,9 @@ async function setLanguage(code) {
 }
 
 async function main() {
-  const chosen = chooseLang(location.search, navigator.languages);
+  // boot.js chose the language and is taking a visitor in another one to their page.
+  if (document.documentElement.dataset.leaving) return;
+  const chosen = document.documentElement.lang;
   try {
     await loadStrings(chosen);
   } catch (e) {
@@ -997,7 +1011,6 @@ async function main() {
   const restored = restoreSaved();
   startEngine(restored);
   // On a phone the settings fold away: the metric and Play come first.
-  if (matchMedia('(max-width: 600px)').matches) $('settings-panel').open = false;
   inverse = createInversePanel({
     app: () => app, $, t, dark: () => darkQuery.matches, scale: chartScale, onLink: writeUrl,
   });

@@ -4,17 +4,8 @@
 //   data-th="key"             markup (only the tables' own <b>, <i>, <a>, <sub>, … — never user input)
 //   data-ta="attr=key;attr=key"  attributes (aria-label, title, content)
 
-export const LANGS = ['en', 'ja'];
 const tables = {};
 let current = 'en';
-
-// The language of a link (`lang=`), else the first of the browser's languages we have, else English.
-export function chooseLang(search, languages) {
-  const asked = new URLSearchParams(search).get('lang');
-  const base = (code) => String(code || '').toLowerCase().split(/[-_]/)[0];
-  if (LANGS.includes(base(asked))) return base(asked);
-  return (languages || []).map(base).find((l) => LANGS.includes(l)) || 'en';
-}
 
 async function fetchTable(lang) {
   if (!tables[lang]) {

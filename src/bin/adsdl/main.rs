@@ -179,7 +179,7 @@ fn cli() -> Command {
             Command::new("settings")
                 .about("the settings table (URL keys, CLI flags, defaults, ranges) and the systems")
                 .arg(switch("markdown", "as the README's Markdown table"))
-                .arg(switch("json", "systems and settings as JSON")),
+                .arg(switch("json", "systems, settings and the default page's controls as JSON")),
         )
 }
 
@@ -866,10 +866,31 @@ fn cmd_settings(flags: &Flags) -> Result<(), String> {
             .iter()
             .map(|s| json!({ "key": s.key, "flag": s.flag, "path": s.path, "help": s.help(), "control": s.control }))
             .collect();
+        // The default page as the build writes it into index.html and ja.html
+        // (scripts/prerender.mjs): its state, settings controls and reference caption, in each
+        // language.
+        let pages: serde_json::Map<String, serde_json::Value> = adsdl::i18n::Lang::ALL
+            .iter()
+            .map(|&lang| {
+                adsdl::i18n::set_lang(lang);
+                let state = adsdl::url_state::PageState::new(SystemId::default_system());
+                let page = json!({
+                    "controls": adsdl::url_state::controls(&state),
+                    "reference_caption": state.config.preset.system().reference_caption(),
+                    "state": state,
+                });
+                (lang.code().to_string(), page)
+            })
+            .collect();
+        adsdl::i18n::set_lang(adsdl::i18n::Lang::En);
         out!(
             "{}",
-            serde_json::to_string_pretty(&json!({ "systems": systems, "settings": list }))
-                .expect("json")
+            serde_json::to_string_pretty(&json!({
+                "systems": systems,
+                "settings": list,
+                "pages": pages,
+            }))
+            .expect("json")
         );
         return Ok(());
     }
