@@ -105,22 +105,35 @@ check('page loads under a sub-path and draws its first frame quickly', async () 
   assert((await status(page)).epoch === 0, 'play=0 starts paused');
 });
 
-check('words at first paint: the served HTML carries the English table\'s text before any script runs', async () => {
-  const table = JSON.parse(readFileSync(join(root, 'www/i18n/en.json'), 'utf8'));
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
-  const p = await context.newPage();
-  await p.goto(`${base}?preset=qcd`);
-  const r = await p.evaluate(() => ({
-    h1: document.querySelector('h1').textContent,
-    keyed: [...document.querySelectorAll('[data-t]')].map((e) => [e.dataset.t, e.textContent]),
-    empty: [...document.querySelectorAll('[data-t], [data-th]')].filter((e) => !e.textContent.trim()).map((e) => e.dataset.t || e.dataset.th),
-  }));
-  assert(r.h1 === table['page.h1'], `h1 without scripts: '${r.h1}'`);
-  const differ = r.keyed.filter(([k, text]) => text !== table[k]);
-  assert(differ.length === 0, `HTML and table differ: ${JSON.stringify(differ.slice(0, 3))}`);
-  assert(r.empty.length === 0, `empty keyed elements: ${r.empty.slice(0, 5)}`);
-  await p.screenshot({ path: join(shots, 'first-paint-no-js.png') });
-  await context.close();
+check('words at first paint: the served HTML carries its language\'s table text before any script runs (index.html English, ja.html Japanese)', async () => {
+  for (const [lang, path] of [['en', ''], ['ja', 'ja.html']]) {
+    const table = JSON.parse(readFileSync(join(root, `www/i18n/${lang}.json`), 'utf8'));
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const p = await context.newPage();
+    await p.goto(`${base}${path}?preset=qcd`);
+    const r = await p.evaluate(() => ({
+      lang: document.documentElement.lang,
+      h1: document.querySelector('h1').textContent,
+      keyed: [...document.querySelectorAll('[data-t]')].map((e) => [e.dataset.t, e.textContent]),
+      empty: [...document.querySelectorAll('[data-t], [data-th]')].filter((e) => !e.textContent.trim()).map((e) => e.dataset.t || e.dataset.th),
+      controls: [...document.querySelectorAll('#system-slot select, #settings select, #settings input')].map((e) => e.id),
+    }));
+    assert(r.lang === lang, `${path || 'index'}: <html lang="${r.lang}">`);
+    assert(r.h1 === table['page.h1'], `${lang} h1 without scripts: '${r.h1}'`);
+    const differ = r.keyed.filter(([k, text]) => text !== table[k]);
+    assert(differ.length === 0, `${lang}: HTML and table differ: ${JSON.stringify(differ.slice(0, 3))}`);
+    assert(r.empty.length === 0, `${lang}: empty keyed elements: ${r.empty.slice(0, 5)}`);
+    // The settings controls are there before the engine (they come from the settings schema).
+    assert(r.controls.includes('preset') && r.controls.includes('lr') && r.controls.includes('seed'), `${lang}: controls ${r.controls}`);
+    await p.screenshot({ path: join(shots, `first-paint-no-js-${lang}.png`) });
+    await context.close();
+  }
+  // With scripts, the engine keeps the controls the build wrote (same elements), so nothing moves.
+  const p = await newPage('preset=qcd&seed=1&play=0', { init: () => {
+    document.addEventListener('DOMContentLoaded', () => { window.__lr = document.getElementById('lr'); });
+  } });
+  assert(await p.evaluate(() => window.__lr && window.__lr === document.getElementById('lr')), 'the prerendered controls were replaced');
+  await p.context().close();
 });
 
 check('Play trains: 50 epochs, the loss falls', async () => {

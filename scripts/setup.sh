@@ -61,4 +61,9 @@ if [ "$want_test" = 1 ]; then
   if ! dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed"; then
     apt_install fonts-noto-cjk
   fi
+  # Lighthouse, pinned (scripts/lighthouse.mjs), in a folder of its own: the build needs none of it.
+  if [ ! -f tools/lighthouse/node_modules/.package-lock.json ] || [ tools/lighthouse/package-lock.json -nt tools/lighthouse/node_modules/.package-lock.json ]; then
+    log "npm ci (tools/lighthouse: lighthouse)"
+    (cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi

@@ -21,3 +21,5 @@ log "build the page"
 bash scripts/build.sh
 log "end-to-end test in Chromium"
 node e2e/page.test.mjs
+log "Lighthouse (mobile profile, median of 3): the first seconds on a phone"
+node scripts/lighthouse.mjs

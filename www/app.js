@@ -54,11 +54,16 @@ function showNotices(list) {
 }
 
 // One message at a time, over the page (bottom of the window) rather than in it, so that
-// nothing below moves when it comes or goes; a click dismisses it.
+// nothing below moves when it comes or goes. It covers a strip of the charts, so it goes by
+// itself after MESSAGE_MS (a click sends it sooner); screen readers have it at once (role=status).
+const MESSAGE_MS = 15000;
+let messageTimer = 0;
 function say(text) {
   const el = $('message');
   el.textContent = text || '';
   el.hidden = !text;
+  clearTimeout(messageTimer);
+  if (text) messageTimer = setTimeout(() => say(''), MESSAGE_MS);
 }
 
 // The training loop: a dedicated Web Worker, or this page where none can be started.
@@ -948,7 +953,12 @@ function bind() {
     sizeCanvases();
   });
   for (const el of document.querySelectorAll('.charts')) resize.observe(el);
-  for (const c of document.querySelectorAll('figure[data-chart] canvas')) visibility.observe(c);
+  // Out of sight until the observer says otherwise (its first report comes a frame later): the
+  // first frame draws only what is on the screen, not the six charts below a phone's fold.
+  for (const c of document.querySelectorAll('figure[data-chart] canvas')) {
+    offScreen.add(c);
+    visibility.observe(c);
+  }
 }
 
 // The engine is compiled with 128-bit SIMD: a tiny module using one SIMD instruction tells
@@ -982,6 +992,9 @@ async function main() {
   // boot.js chose the language and is taking a visitor in another one to their page.
   if (document.documentElement.dataset.leaving) return;
   const chosen = document.documentElement.lang;
+  // The engine downloads while the words load. (Not a <link rel=preload> in the HTML: that would
+  // share a slow phone's bandwidth with the stylesheet and the first paint's text.)
+  const wasm = fetch(new URL('./pkg/adsdl_bg.wasm', import.meta.url));
   try {
     await loadStrings(chosen);
   } catch (e) {
@@ -999,7 +1012,7 @@ async function main() {
     return;
   }
   try {
-    await init();
+    await init({ module_or_path: wasm });
     const q = new URLSearchParams(location.search);
     q.set('lang', chosen);
     app = new App(q.toString());
