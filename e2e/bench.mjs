@@ -12,7 +12,8 @@
 // page's thread (Worker removed, the page's fallback), so that training is throttled too — an
 // upper bound; and for mode `worker` two phone estimates: epochs to the metric × 4 × the
 // worker's ms per epoch measured at 1× (`phone_estimate_*`), and 4 × the seconds of the same
-// seed's Play at 1× (`phone_from_play_*`, every overhead of the page included).
+// seed's Play at 1× (`phone_from_play_*`, every overhead of the page included). Those are
+// estimates; the phone figure the project reports is e2e/phone-bench.mjs's (issue 23).
 //
 // "The metric" is the engine's own criterion (`qcd::reached_metric`: epoch-mean loss below 0.1
 // with L between 3.2 and 4.4 GeV⁻¹), read from the page's status and history. Prints one JSON

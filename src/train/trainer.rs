@@ -800,19 +800,21 @@ mod tests {
     }
 
     #[test]
-    fn the_fast_recipe_doubles_the_rate_on_the_plateau_and_only_there() {
+    fn the_fast_recipe_raises_the_rate_on_the_plateau_and_only_there() {
         let mut c = small(qcd::ID);
         c.recipe = Recipe::Fast;
         let lr = c.lr;
-        // From a start the run is on the plateau: the restart recipe at twice the rate, bit for bit.
+        let factor = qcd::ID.system().plateau().unwrap().factor;
+        // From a start the run is on the plateau: the restart recipe at `factor` times the rate, bit
+        // for bit.
         let mut fast = Trainer::new(c.clone()).unwrap();
         let mut doubled = Trainer::new(TrainConfig {
             recipe: Recipe::Restart,
-            lr: 2.0 * lr,
+            lr: factor * lr,
             ..c.clone()
         })
         .unwrap();
-        assert_eq!(fast.lr(), 2.0 * lr);
+        assert_eq!(fast.lr(), factor * lr);
         for _ in 0..2 {
             fast.epoch_step().unwrap();
             doubled.epoch_step().unwrap();
@@ -832,10 +834,10 @@ mod tests {
             p.settled = settled;
             Trainer::from_session(s).unwrap().lr()
         };
-        assert_eq!(with(Recipe::Fast, 0.1201, 2, false), 2.0 * lr);
+        assert_eq!(with(Recipe::Fast, 0.1201, 2, false), factor * lr);
         assert_eq!(with(Recipe::Fast, 0.12, 2, false), lr);
         assert_eq!(with(Recipe::Fast, 0.09, 2, false), lr);
-        assert_eq!(with(Recipe::Fast, 0.09, 0, false), 2.0 * lr, "a restart");
+        assert_eq!(with(Recipe::Fast, 0.09, 0, false), factor * lr, "a restart");
         assert_eq!(with(Recipe::Fast, 0.2, 2, true), lr, "converged");
         assert_eq!(with(Recipe::Restart, 0.2, 2, false), lr);
         assert_eq!(with(Recipe::Paper, 0.2, 2, false), lr);
