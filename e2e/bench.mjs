@@ -22,18 +22,11 @@ import { execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
+import { arg, range } from './args.mjs';
 import { buildDir } from './build-dir.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const probeDir = buildDir(root);
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const range = (text) => {
-  const [a, b] = text.split('-').map(Number);
-  return Array.from({ length: (b || a) - a + 1 }, (_, i) => a + i);
-};
 const seeds = range(arg('seeds', '1-5'));
 const rates = arg('rates', '1,4').split(',').map(Number);
 const modes = arg('modes', 'worker,page').split(',');

@@ -18,16 +18,9 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../tools/node_modules/playwright-core/index.mjs';
+import { arg, range } from './args.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const range = (text) => {
-  const [a, b] = text.split('-').map(Number);
-  return Array.from({ length: (b || a) - a + 1 }, (_, i) => a + i);
-};
 const seeds = range(arg('seeds', '6001-6010'));
 const rate = Number(arg('rate', '4'));
 const timeoutS = Number(arg('timeout', '120'));

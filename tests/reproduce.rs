@@ -175,23 +175,24 @@ fn qcd_default_recipe_converges_on_nineteen_of_twenty_seeds() {
 }
 
 /// Issue 6: the detectors fire on a seed known to fail under the paper protocol (seed 2: λ drifts
-/// upward) and not on one known to converge (seed 1), by epoch 50.
+/// upward), at the first check (epoch 10 since issue 23), and not on one known to converge
+/// (seed 1) through every early check (10, 25 and 50).
 #[test]
 fn detectors_fire_on_a_failing_seed_and_not_on_a_good_one() {
-    let run = |seed| {
+    let run = |seed, epochs| {
         let mut c = TrainConfig::new(qcd::ID);
         c.seed = seed;
         let mut t = Trainer::new(c).unwrap();
-        while t.epoch() < 51 {
+        while t.epoch() < epochs {
             t.epoch_step().unwrap();
         }
         t
     };
-    let good = run(1);
+    let good = run(1, 51);
     assert_eq!(good.attempt(), 0, "{:?}", good.events());
-    let bad = run(2);
-    assert_eq!(bad.attempt(), 1);
-    assert_eq!(bad.events()[0].epoch, 50);
+    let bad = run(2, qcd::recipe::QCD_DRIFT_EPOCH + 1);
+    assert_eq!(bad.attempt(), 1, "{:?}", bad.events());
+    assert_eq!(bad.events()[0].epoch, qcd::recipe::QCD_DRIFT_EPOCH);
     assert!(
         bad.events()[0]
             .message
