@@ -380,12 +380,12 @@ check('a rejected model file leaves the run untouched', async () => {
   await p.context().close();
 });
 
-check('the recipe says when it restarts a failing run (seed 2 fails at epoch 50)', async () => {
+check('the recipe says when it restarts a failing run (seed 2 drifts, caught at epoch 10)', async () => {
   const p = await newPage('preset=qcd&seed=2&play=0');
-  // Exactly 51 epochs of 200 mini-batches, so the check sees the state right after epoch 50.
-  await p.evaluate(() => window.adsdl.run(51 * 200));
+  // Exactly 11 epochs of 200 mini-batches, so the check sees the state right after epoch 10.
+  await p.evaluate(() => window.adsdl.run(11 * 200));
   const s = await status(p);
-  assert(s.attempt === 2 && s.events.length === 1 && s.events[0].epoch === 50, JSON.stringify(s.events));
+  assert(s.attempt === 2 && s.events.length === 1 && s.events[0].epoch === 10, JSON.stringify(s.events));
   await p.waitForFunction(() => document.getElementById('message').textContent.includes('(attempt 2)'), null, { timeout: 5000 });
   const msg = await p.textContent('#message');
   assert(msg.includes('drifting upward') && msg.includes('restarted from a new initialisation (attempt 2)'), msg);
