@@ -1,20 +1,18 @@
 // Words at first paint: the page's HTML names string-table keys (data-t, data-th, data-ta); this
-// writes the English table's words into it, so that the first paint, a link preview and a search
-// engine see the page's text, not empty elements (the page still sets them from the table of its
-// language). The table stays the one source: the e2e test checks the served HTML against it.
-// It also points the page at this build's folder (dist/b/HASH/, see scripts/build.sh) and asks
-// for what the page will need at once — the English table and the modules app.js imports — so
-// that they download in parallel with app.js rather than one after another. (The wasm is asked
-// for by app.js as soon as it runs: preloaded here it would compete with the stylesheet for a
-// slow phone's bandwidth and delay the first paint, 3.3 s against 1.4 s LCP in Lighthouse.)
+// writes one language's words into it, so that the first paint, a link preview and a search
+// engine see the page's text, not empty elements. The tables stay the one source: the e2e test
+// checks each served page against its table. One page per language (index.html in English,
+// ja.html in Japanese): boot.js sends a visitor to the page of their language before anything is
+// drawn.
 //
-// And it writes in what app.js would otherwise generate after the engine starts, so that nothing
-// moves then: the default page's settings controls and its embed panels (from `adsdl settings
-// --json`, the settings schema's own output), and boot.js, which applies a link's layout
-// before the first paint.
-//
-// One page per language (index.html in English, ja.html in Japanese: boot.js sends a visitor
-// to the page of their language before anything is drawn).
+// It also writes in what app.js would otherwise generate after the engine starts, so that
+// nothing moves then: the default page's settings controls and its embed panels (from `adsdl
+// settings --json`, the settings schema's own output), and boot.js, which applies a link's layout
+// before the first paint. And it points the page at this build's folder (dist/b/HASH/, see
+// scripts/build.sh) and asks for what the page needs at once — the string tables and the modules
+// app.js imports — so that they download beside app.js rather than after it. (The wasm is not
+// preloaded: app.js fetches it after the first paint, since sharing a slow phone's bandwidth with
+// the stylesheet and the first text delayed that paint: LCP 3.3 s against 1.4 s in Lighthouse.)
 //
 //   node scripts/prerender.mjs LANG www/index.html www/i18n dist b/HASH/ PAGES.json > dist/PAGE
 import { readFileSync } from 'node:fs';
