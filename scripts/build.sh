@@ -27,7 +27,9 @@ if [ -x "$WASM_OPT" ]; then
 else
   log "wasm-opt not found: the wasm is not size-optimised"
 fi
-cp www/style.css www/boot.js www/app.js www/worker.js www/train-worker.js www/trainer-loop.js www/tour.js www/recorder.js www/inverse.js www/i18n.js "$stage/"
+# Every script of the page (the service worker is written below, with this build's list).
+cp www/style.css "$stage/"
+for f in www/*.js; do [ "$f" = www/sw.js ] || cp "$f" "$stage/"; done
 # The string tables: the page fetches its language's, the engine has both built in.
 cp -r www/i18n "$stage/i18n"
 build=$(cd "$stage" && find . -type f | sort | xargs sha256sum | sha256sum | cut -c1-12)

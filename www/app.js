@@ -1,11 +1,12 @@
 // The page: controls, the animation loop and downloads. All physics and all chart drawing
 // happen in Rust (pkg/adsdl.js); this module only wires the DOM to it.
-import init, { App, ensemble_report, draw_ensemble } from './pkg/adsdl.js';
+import init, { App } from './pkg/adsdl.js';
 import { trainingLoop } from './trainer-loop.js';
 import { createTour, tourSeen } from './tour.js';
 import { createRecorder, recordingUnsupported } from './recorder.js';
 import { applyStrings, lang, loadStrings, t } from './i18n.js';
 import { createInversePanel } from './inverse.js';
+import { createEnsemblePanel } from './ensemble.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200'];
@@ -349,7 +350,7 @@ function redraw(now) {
   }
   // Canvases are cleared when resized or re-themed: the finished ensemble and the inversion are
   // drawn again too.
-  if (forceDraw && ensemble.text) drawEnsemble();
+  if (forceDraw) ensemble.redraw();
   if (inverse) {
     if (forceDraw) inverse.redraw();
     else inverse.tick(now, steps);
@@ -407,110 +408,10 @@ function updateCounters(s) {
 // "From the potential to the bulk" (inverse.js): made in main(), once the engine runs.
 let inverse = null;
 
-// The in-page ensemble: one Web Worker per seed; the page keeps each member's latest model.
-const ensemble = { workers: [], members: [], lastDraw: 0, report: null, text: null };
-
-function stopEnsemble() {
-  for (const w of ensemble.workers) w.terminate();
-  ensemble.workers = [];
-  $('ens-start').disabled = false;
-  $('ens-stop').disabled = true;
-}
-
-function startEnsemble() {
-  stopEnsemble();
-  const m = Number($('ens-m').value);
-  const epochs = Math.max(10, Math.min(20000, Number($('ens-epochs').value) || 1500));
-  const base = new URLSearchParams(app.query());
-  const seed0 = Number(base.get('seed') || 1);
-  ensemble.members = Array.from({ length: m }, () => ({ status: null, model: null, done: false }));
-  ensemble.report = null;
-  for (let i = 0; i < m; i++) {
-    const q = new URLSearchParams(base);
-    q.set('seed', String(seed0 + i));
-    const w = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    w.onmessage = (e) => {
-      if (e.data.type === 'failed') {
-        $('ens-progress').textContent = t('ens.seed_failed', { seed: seed0 + i, error: e.data.message });
-        ensemble.members[i].done = true;
-        return;
-      }
-      ensemble.members[i] = { status: e.data.status, model: e.data.model, done: e.data.done };
-      updateEnsemble(false);
-    };
-    w.onerror = (e) => { $('ens-progress').textContent = t('ens.seed_failed', { seed: seed0 + i, error: e.message }); };
-    w.postMessage({ type: 'start', query: q.toString(), epochs });
-    ensemble.workers.push(w);
-  }
-  $('ens-start').disabled = true;
-  $('ens-stop').disabled = false;
-  $('ens-progress').textContent = t('ens.starting', { first: seed0, last: seed0 + m - 1 });
-}
-
-function drawEnsemble() {
-  for (const name of ['ensemble-metric', 'ensemble-potential']) {
-    try {
-      draw_ensemble(name, $(`chart-${name}`), ensemble.text, darkQuery.matches, chartScale());
-    } catch (e) {
-      $('ens-progress').textContent = t('ens.chart_error', { error: e.message || e });
-    }
-  }
-}
-
-// The ensemble beside its system's reference (for QCD: P2 Table II), all numbers from Rust.
-function tableRows(s, ref) {
-  const pm = (x, d) => `${x.mean.toFixed(d)} ± ${x.sd.toFixed(d)}`;
-  const pub = (k) => (ref.sd ? `${ref.h[k].toFixed(3)} ± ${ref.sd[k].toFixed(3)}` : ref.h[k].toFixed(3));
-  const rows = s.h.map((x, k) => [`h${String(k).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[c])}`, pm(x, 3), pub(k)]);
-  const [l, lambda] = ref.couplings || [null, null];
-  rows.push(['L [GeV⁻¹]', pm(s.ads_radius, 3), l === null ? '–' : String(l)]);
-  rows.push(['1/L [MeV]', pm(s.inv_l_mev, 1), l === null ? '–' : `≈ ${Math.round(1000 / l)}`]);
-  rows.push(['λ', pm(s.lambda, 5), lambda === null ? '–' : String(lambda)]);
-  rows.push([t('counters.loss'), pm(s.loss, 4), '–']);
-  return rows;
-}
-
-function updateEnsemble(force) {
-  const members = ensemble.members;
-  const done = members.filter((m) => m.done).length;
-  const epochs = members.map((m) => (m.status ? m.status.epoch : 0));
-  const allDone = done === members.length;
-  $('ens-progress').textContent = t(allDone ? 'ens.done' : 'ens.progress', { n: members.length, epochs: epochs.join(', ') });
-  const now = performance.now();
-  if (!force && !allDone && now - ensemble.lastDraw < 1000) return;
-  ensemble.lastDraw = now;
-  const models = members.filter((m) => m.model).map((m) => JSON.parse(m.model));
-  if (!models.length) return;
-  try {
-    const text = ensemble_report(JSON.stringify(models));
-    ensemble.report = JSON.parse(text);
-    ensemble.text = text;
-    if ($('ens-charts').hidden) {
-      $('ens-charts').hidden = false;
-      sizeCanvases();
-    }
-    drawEnsemble();
-    const s = ensemble.report.summary;
-    const tbody = $('ens-table').querySelector('tbody');
-    $('ens-ref-head').textContent = ensemble.report.reference.label;
-    tbody.replaceChildren(...(s.kept ? tableRows(s, ensemble.report.reference) : []).map((cells) => {
-      const tr = document.createElement('tr');
-      for (const c of cells) {
-        const td = document.createElement('td');
-        td.textContent = c;
-        tr.append(td);
-      }
-      return tr;
-    }));
-    $('ens-table').hidden = s.kept === 0;
-    if (allDone) {
-      $('ens-progress').textContent += t('ens.kept', { kept: s.kept, runs: s.runs, cut: s.max_loss, shape: s.with_shape });
-      stopEnsemble();
-    }
-  } catch (e) {
-    $('ens-progress').textContent = t('ens.error', { error: e.message || e });
-  }
-}
+// The in-page ensemble (ensemble.js): its members train in Web Workers of their own.
+const ensemble = createEnsemblePanel({
+  $, query: () => app.query(), dark: () => darkQuery.matches, scale: chartScale, onShown: sizeCanvases,
+});
 
 function save() {
   if (!engine.session) return;
@@ -852,9 +753,9 @@ function bind() {
     $('ens-m').append(o);
   }
   $('ens-m').value = String(Math.min(Math.max(cores, 2), 8));
-  $('ens-start').addEventListener('click', startEnsemble);
+  $('ens-start').addEventListener('click', () => ensemble.start());
   $('ens-stop').addEventListener('click', () => {
-    stopEnsemble();
+    ensemble.stop();
     $('ens-progress').textContent += t('ens.stopped');
   });
   $('compare').addEventListener('change', (e) => {
@@ -1064,7 +965,7 @@ async function main() {
     referencePoints: () => app.reference_points(),
     metricGeometry: () => app.metric_geometry(),
     publishedCouplings: () => app.published_couplings(),
-    ensemble: () => ensemble.report,
+    ensemble: () => ensemble.report(),
     inversion: () => inverse.report(),
     tour: () => ({ open: tour.isOpen(), step: tour.step() }),
   };
