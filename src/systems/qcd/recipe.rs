@@ -53,34 +53,29 @@ pub fn qcd_failure(epochs: usize, p: &Params, loss: f64) -> Option<Msg> {
         return Some(msg!("failure.non_finite"));
     }
     let (l, lam) = (p.ads_radius, p.lambda);
-    if epochs == QCD_DRIFT_EPOCH && lam >= 1.0 {
-        return Some(msg!(
+    // The two dead ends, each named where any check finds it.
+    let drift = || {
+        msg!(
             "failure.lambda_drift",
             lambda = format!("{lam:+.2}"),
             loss = format!("{loss:.3}")
-        ));
-    }
-    if epochs == QCD_COLLAPSE_EPOCH && l < 0.7 && lam >= -1.0 {
-        return Some(msg!(
+        )
+    };
+    let collapse = || {
+        msg!(
             "failure.l_collapse",
             l = format!("{l:.2}"),
             loss = format!("{loss:.3}")
-        ));
+        )
+    };
+    if epochs == QCD_DRIFT_EPOCH && lam >= 1.0 {
+        return Some(drift());
+    }
+    if epochs == QCD_COLLAPSE_EPOCH && l < 0.7 && lam >= -1.0 {
+        return Some(collapse());
     }
     if epochs == QCD_EARLY_EPOCH && lam >= -1.0 {
-        return Some(if l < 0.7 {
-            msg!(
-                "failure.l_collapse",
-                l = format!("{l:.2}"),
-                loss = format!("{loss:.3}")
-            )
-        } else {
-            msg!(
-                "failure.lambda_drift",
-                lambda = format!("{lam:+.2}"),
-                loss = format!("{loss:.3}")
-            )
-        });
+        return Some(if l < 0.7 { collapse() } else { drift() });
     }
     if epochs == QCD_CONFIRM_EPOCH && loss > 0.1 && !(lam < QCD_CONFIRM_LAMBDA && l > 1.0) {
         return Some(msg!(
