@@ -239,7 +239,8 @@ function syncControls() {
   document.documentElement.classList.toggle('present', st.present);
   app.set_high_contrast(st.present);
   if (st.embed) {
-    for (const f of document.querySelectorAll('figure[data-chart]')) f.classList.toggle('off', !st.panels.includes(f.dataset.chart));
+    // The panels shown, by the CSS boot.js used on the first frame, now from the engine's state.
+    document.documentElement.dataset.panels = st.panels.join(' ');
     const full = new URL(location.href);
     full.searchParams.delete('embed');
     full.searchParams.delete('panels');
@@ -314,7 +315,8 @@ function chartScale() {
 // Embedded: as many columns as make the chosen panels largest in the frame.
 function layoutEmbed() {
   if (!document.documentElement.classList.contains('embed')) return;
-  const shown = [...document.querySelectorAll('figure[data-chart]')].filter((f) => !f.hidden && !f.classList.contains('off'));
+  const { panels } = state();
+  const shown = [...document.querySelectorAll('figure[data-chart]')].filter((f) => !f.hidden && panels.includes(f.dataset.chart));
   const box = $('charts').getBoundingClientRect();
   $('charts').style.setProperty('--cols', String(window.adsdlEmbedColumns(shown.length, box.width, box.height)));
 }
