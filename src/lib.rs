@@ -34,12 +34,14 @@
 pub mod chart_kind;
 pub mod charts;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod model_file;
 pub mod observables;
 pub mod physics;
 pub mod points;
 pub mod rng;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod serve;
 pub mod settings;
 pub mod stats;

@@ -21,6 +21,10 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: &str = "adsdl-model";
 /// The only version this build reads and writes.
 pub const VERSION: u32 = 1;
+/// The most epochs a model file may say it was trained for: far beyond any run (a day of the
+/// page trains ~4·10⁵), and small enough that resuming can add to it without wrapping, in the
+/// page's 32-bit wasm too.
+pub const MAX_EPOCHS: usize = 1_000_000_000;
 
 /// A trained (or initial) model, as stored on disk.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -166,6 +170,12 @@ impl ModelFile {
             return Err(Error::key(
                 "h",
                 tr!("error.model.h_len", n = self.h.len(), layers = self.layers),
+            ));
+        }
+        if self.epochs > MAX_EPOCHS {
+            return Err(Error::key(
+                "epochs",
+                tr!("error.model.at_most", max = MAX_EPOCHS, got = self.epochs),
             ));
         }
         if let Some(k) = self.h.iter().position(|v| !v.is_finite()) {

@@ -127,6 +127,11 @@ fn optimizer_options(_: SystemId) -> Vec<(&'static str, &'static str)> {
     vec![("adam", "option.opt.adam"), ("sgd", "option.opt.sgd")]
 }
 
+/// The largest seed: 2⁵³ − 1, the largest integer a JavaScript number holds exactly. One range
+/// for the command line, links, the page's field and model files, so a run started anywhere can
+/// be carried to the page (a larger seed once stopped the page's engine).
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
 /// Speed steps of the page: mini-batches per frame; the last one means "as many as fit".
 pub const SPEEDS: [u32; 9] = [1, 2, 5, 10, 20, 50, 100, 200, u32::MAX];
 /// Own data with at most this many points travel in the link; larger sets go in a model file.
@@ -481,10 +486,11 @@ impl Setting {
             Kind::System => raw
                 .parse::<SystemId>()
                 .map(|s| (Value::from(s.name()), None)),
-            Kind::Seed => raw
-                .parse::<u64>()
-                .map(|s| (Value::from(s), None))
-                .map_err(|_| tr!("notice.not_number", key = key, value = shown(raw))),
+            Kind::Seed => match raw.parse::<u64>() {
+                Ok(s) if s <= MAX_SEED => Ok((Value::from(s), None)),
+                Ok(_) => Err(range_err("0".into(), MAX_SEED.to_string())),
+                Err(_) => Err(tr!("notice.not_number", key = key, value = shown(raw))),
+            },
             Kind::Float { min, max } => match raw.parse::<f64>() {
                 Ok(x) if x.is_finite() && (min..=max).contains(&x) => Ok((Value::from(x), None)),
                 Ok(x) if x.is_finite() && strict => {
@@ -647,7 +653,7 @@ impl Setting {
                 .map(|n| format!("`{n}`"))
                 .collect::<Vec<_>>()
                 .join(", "),
-            Kind::Seed => "0 … 2⁶⁴−1".into(),
+            Kind::Seed => format!("0 … {MAX_SEED} (2⁵³−1)"),
             Kind::Float { min, max } => format!("{} … {}", short(min), short(max)),
             Kind::Int { min, max } => format!("{min} … {max}"),
             Kind::Choice(options) => {
@@ -695,12 +701,14 @@ pub fn check_ranges(state: &Value) -> Result<(), String> {
         let bad = match s.kind {
             Kind::Float { min, max } => !v.as_f64().is_some_and(|x| (min..=max).contains(&x)),
             Kind::Int { min, max } => !v.as_u64().is_some_and(|x| (min..=max).contains(&x)),
+            Kind::Seed => v.as_u64().is_none_or(|x| x > MAX_SEED),
             _ => false,
         };
         if bad {
             let range = match s.kind {
                 Kind::Float { min, max } => format!("{min} … {max}"),
                 Kind::Int { min, max } => format!("{min} … {max}"),
+                Kind::Seed => format!("0 … {MAX_SEED}"),
                 _ => unreachable!("only ranges are checked"),
             };
             return Err(if v.is_number() {

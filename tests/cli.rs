@@ -865,3 +865,270 @@ fn sharded_ensembles_merge_into_the_unsharded_report() {
     let o = adsdl(&[&["ensemble"], &common[..], &["--shard", "0/3", "--jsonl"]].concat());
     assert!(!o.status.success() && stderr(&o).contains("K/N"));
 }
+
+/// A write that fails is a failure: exit code 74 (not 1, "not converged") with a message, and the
+/// file that was there is kept whole. Standard output on a full disk (`/dev/full`) too, since a
+/// Slurm shard redirected to a full disk must not report success with nothing in it.
+#[test]
+fn failed_writes_exit_74_and_keep_what_was_there() {
+    let model = tiny_qcd_model("write-fail.json");
+    let m = model.to_str().unwrap();
+    let full = std::fs::File::create("/dev/full").unwrap();
+    for args in [
+        &["eval", "--model", m, "--json"][..],
+        &[
+            "ensemble",
+            "--preset",
+            "qcd",
+            "--runs",
+            "2",
+            "--epochs",
+            "1",
+            "--max-epochs",
+            "1",
+            "--max-loss",
+            "1e9",
+            "--jsonl",
+            "--quiet",
+        ][..],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_adsdl"))
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(74), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("cannot write to standard output"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // An unwritable --out is found before training, not after.
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "qcd",
+        "--epochs",
+        "100000",
+        "--out",
+        "/nonexistent/folder/m.json",
+    ]);
+    assert_eq!(o.status.code(), Some(74), "{}", stderr(&o));
+    assert!(
+        o.stdout.is_empty() && stderr(&o).contains("/nonexistent/folder/m.json"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `train --out` onto a full disk (a 64 KiB tmpfs, where the test runs as root, as CI does) keeps
+/// the good model that was there: the new one goes to a temporary file and a rename.
+#[test]
+fn a_full_disk_keeps_the_good_model() {
+    if unsafe_is_root() {
+        let dir = tmp("tmpfs");
+        std::fs::create_dir_all(&dir).unwrap();
+        let d = dir.to_str().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs", d])
+            .status()
+            .unwrap();
+        assert!(mounted.success(), "root could not mount a tmpfs at {d}");
+        let good = tiny_qcd_model("full-good.json");
+        let target = dir.join("model.json");
+        std::fs::copy(&good, &target).unwrap();
+        let before = std::fs::read_to_string(&target).unwrap();
+        // Fill the disk to the last block.
+        let mut filler = std::fs::File::create(dir.join("filler")).unwrap();
+        let _ = std::io::Write::write_all(&mut filler, &vec![0u8; 1 << 20]);
+        drop(filler);
+        let o = adsdl(&[
+            "train",
+            "--max-loss",
+            "1e9",
+            "--preset",
+            "qcd",
+            "--epochs",
+            "1",
+            "--max-epochs",
+            "1",
+            "--per-class",
+            "50",
+            "--seed",
+            "2",
+            "--out",
+            target.to_str().unwrap(),
+        ]);
+        let after = std::fs::read_to_string(&target).unwrap();
+        let _ = Command::new("umount").arg(d).status();
+        assert_eq!(o.status.code(), Some(74), "{}", stderr(&o));
+        assert_eq!(after, before, "the good model was overwritten");
+    } else {
+        eprintln!("not root: the tmpfs case is left to CI (the injected-writer test in src/files.rs covers the logic)");
+    }
+}
+
+fn unsafe_is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// A killed ensemble keeps every finished run: `--jsonl` lines go out as runs end, `merge` names
+/// the missing seeds, and `--resume` trains only those.
+#[test]
+fn a_killed_ensemble_keeps_its_finished_runs_and_resumes() {
+    use std::io::{BufRead, BufReader};
+    let common = [
+        "ensemble",
+        "--preset",
+        "qcd",
+        "--runs",
+        "30",
+        "--seed",
+        "40",
+        "--epochs",
+        "20",
+        "--max-epochs",
+        "20",
+        "--max-loss",
+        "1e9",
+        "--threads",
+        "1",
+        "--quiet",
+        "--jsonl",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_adsdl"))
+        .args(common)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut kept = String::new();
+    for _ in 0..2 {
+        reader.read_line(&mut kept).unwrap();
+    }
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the lines came only when the job had ended"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // A line cut short by the kill, as a shell redirection can leave it.
+    let file = tmp("killed.jsonl");
+    std::fs::write(&file, format!("{kept}{{\"format\": \"adsdl-ensem")).unwrap();
+    let f = file.to_str().unwrap();
+    let o = adsdl(&["merge", f]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("28 of 30 runs are missing") && stderr(&o).contains("cut short"),
+        "{}",
+        stderr(&o)
+    );
+    let rest = adsdl(&[&common[..], &["--resume", f]].concat());
+    assert!(rest.status.success(), "{}", stderr(&rest));
+    assert_eq!(String::from_utf8_lossy(&rest.stdout).lines().count(), 28);
+    let mut all = kept.clone();
+    all.push_str(&String::from_utf8_lossy(&rest.stdout));
+    std::fs::write(&file, all).unwrap();
+    let o = adsdl(&["merge", f, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["runs"].as_array().unwrap().len(), 30);
+}
+
+/// Numbers a file may carry but no run has: refused with what and where, never an abort or a
+/// wrapped counter.
+#[test]
+fn absurd_counts_in_files_are_refused() {
+    let o = adsdl(&[
+        "ensemble",
+        "--preset",
+        "qcd",
+        "--runs",
+        "1",
+        "--epochs",
+        "1",
+        "--max-epochs",
+        "1",
+        "--max-loss",
+        "1e9",
+        "--quiet",
+        "--jsonl",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let line: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    for runs in [
+        serde_json::json!(1_000_000_000_000u64),
+        serde_json::json!(0),
+        serde_json::json!(1e12),
+    ] {
+        let mut l = line.clone();
+        l["runs"] = runs.clone();
+        let file = tmp("absurd.jsonl");
+        std::fs::write(&file, format!("{l}\n")).unwrap();
+        let o = adsdl(&["merge", file.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "runs {runs}");
+        assert!(
+            stderr(&o).contains("\"runs\" must be a whole number 1 … 100000"),
+            "runs {runs}: {}",
+            stderr(&o)
+        );
+    }
+    // A model that says it trained 2⁶⁴−1 epochs: refused when read, not wrapped into "converged".
+    let model = tiny_qcd_model("absurd-epochs.json");
+    let mut m = read_json(&model);
+    m["epochs"] = serde_json::json!(u64::MAX);
+    std::fs::write(&model, m.to_string()).unwrap();
+    let o = adsdl(&[
+        "train",
+        "--resume",
+        model.to_str().unwrap(),
+        "--epochs",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("epochs") && stderr(&o).contains("at most"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// One seed range everywhere (0 … 2⁵³−1, what a JavaScript number holds): the command line
+/// refuses a larger seed, and so does a model file carrying one, so no file the CLI writes can
+/// stop the page.
+#[test]
+fn one_seed_range_for_the_command_line_and_model_files() {
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "qcd",
+        "--seed",
+        "9007199254740992",
+        "--epochs",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("9007199254740991"), "{}", stderr(&o));
+    let o = adsdl(&[
+        "train",
+        "--preset",
+        "qcd",
+        "--seed",
+        "18446744073709551615",
+        "--epochs",
+        "1",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let model = tiny_qcd_model("big-seed.json");
+    let mut m = read_json(&model);
+    m["seed"] = serde_json::json!(u64::MAX);
+    m["training"]["seed"] = serde_json::json!(u64::MAX);
+    std::fs::write(&model, m.to_string()).unwrap();
+    let o = adsdl(&["eval", "--model", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("seed"), "{}", stderr(&o));
+}

@@ -20,8 +20,8 @@ pub fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     let max_loss: f64 = flags
         .get("max-loss")?
         .unwrap_or_else(|| base.preset.system().keep_loss());
-    if runs == 0 {
-        return Err("--runs must be at least 1".into());
+    if !(1..=MAX_RUNS).contains(&runs) {
+        return Err(format!("--runs {runs}: expected 1 … {MAX_RUNS}"));
     }
     let shard = match flags.get::<String>("shard")? {
         Some(text) => Some(parse_shard(&text)?),
@@ -33,24 +33,57 @@ pub fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
         .filter(|i| shard.is_none_or(|(k, n)| i % n == k - 1))
         .map(|i| base.seed + i)
         .collect();
+    if shard.is_some() && !flags.has("jsonl") {
+        return Err("--shard reports one shard's runs only: add --jsonl, then join the shards with `adsdl merge`".into());
+    }
+    // --resume FILE: a killed shard's lines are kept; only its runs not in FILE train again.
+    let seeds = match flags.get::<String>("resume")? {
+        Some(path) if flags.has("jsonl") => {
+            let done = finished_seeds(&path)?;
+            seeds.into_iter().filter(|s| !done.contains(s)).collect()
+        }
+        Some(_) => return Err("--resume continues a --jsonl shard: add --jsonl".into()),
+        None => seeds,
+    };
     let start = Instant::now();
-    let results = run_parallel(&base, &seeds, threads, flags.has("quiet"))?;
-    let secs = start.elapsed().as_secs_f64();
-    if flags.has("jsonl") {
-        for r in &results {
+    // With --jsonl each run's line goes out (flushed: stdout is line-buffered) the moment the run
+    // ends, so a killed job keeps every finished run for `adsdl merge`.
+    let jsonl = flags.has("jsonl");
+    let results = run_parallel(&base, &seeds, threads, flags.has("quiet"), &|r| {
+        if jsonl {
             let line = json!({ "format": RUN_FORMAT, "version": 1, "config": base, "runs": runs, "max_loss": max_loss, "run": r });
             out!("{line}");
         }
+    })?;
+    let secs = start.elapsed().as_secs_f64();
+    if jsonl {
         return Ok(());
-    }
-    if shard.is_some() {
-        return Err("--shard reports one shard's runs only: add --jsonl, then join the shards with `adsdl merge`".into());
     }
     report(flags, &base, &results, max_loss, secs)
 }
 
+/// The most runs one ensemble may have (a bound for `merge`, which lists the missing ones).
+const MAX_RUNS: usize = 100_000;
+
 /// The format name of `ensemble --jsonl` lines.
 const RUN_FORMAT: &str = "adsdl-ensemble-run";
+
+/// The seeds whose runs a `--jsonl` file already holds (whole lines only: a line cut short by a
+/// kill is run again).
+fn finished_seeds(path: &str) -> Result<Vec<u64>, String> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read '{path}': {e}")),
+    };
+    Ok(text
+        .split_inclusive('\n')
+        .filter(|l| l.ends_with('\n'))
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["format"] == RUN_FORMAT)
+        .filter_map(|v| v["run"]["seed"].as_u64())
+        .collect())
+}
 
 /// `K/N` with 1 ≤ K ≤ N.
 fn parse_shard(text: &str) -> Result<(u64, u64), String> {
@@ -85,24 +118,39 @@ pub fn cmd_merge(flags: &Flags) -> Result<(), String> {
     let mut seconds = 0.0;
     for path in &files {
         let text = read_file(path)?;
-        for (i, line) in text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
             let at = format!("{path}, line {}", i + 1);
-            let v: serde_json::Value =
-                serde_json::from_str(line).map_err(|e| format!("{at}: {e}"))?;
+            let v: serde_json::Value = match serde_json::from_str(line) {
+                Ok(v) => v,
+                // A last line cut short: the job was killed while writing it. Its run counts as
+                // missing (named below), the whole lines before it as done.
+                Err(_) if i + 1 == lines.len() && !line.ends_with('\n') => {
+                    eprintln!("{at}: cut short (a killed job); its run is left out");
+                    continue;
+                }
+                Err(e) => return Err(format!("{at}: {e}")),
+            };
             if v["format"] != RUN_FORMAT || v["version"] != 1 {
                 return Err(format!(
                     "{at}: not an `adsdl ensemble --jsonl` line (format {RUN_FORMAT}, version 1)"
                 ));
             }
+            let runs = v["runs"]
+                .as_u64()
+                .filter(|n| (1..=MAX_RUNS as u64).contains(n))
+                .ok_or_else(|| {
+                    format!(
+                        "{at}: \"runs\" must be a whole number 1 … {MAX_RUNS}, got {}",
+                        v["runs"]
+                    )
+                })? as usize;
             let this = (
                 v["config"].clone(),
-                v["runs"]
-                    .as_u64()
-                    .ok_or_else(|| format!("{at}: no \"runs\""))? as usize,
+                runs,
                 v["max_loss"]
                     .as_f64()
                     .ok_or_else(|| format!("{at}: no \"max_loss\""))?,
@@ -132,10 +180,25 @@ pub fn cmd_merge(flags: &Flags) -> Result<(), String> {
         .map(|s| s.to_string())
         .collect();
     if !missing.is_empty() {
+        let shown = missing.len().min(20);
+        let more = if missing.len() > shown {
+            format!(" and {} more", missing.len() - shown)
+        } else {
+            String::new()
+        };
         return Err(format!(
-            "{} of {runs} runs are missing (seeds {}): a shard was not given or did not finish",
+            "{} of {runs} runs are missing (seeds {}{more}): a shard was not given or did not finish; rerun a cut shard with its own flags and `--resume FILE >> FILE`, then merge again",
             missing.len(),
-            missing.join(", ")
+            missing[..shown].join(", ")
+        ));
+    }
+    if let Some(r) = results
+        .iter()
+        .find(|r| r.seed < base.seed || r.seed - base.seed >= runs as u64)
+    {
+        return Err(format!(
+            "seed {} is not one of this ensemble's {runs} runs (seeds {} …)",
+            r.seed, base.seed
         ));
     }
     results.sort_by_key(|r| r.seed);
@@ -233,6 +296,7 @@ fn run_parallel(
     seeds: &[u64],
     threads: usize,
     quiet: bool,
+    on_run: &(dyn Fn(&RunResult) + Sync),
 ) -> Result<Vec<RunResult>, String> {
     let runs = seeds.len();
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -248,6 +312,9 @@ fn run_parallel(
                 let mut c = base.clone();
                 c.seed = seeds[i];
                 let r = train_member(c, &|| clock.elapsed().as_secs_f64());
+                if let Ok(r) = &r {
+                    on_run(r);
+                }
                 if !quiet {
                     if let Ok(r) = &r {
                         eprintln!(

@@ -14,10 +14,13 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::Instant;
 
-/// `println!` that ends quietly when stdout is closed (`adsdl eval | head`), instead of panicking.
+/// `println!` that ends quietly when stdout is closed (`adsdl eval | head`), instead of panicking,
+/// and exits with [`EXIT_WRITE`] when stdout cannot take the output (a full disk behind
+/// `> out.json`): a shard that wrote nothing must not report success.
 macro_rules! out {
     ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout(), $($t)*);
+        let r = writeln!(std::io::stdout(), $($t)*);
+        $crate::stdout_failed(r);
     }};
 }
 
@@ -25,7 +28,25 @@ mod ensemble;
 mod invert;
 
 fn out_raw(s: &str) {
-    let _ = std::io::stdout().write_all(s.as_bytes());
+    stdout_failed(std::io::stdout().write_all(s.as_bytes()));
+}
+
+/// The exit code of a failed write (a file or standard output): sysexits' `EX_IOERR`, apart
+/// from 1, "the run did not converge", so a script can tell the two.
+const EXIT_WRITE: u8 = 74;
+
+/// Set when a file could not be written: the command then exits with [`EXIT_WRITE`].
+static WRITE_FAILED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A write to stdout failed for another reason than a closed pipe: say so and exit now, since
+/// nothing more can reach the reader.
+fn stdout_failed(r: std::io::Result<()>) {
+    if let Err(e) = r {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("adsdl: cannot write to standard output: {e}");
+            std::process::exit(EXIT_WRITE.into());
+        }
+    }
 }
 
 /// The command line: subcommands and flags, the run flags generated from the settings schema.
@@ -113,7 +134,11 @@ fn cli() -> Command {
                 ))
                 .arg(switch(
                     "jsonl",
-                    "print one JSON line per run (for `adsdl merge`) instead of the report",
+                    "print one JSON line per run as it finishes (for `adsdl merge`) instead of the report",
+                ))
+                .arg(value(
+                    "resume",
+                    "with --jsonl: train only the runs not already in this file (a killed shard's output; append with >>)",
                 ))
                 .arg(switch("json", "print JSON")),
         )
@@ -173,7 +198,23 @@ fn cli() -> Command {
                 .arg(value("dir", "folder (default dist)"))
                 .arg(value("port", "port (default 8000)"))
                 .arg(value("host", "address (default 127.0.0.1)"))
-                .arg(value("prefix", "URL prefix (default /)")),
+                .arg(value("prefix", "URL prefix (default /)"))
+                .arg(value(
+                    "max-connections",
+                    "connections held at once; at the cap the oldest idle one is closed (default 1024, fewer under a low descriptor limit)",
+                ))
+                .arg(value(
+                    "header-timeout",
+                    "seconds a client may take to send a request head (default 10)",
+                ))
+                .arg(switch(
+                    "follow-symlinks",
+                    "serve files reached through symbolic links in the folder (refused by default)",
+                ))
+                .arg(switch(
+                    "dotfiles",
+                    "serve names that start with a dot (refused by default)",
+                )),
         )
         .subcommand(
             Command::new("settings")
@@ -216,8 +257,20 @@ fn read_file(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read '{path}': {e}"))
 }
 
+/// Write `text` to `path` atomically (adsdl::files): on failure the file keeps what it had.
 fn write_file(path: &str, text: &str) -> Result<(), String> {
-    std::fs::write(path, text).map_err(|e| format!("cannot write '{path}': {e}"))
+    adsdl::files::write_atomic(std::path::Path::new(path), text.as_bytes()).map_err(|e| {
+        WRITE_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+        format!("cannot write '{path}': {e} (the file, if any, is unchanged)")
+    })
+}
+
+/// Fail now, before any work, when `path` cannot be written.
+fn check_writable(path: &str) -> Result<(), String> {
+    adsdl::files::check_writable(std::path::Path::new(path)).map_err(|e| {
+        WRITE_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+        format!("cannot write '{path}': {e}")
+    })
 }
 
 /// Measurements from `--data FILE` with `--units` and `--inv-a`.
@@ -318,7 +371,12 @@ fn resume_from(flags: &Flags, path: &str) -> Result<Trainer, String> {
         c.reg_c = c.preset.system().default_reg_c(c.reg);
     }
     if flags.given("epochs") {
-        c.epochs += m.epochs;
+        c.epochs = c.epochs.checked_add(m.epochs).ok_or_else(|| {
+            format!(
+                "{path} has {} epochs: --epochs more would overflow",
+                m.epochs
+            )
+        })?;
     }
     c.validate()?;
     let mut t = Trainer::new(c)?;
@@ -390,6 +448,9 @@ impl Progress {
 }
 
 fn cmd_train(flags: &Flags) -> Result<(), String> {
+    if let Some(out) = flags.get::<String>("out")? {
+        check_writable(&out)?;
+    }
     let mut t = match flags.get::<String>("resume")? {
         Some(path) => resume_from(flags, &path)?,
         None => Trainer::new(config_from(flags, preset_flag(flags)?)?)?,
@@ -837,16 +898,33 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
     Ok(())
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn cmd_serve(flags: &Flags) -> Result<(), String> {
     let dir: String = flags.get("dir")?.unwrap_or_else(|| "dist".into());
     let port: u16 = flags.get("port")?.unwrap_or(8000);
     let host: String = flags.get("host")?.unwrap_or_else(|| "127.0.0.1".into());
-    let prefix: String = flags.get("prefix")?.unwrap_or_else(|| "/".into());
-    adsdl::serve::serve(
-        std::path::Path::new(&dir),
-        &format!("{host}:{port}"),
-        &prefix,
-    )
+    let mut o = adsdl::serve::Options::new(dir, format!("{host}:{port}"));
+    o.prefix = flags.get("prefix")?.unwrap_or_else(|| "/".into());
+    o.max_connections = flags.get("max-connections")?;
+    if o.max_connections == Some(0) {
+        return Err("--max-connections must be at least 1".into());
+    }
+    if let Some(secs) = flags.get::<f64>("header-timeout")? {
+        if !(secs > 0.0 && secs <= 3600.0) {
+            return Err(format!(
+                "--header-timeout {secs}: expected seconds in (0, 3600]"
+            ));
+        }
+        o.header_timeout = std::time::Duration::from_secs_f64(secs);
+    }
+    o.follow_symlinks = flags.has("follow-symlinks");
+    o.dotfiles = flags.has("dotfiles");
+    adsdl::serve::serve(&o)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn cmd_serve(_: &Flags) -> Result<(), String> {
+    Err("serve runs natively only".into())
 }
 
 fn cmd_settings(flags: &Flags) -> Result<(), String> {
@@ -926,11 +1004,18 @@ fn run(name: &str, m: &ArgMatches) -> Result<(), String> {
 fn main() -> ExitCode {
     let matches = cli().get_matches();
     let (name, sub) = matches.subcommand().expect("a subcommand is required");
-    match run(name, sub) {
+    let result = run(name, sub);
+    // What is still buffered must reach the file too: an error here is a lost report.
+    stdout_failed(std::io::stdout().flush());
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("adsdl: {e}");
-            ExitCode::FAILURE
+            if WRITE_FAILED.load(std::sync::atomic::Ordering::Relaxed) {
+                ExitCode::from(EXIT_WRITE)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
