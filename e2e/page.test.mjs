@@ -44,9 +44,10 @@ const pageErrors = [];
 const consoleErrors = [];
 const measurements = {};
 
-async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700, mobile = false, init = null, locale = 'en-US' } = {}) {
+async function newPage(query, { colorScheme = 'light', width = 1400, height = 1700, mobile = false, init = null, locale = 'en-US', context: shared = null } = {}) {
   const phone = mobile ? { isMobile: true, hasTouch: true, deviceScaleFactor: 3 } : {};
-  const context = await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true, locale, ...phone });
+  // `context`: another tab of the same browser profile (its localStorage shared).
+  const context = shared || await browser.newContext({ viewport: { width, height }, colorScheme, acceptDownloads: true, locale, ...phone });
   const page = await context.newPage();
   page.on('request', (r) => {
     const u = r.url();
@@ -471,6 +472,117 @@ check('the run survives a reload; Start fresh forgets it', async () => {
   assert((await p.textContent('#message')).includes('Continuing your run'), 'the page says so');
   await p.click('#fresh');
   assert((await status(p)).epoch === 0, 'start fresh');
+  await p.context().close();
+});
+
+// What the page said last (#message), waited for.
+async function said(p, text, timeout = 10000) {
+  try {
+    await p.waitForFunction((x) => document.getElementById('message').textContent.includes(x), text, { timeout });
+  } catch {
+    throw new Error(`the page did not say "${text}"; it says "${await p.textContent('#message')}"`);
+  }
+}
+
+check('seeds past 2^53−1 (a link, the field, a saved run) are refused with a word, and the page trains on', async () => {
+  const p = await newPage('preset=qcd&seed=9007199254740992&play=0');
+  const notes = await p.evaluate(() => [...document.querySelectorAll('#notices li')].map((li) => li.textContent).join(' | '));
+  assert(notes.includes('9007199254740992') && notes.includes('out of range'), `notice: ${notes}`);
+  assert((await p.evaluate(() => window.adsdl.state().config.seed)) === 1, 'the default seed');
+  // Typed into the field: refused, the run kept.
+  await p.evaluate(() => window.adsdl.run(400));
+  const before = await status(p);
+  await p.fill('#seed', '18446744073709551615');
+  await p.dispatchEvent('#seed', 'change');
+  await p.evaluate(() => window.adsdl.idle());
+  assert((await p.evaluate(() => window.adsdl.state().config.seed)) === 1, 'the seed field took 2^64-1');
+  assert((await status(p)).epoch === before.epoch, 'the run was replaced');
+  // A saved run carrying such a seed, in the single slot of earlier builds (which allowed it):
+  // discarded with a word at the next visit, which starts and trains.
+  await p.evaluate(() => window.adsdl.save());
+  const session = await p.evaluate(() => {
+    const index = JSON.parse(localStorage.getItem('adsdl-runs-v2'));
+    return localStorage.getItem(`adsdl-run-v2:${index[0].run}`);
+  });
+  await p.context().close();
+  const bad = session.replace(/"seed":1,/, '"seed":18446744073709551615,');
+  assert(bad !== session, 'the session names its seed');
+  const q = await newPage('preset=qcd&seed=1&play=0', {
+    init: `localStorage.getItem('adsdl-runs-v2') || localStorage.setItem('adsdl-session-v1', ${JSON.stringify(JSON.stringify({ query: 'preset=qcd&seed=18446744073709551615', saved: 1, session: bad }))});`,
+  });
+  await said(q, 'could not be restored');
+  assert((await status(q)).epoch === 0, 'a fresh run');
+  const kept = await q.evaluate(() => Object.keys(localStorage).map((k) => localStorage.getItem(k)).join(' '));
+  assert(!kept.includes('18446744073709551615'), 'the bad run is forgotten');
+  await q.evaluate(() => window.adsdl.run(200));
+  assert((await status(q)).epoch >= 1, 'it trains');
+  await q.context().close();
+});
+
+check('saved runs: one per run, two tabs keep two runs, the oldest goes with a word, another tab\'s live run is never overwritten', async () => {
+  const a = await newPage('preset=qcd&seed=24&play=0');
+  const context = a.context();
+  const train = async (p, steps) => {
+    await p.evaluate((k) => window.adsdl.run(k), steps);
+    await p.evaluate(() => window.adsdl.save());
+    return (await status(p)).epoch;
+  };
+  const epochA = await train(a, 2000);
+  const b = await newPage('preset=qcd&seed=25&play=0', { context });
+  const epochB = await train(b, 1000);
+  assert(epochA > 0 && epochB > 0 && epochA !== epochB, `epochs ${epochA}, ${epochB}`);
+  assert((await b.evaluate(() => window.adsdl.savedRuns())).length === 2, 'two runs kept');
+  // Back to seed 24 in a new tab: its run, not epoch 0 (nor seed 25's).
+  const c = await newPage('preset=qcd&seed=24&play=0', { context });
+  assert((await status(c)).epoch === epochA, `seed 24 reopened at ${(await status(c)).epoch}, saved at ${epochA}`);
+  // Tab a still saves seed 24 (within the last seconds): c's progress must not overwrite it.
+  await c.evaluate((k) => window.adsdl.run(k), 400);
+  await c.evaluate(() => window.adsdl.save());
+  assert((await c.evaluate(() => window.adsdl.saveOutcome())) === 'other-tab', 'c overwrote a\'s run');
+  await said(c, 'another tab');
+  // Closing a tab lets go of its run; a fifth run then drops the least recently saved one with
+  // a word. (A run whose tab is still saving it would be kept, past the four.) Playwright's
+  // close fires no pagehide, which a browser's does: it is sent here.
+  const leave = async (p) => {
+    await p.evaluate(() => window.dispatchEvent(new PageTransitionEvent('pagehide')));
+    await p.close();
+  };
+  for (const p of [c, a, b]) await leave(p);
+  let oldest = null;
+  for (const seed of [26, 27, 28]) {
+    const p = await newPage(`preset=qcd&seed=${seed}&play=0`, { context });
+    await train(p, 200);
+    if (seed === 27) {
+      oldest = await p.evaluate(() => JSON.parse(localStorage.getItem('adsdl-runs-v2')).sort((x, y) => x.saved - y.saved)[0].run);
+    }
+    if (seed === 28) {
+      await said(p, 'was dropped');
+      const runs = await p.evaluate(() => window.adsdl.savedRuns());
+      assert(runs.length === 4 && !runs.includes(oldest) && runs.includes('preset=qcd&seed=28'), `${oldest} should have gone: ${JSON.stringify(runs)}`);
+    }
+    await leave(p);
+  }
+  await context.close();
+});
+
+check('full storage: saving stops with a word, the run trains on', async () => {
+  const p = await newPage('preset=qcd&seed=6&play=0');
+  // Fill the site's quota to the last kilobyte with someone else's data.
+  await p.evaluate(() => {
+    let i = 0;
+    for (const size of [1 << 19, 1 << 15, 1 << 10, 64]) {
+      for (;;) {
+        try { localStorage.setItem(`other-${i++}`, 'x'.repeat(size)); } catch { break; }
+      }
+    }
+  });
+  await p.evaluate(() => window.adsdl.run(400));
+  await p.evaluate(() => window.adsdl.save());
+  assert((await p.evaluate(() => window.adsdl.saveOutcome())) === 'full', await p.evaluate(() => window.adsdl.saveOutcome()));
+  await said(p, 'Saving has stopped');
+  const e = (await status(p)).epoch;
+  await p.evaluate(() => window.adsdl.run(400));
+  assert((await status(p)).epoch > e, 'training stopped');
   await p.context().close();
 });
 

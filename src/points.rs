@@ -210,7 +210,17 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
         _ => return Err(t.header_error(tr!("error.data_header", got = t.header.trim()))),
     };
     let ie = t.col("error");
+    // Too many rows is said before any is read (a 10⁶-line file once took minutes).
+    if t.rows.len() > MAX_MEASURED {
+        return Err(Error::whole(tr!(
+            "error.too_many",
+            n = t.rows.len(),
+            max = MAX_MEASURED
+        )));
+    }
     let mut out: Vec<(usize, Measured)> = Vec::new();
+    // Masses seen, by their bits: the duplicate check is one lookup, not a scan.
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     for (line_no, fields) in &t.rows {
         let line_no = *line_no;
         let num = |i: usize| t.num(line_no, fields, i);
@@ -231,7 +241,8 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
             condensate: c * scale.powi(3),
             error: e * scale.powi(3),
         };
-        if let Some((prev, _)) = out.iter().find(|(_, q)| q.m_q == p.m_q) {
+        // +0.0 for −0.0, so the two zeros are one mass as `==` has it.
+        if let Some(prev) = seen.insert((p.m_q + 0.0).to_bits(), line_no) {
             return Err(t.at(line_no, im, tr!("error.duplicate_line", m = m, line = prev)));
         }
         if p.m_q > ABSURD[0] || p.condensate > ABSURD[1] {
@@ -289,6 +300,53 @@ pub fn validate_measurements(pts: &[Measured]) -> Result<(), Error> {
 #[cfg(test)]
 mod measured_tests {
     use super::*;
+
+    /// Big tables cost time in proportion to their size, not its square: 10⁵ lines are refused
+    /// at once by their count, and the full 1000 rows are checked for duplicates by lookup.
+    #[test]
+    fn big_tables_are_refused_or_read_in_linear_time() {
+        let rows = |n: usize| {
+            let mut t = String::from("m_q,condensate\n");
+            for k in 0..n {
+                t.push_str(&format!(
+                    "{},{}\n",
+                    1e-6 * (k + 1) as f64,
+                    1e-4 * (k + 1) as f64
+                ));
+            }
+            t
+        };
+        let clock = std::time::Instant::now();
+        let e = parse_measurements(&rows(100_000), Units::Physical).unwrap_err();
+        assert!(e.to_string().contains("100000"), "{e}");
+        assert_eq!(
+            parse_measurements(&rows(1000), Units::Physical)
+                .unwrap()
+                .len(),
+            1000
+        );
+        let mut dup = rows(999);
+        dup.push_str("0.000001,0.5\n");
+        let e = parse_measurements(&dup, Units::Physical).unwrap_err();
+        assert!(e.to_string().contains("line 2"), "{e}");
+        assert!(clock.elapsed().as_secs_f64() < 1.0, "{:?}", clock.elapsed());
+    }
+
+    /// A table of absurd magnitude (1e-308) parses, but no training set can be drawn from its
+    /// curve: said within a second (it was 40 s on a phone's main thread).
+    #[test]
+    fn a_hopeless_curve_is_given_up_quickly() {
+        use crate::systems::qcd::{qcd_box, qcd_training_data, QCD_BOX, QCD_NU_SD};
+        let csv = "m_q,condensate\n1e-308,1e-308\n2e-308,2e-308\n3e-308,1e-308\n4e-308,3e-308\n";
+        let pts = parse_measurements(csv, Units::Physical).unwrap();
+        let bx = qcd_box(Some(&pts));
+        let xy: Vec<[f64; 2]> = pts.iter().map(|p| [p.m_q, p.condensate]).collect();
+        let clock = std::time::Instant::now();
+        let mut rng = crate::rng::Rng::new(1, 0);
+        let nu = QCD_NU_SD * bx[1] / QCD_BOX[1];
+        assert!(qcd_training_data(&xy, bx, nu, 1000, &mut rng).is_none());
+        assert!(clock.elapsed().as_secs_f64() < 1.0, "{:?}", clock.elapsed());
+    }
 
     #[test]
     fn table_i_round_trips_through_lattice_units() {

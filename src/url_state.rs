@@ -215,6 +215,22 @@ pub fn query_of(st: &PageState) -> String {
         .join("&")
 }
 
+/// The run's identity: the part of [`query_of`] made of settings that define the run
+/// ([`Scope::Run`]: system, seed, data, recipe, …), not those that steer it live (the rate) or
+/// only show it (speed, panels, language). The page keeps one saved run per run query.
+pub fn run_query(st: &PageState) -> String {
+    query_of(st)
+        .split('&')
+        .filter(|kv| {
+            let key = kv.split('=').next().unwrap_or("");
+            SETTINGS
+                .iter()
+                .any(|s| s.key == key && s.scope == Scope::Run)
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// One control of the page, generated from a setting for the current system.
 #[derive(Clone, Debug, Serialize)]
 pub struct Control {
@@ -331,6 +347,33 @@ mod tests {
     use crate::physics::RegChoice;
     use crate::systems::{ads_schwarzschild, qcd};
     use crate::train::OptKind;
+
+    /// A saved run is found again whatever the link says about the view or the live rate, and
+    /// never for another seed or system.
+    #[test]
+    fn the_run_query_is_what_defines_the_run() {
+        let run = |q: &str| run_query(&parse_query(q).0);
+        assert_eq!(run("preset=qcd&seed=24"), "preset=qcd&seed=24");
+        assert_eq!(
+            run("preset=qcd&seed=24&lr=0.05&speed=3&lang=ja&potential=eichten&panels=metric"),
+            "preset=qcd&seed=24"
+        );
+        assert_eq!(run("seed=24&n=300&preset=qcd"), "preset=qcd&seed=24&n=300");
+        assert_ne!(run("preset=qcd&seed=24"), run("preset=qcd&seed=25"));
+        assert_ne!(
+            run("preset=qcd&seed=24"),
+            run("preset=ads-schwarzschild&seed=24")
+        );
+        // A seed past 2⁵³−1 is refused with a notice, never carried.
+        let (st, notices) = parse_query("preset=qcd&seed=9007199254740992");
+        assert_eq!(st.config.seed, PageState::new(st.config.preset).config.seed);
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains("9007199254740992") && n.contains("out of range")),
+            "{notices:?}"
+        );
+    }
 
     #[test]
     fn a_full_state_round_trips() {

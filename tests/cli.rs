@@ -23,7 +23,14 @@ fn tmp(name: &str) -> std::path::PathBuf {
 /// (far from converged, so the cut is lifted: the verdict is not what these tests are about).
 fn tiny_qcd_model(name: &str) -> std::path::PathBuf {
     let model = tmp(name);
-    let o = adsdl(&[
+    let o = train_tiny(&model, 1);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    model
+}
+
+/// Train that tiny model of `seed` into `out`, whatever comes of it.
+fn train_tiny(out: &std::path::Path, seed: u64) -> Output {
+    adsdl(&[
         "train",
         "--max-loss",
         "1e9",
@@ -35,11 +42,11 @@ fn tiny_qcd_model(name: &str) -> std::path::PathBuf {
         "1",
         "--per-class",
         "50",
+        "--seed",
+        &seed.to_string(),
         "--out",
-        model.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    model
+        out.to_str().unwrap(),
+    ])
 }
 
 /// `--epochs` is the protocol, `--max-epochs` the budget: under the fast and restart recipes a run
@@ -926,7 +933,7 @@ fn failed_writes_exit_74_and_keep_what_was_there() {
 /// the good model that was there: the new one goes to a temporary file and a rename.
 #[test]
 fn a_full_disk_keeps_the_good_model() {
-    if unsafe_is_root() {
+    if is_root() {
         let dir = tmp("tmpfs");
         std::fs::create_dir_all(&dir).unwrap();
         let d = dir.to_str().unwrap();
@@ -943,23 +950,7 @@ fn a_full_disk_keeps_the_good_model() {
         let mut filler = std::fs::File::create(dir.join("filler")).unwrap();
         let _ = std::io::Write::write_all(&mut filler, &vec![0u8; 1 << 20]);
         drop(filler);
-        let o = adsdl(&[
-            "train",
-            "--max-loss",
-            "1e9",
-            "--preset",
-            "qcd",
-            "--epochs",
-            "1",
-            "--max-epochs",
-            "1",
-            "--per-class",
-            "50",
-            "--seed",
-            "2",
-            "--out",
-            target.to_str().unwrap(),
-        ]);
+        let o = train_tiny(&target, 2);
         let after = std::fs::read_to_string(&target).unwrap();
         let _ = Command::new("umount").arg(d).status();
         assert_eq!(o.status.code(), Some(74), "{}", stderr(&o));
@@ -969,7 +960,7 @@ fn a_full_disk_keeps_the_good_model() {
     }
 }
 
-fn unsafe_is_root() -> bool {
+fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// Lowest first. A module may use its own items and those of any module in a lower layer.
 const LAYERS: &[&[&str]] = &[
-    &["i18n", "rng", "stats", "chart_kind"],
+    &["i18n", "rng", "stats", "chart_kind", "files"],
     &["error"],
     &["physics"],
     &["points"],

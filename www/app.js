@@ -7,12 +7,16 @@ import { createRecorder, recordingUnsupported } from './recorder.js';
 import { applyStrings, lang, loadStrings, t } from './i18n.js';
 import { createInversePanel } from './inverse.js';
 import { createEnsemblePanel } from './ensemble.js';
+import { createStore } from './store.js';
 
 const $ = (id) => document.getElementById(id);
 const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200'];
-// The run survives a reload: its session (parameters, optimiser, history) is kept here. The
-// training loop sends it every few seconds while it trains and whenever it stops.
-const STORE_KEY = 'adsdl-session-v1';
+// The run survives a reload: its session (parameters, optimiser, history) is kept in this
+// browser, one per run (store.js). The training loop sends it every few seconds while it trains
+// and whenever it stops.
+const store = createStore();
+// What the last save came to ('ok', 'full', 'other-tab', 'unavailable'): a change is said once.
+let saveOutcome = 'ok';
 
 // `app` only shows the run: the training loop (trainer-loop.js) trains its own App of the same
 // configuration in a Web Worker and posts snapshots, which `app` draws.
@@ -38,9 +42,23 @@ const shownEvents = { count: 0 };
 const darkQuery = matchMedia('(prefers-color-scheme: dark)');
 const firstFrame = { ms: null };
 
-function fatal(text) {
+// A page that cannot go on says why; one that could not start offers to forget what this
+// browser saved (a saved run or link it cannot carry) and begin from the plain page.
+function fatal(text, { fresh = false } = {}) {
   const el = $('fatal');
   el.textContent = text;
+  if (fresh) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.id = 'fatal-fresh';
+    b.textContent = t('actions.fresh');
+    b.title = t('actions.fresh.title');
+    b.addEventListener('click', () => {
+      store.forget(null);
+      location.href = location.pathname;
+    });
+    el.append(' ', b);
+  }
   el.hidden = false;
 }
 
@@ -417,33 +435,28 @@ const ensemble = createEnsemblePanel({
 
 function save() {
   if (!engine.session) return;
-  try {
-    localStorage.setItem(STORE_KEY, JSON.stringify({ query: app.query(), saved: Date.now(), session: engine.session }));
-  } catch {
-    // Storage full or disabled: the run goes on, it just will not survive a reload.
+  const r = store.save(app.run_query(), engine.session);
+  for (const run of r.dropped) say(t('js.run_dropped', { run }));
+  const outcome = r.ok ? 'ok' : r.reason;
+  // Storage disabled (a sandboxed embed) is not news; a full one, or another tab's run, is.
+  if (outcome !== saveOutcome && outcome !== 'unavailable') {
+    say(t(outcome === 'ok' ? 'js.save_ok_again' : outcome === 'full' ? 'js.save_full' : 'js.save_other_tab'));
   }
+  saveOutcome = outcome;
 }
 
-// Continue the run saved in this browser, unless the link names a different one.
+// Continue the run saved in this browser for the run the link names (the newest saved run when
+// the link names none).
 function restoreSaved() {
-  let saved = null;
-  try {
-    saved = JSON.parse(localStorage.getItem(STORE_KEY) || 'null');
-  } catch {
-    saved = null;
-  }
-  if (!saved || typeof saved.session !== 'string') return null;
-  // Another language is the same run.
-  const run = (query) => {
-    const q = new URLSearchParams(query);
-    q.delete('lang');
-    return q.toString();
-  };
-  if (location.search.length > 1 && run(app.query()) !== run(saved.query)) return null;
+  store.migrate((query) => App.run_query_of(query));
+  const q = location.search.slice(1);
+  const named = App.run_query_of(q) !== App.run_query_of('') || /(^|&)(preset|seed)=/.test(q);
+  const saved = store.find(named ? app.run_query() : null);
+  if (!saved) return null;
   try {
     app.restore(saved.session);
   } catch (e) {
-    localStorage.removeItem(STORE_KEY);
+    store.forget(saved.run);
     say(t('js.restore_failed', { error: e.message || e }));
     return null;
   }
@@ -771,7 +784,7 @@ function bind() {
     forceDraw = true;
   });
   $('fresh').addEventListener('click', () => {
-    try { localStorage.removeItem(STORE_KEY); } catch { /* nothing stored */ }
+    store.forget(app.run_query());
     engine.session = null;
     resetRun();
     say(t('actions.fresh_ok'));
@@ -823,7 +836,6 @@ function bind() {
     $('data-msg').hidden = false;
     $('data-msg').textContent = t('data.reset_ok');
   });
-  window.addEventListener('pagehide', save);
   document.addEventListener('keydown', (e) => {
     if (e.target.closest('input, select, textarea, .tour') || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === ' ') {
@@ -840,10 +852,17 @@ function bind() {
       togglePresent();
     }
   });
+  // A tab that is hidden, closed or reloaded saves its run and lets go of it, so another page
+  // may save it (closing fires visibilitychange; pagehide does not always come).
+  const leave = () => {
+    save();
+    store.release(app.run_query());
+  };
+  window.addEventListener('pagehide', leave);
   // A hidden tab computes nothing; training resumes when it is visible again.
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) {
-      save();
+      leave();
       resumeWhenVisible = playing;
       setPlaying(false);
     } else if (resumeWhenVisible) {
@@ -926,7 +945,7 @@ async function main() {
     q.set('lang', chosen);
     app = new App(q.toString());
   } catch (e) {
-    fatal(t('fatal.start', { error: e.message || e }));
+    fatal(t('fatal.start', { error: e.message || e }), { fresh: true });
     return;
   }
   showNotices(app.notices());
@@ -956,6 +975,8 @@ async function main() {
     setPlaying,
     // Resolves once the training loop has sent its latest state (and it is stored).
     save: () => request({ type: 'ping' }).then(save),
+    savedRuns: () => store.runs(),
+    saveOutcome: () => saveOutcome,
     // Train this many mini-batches at once in the loop; resolves with the number done.
     run: (steps) => request({ type: 'run', steps }),
     idle: () => request({ type: 'ping' }),

@@ -331,6 +331,21 @@ pub fn collect_balanced(
         if draws > max_draws {
             return None;
         }
+        // A hopeless curve (one a class never or almost never hits: data of absurd magnitude,
+        // 1e-308) is given up once the rate seen says the budget would run out twice over, not
+        // after all 4·10⁷ draws (that was 40 s on a phone's main thread). A curve that succeeds
+        // within the budget is untouched: its rate projects well inside it.
+        if draws.is_multiple_of(65_536) {
+            let short = |have: usize| {
+                let need = (per_class - have.min(per_class)) as f64;
+                need > 0.0
+                    && (have == 0
+                        || draws as f64 * (1.0 + need / have as f64) > 2.0 * max_draws as f64)
+            };
+            if draws >= 131_072 && (short(pos.len()) || short(neg.len())) {
+                return None;
+            }
+        }
         let (x, positive) = draw();
         if positive && pos.len() < per_class {
             pos.push(Sample { x, y: 0.0 });

@@ -669,6 +669,16 @@ impl App {
         Ok(())
     }
 
+    /// The run's identity (`url_state::run_query`): the key of its saved run in the page.
+    pub fn run_query(&self) -> String {
+        crate::url_state::run_query(&self.state)
+    }
+
+    /// The run identity of any link's query (for saved runs from before run queries).
+    pub fn run_query_of(query: &str) -> String {
+        crate::url_state::run_query(&crate::url_state::parse_query(query).0)
+    }
+
     /// The URL query of the current state (without `?`).
     pub fn query(&self) -> String {
         to_query(&self.state)
