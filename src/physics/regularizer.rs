@@ -132,6 +132,95 @@ impl Regularizer {
 }
 
 #[cfg(test)]
+mod weight_tests {
+    use super::*;
+    use crate::physics::Params;
+    use crate::systems::System;
+
+    fn bump(bulk: &Bulk, j: usize) -> Params {
+        let mut h = vec![0.0; bulk.layers];
+        h[j] = 1.0;
+        Params {
+            h,
+            lambda: 0.0,
+            ads_radius: 1.0,
+        }
+    }
+
+    /// Each term against its equation by hand, on a unit bump at layer j (docs/physics.md §2,
+    /// §6): E_smooth has the differences ±1 at i = j, j+1 with weights η_{i−1}⁴; E_curv has the
+    /// second differences 1, −2, 1 at i = j−1, j, j+1 with weights η_i⁴. A weight taken at the
+    /// neighbouring layer gives another number.
+    #[test]
+    fn each_regulariser_term_is_its_equation() {
+        let bulk = crate::systems::qcd::Qcd.network().bulk;
+        let e4 = |i: usize| bulk.eta(i).powi(4);
+        let only = |smooth, boundary, einstein, curvature| Regularizer {
+            smooth,
+            boundary,
+            einstein,
+            curvature,
+        };
+        for j in [3, 7, 11] {
+            let p = bump(&bulk, j);
+            let smooth = only(0.7, 0.0, 0.0, 0.0).loss_grad(&bulk, &p, None);
+            let want = 0.7 * (e4(j - 1) + e4(j));
+            assert!(
+                (smooth - want).abs() < 1e-12 * want,
+                "smooth at {j}: {smooth} vs {want}"
+            );
+            let curv = only(0.0, 0.0, 0.0, 0.3).loss_grad(&bulk, &p, None);
+            let want = 0.3 * (e4(j - 1) + 4.0 * e4(j) + e4(j + 1));
+            assert!(
+                (curv - want).abs() < 1e-12 * want,
+                "curvature at {j}: {curv} vs {want}"
+            );
+        }
+        let p = bump(&bulk, 0);
+        let bdry = only(0.0, 2.0, 0.0, 0.0).loss_grad(&bulk, &p, None);
+        let d = bulk.d as f64;
+        assert!((bdry - 2.0 * (d - 1.0) * (d - 1.0)).abs() < 1e-12);
+    }
+
+    /// The Einstein term vanishes on the exact solutions of h′ + h² = d² sampled at the layers
+    /// (k coth kη, k tanh kη, the constant k): its τ must be tanh(kΔη) of this grid exactly, and
+    /// a τ off by 2 % leaves a residual of ~10⁻⁴ per layer.
+    #[test]
+    fn the_einstein_term_vanishes_on_exact_solutions_of_the_grid() {
+        let bulk = crate::systems::ads_schwarzschild::AdsSchwarzschild
+            .network()
+            .bulk;
+        let k = bulk.d as f64;
+        let r = Regularizer {
+            einstein: 1.0,
+            ..Regularizer::default()
+        };
+        for f in [
+            |k: f64, e: f64| k / libm::tanh(k * e),
+            |k: f64, e: f64| k * libm::tanh(k * e),
+            |k: f64, _e: f64| k,
+        ] {
+            let p = Params {
+                h: (0..bulk.layers).map(|i| f(k, bulk.eta(i))).collect(),
+                lambda: 0.0,
+                ads_radius: 1.0,
+            };
+            let e = r.loss_grad(&bulk, &p, None);
+            assert!(e < 1e-20, "E_einstein = {e} on an exact solution");
+        }
+        // And it is not blind: a coth of the wrong k costs.
+        let p = Params {
+            h: (0..bulk.layers)
+                .map(|i| 1.1 * k / libm::tanh(1.1 * k * bulk.eta(i)))
+                .collect(),
+            lambda: 0.0,
+            ads_radius: 1.0,
+        };
+        assert!(r.loss_grad(&bulk, &p, None) > 1e-6);
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -133,6 +133,22 @@ mod tests {
         );
     }
 
+    /// Three Adam steps against Kingma & Ba's Algorithm 1 worked out by hand (β₁ = 0.9,
+    /// β₂ = 0.999, ε = 10⁻⁸, lr 0.1, gradients 1, −2, 0.5 from x = 1): m_t = β₁m + (1−β₁)g,
+    /// v_t = β₂v + (1−β₂)g², x −= lr·(m_t/(1−β₁ᵗ))/(√(v_t/(1−β₂ᵗ)) + ε). The first step alone
+    /// cannot see β₂ (it is ±lr whatever β₂ is); the second and third do (β₂ = 0.99 moves them
+    /// by ~10⁻²).
+    #[test]
+    fn adam_matches_the_algorithm_step_by_step() {
+        let mut o = Optimizer::new(OptKind::Adam, 1);
+        let mut x = [1.0];
+        let want = [0.900000001, 0.9366103534720749, 0.9502794196738216];
+        for (g, w) in [1.0, -2.0, 0.5].into_iter().zip(want) {
+            o.update(&mut x, &[g], &[true], 0.1);
+            assert!((x[0] - w).abs() < 1e-14, "{} against {w}", x[0]);
+        }
+    }
+
     #[test]
     fn optimisers_minimise_a_quadratic_and_respect_the_mask() {
         for kind in [OptKind::Adam, OptKind::Sgd] {

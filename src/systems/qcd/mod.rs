@@ -351,6 +351,28 @@ mod tests {
         let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
         assert!(has_published_shape(&h));
         assert!(!has_published_shape(&[4.0; 15]));
+        // Each condition at its edge: the dip must lie in layers 4…8 (not 3, not 9), h_0 within
+        // 0.5 of 3.1, h_14 above 30.
+        let with = |k: usize, v: f64| {
+            let mut x = h.clone();
+            for v in &mut x[4..=8] {
+                *v = v.abs() + 0.1;
+            }
+            x[k] = v;
+            has_published_shape(&x)
+        };
+        assert!(with(4, -0.2) && with(8, -0.2));
+        for k in [1, 2, 3, 9, 10, 12, 13] {
+            assert!(!with(k, -0.2), "a dip at layer {k} is not P2's");
+        }
+        let mut x = h.clone();
+        x[0] = 3.65;
+        assert!(!has_published_shape(&x));
+        x[0] = 2.65;
+        assert!(has_published_shape(&x));
+        let mut x = h.clone();
+        x[14] = 29.9;
+        assert!(!has_published_shape(&x));
     }
 
     #[test]
