@@ -12,9 +12,10 @@
 //!   Japanese text) and cache rules: the build's content-addressed folder [`IMMUTABLE`] is cached
 //!   for good, everything else is asked for again (`no-cache`) so a new build reaches the next
 //!   visit;
-//! - the page's Content-Security-Policy (read from the served `index.html`, so it is declared once)
-//!   and `X-Content-Type-Options`, `Referrer-Policy` as headers on every response, so they cover
-//!   the workers and the service worker, which a `<meta>` tag does not;
+//! - the page's Content-Security-Policy (read from the served `index.html`, so it is declared once;
+//!   none where that page declares none) and `X-Content-Type-Options`, `Referrer-Policy` as headers
+//!   on every response, so they cover the workers and the service worker, which a `<meta>` tag
+//!   does not;
 //! - limits that keep one client from locking out the others: the request head must arrive within
 //!   [`Options::header_timeout`] (idle keep-alive connections included) and fit in
 //!   [`MAX_HEAD_BYTES`] (else 431, as Python's `http.server` does at 64 KiB); at most
@@ -43,9 +44,6 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The folder of content-addressed files: a path below it always names the same bytes.
 pub const IMMUTABLE: &str = "b";
-
-/// The CSP sent when the served `index.html` carries none (the page's own, www/index.html).
-const FALLBACK_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /// How `adsdl serve` serves a folder.
 #[derive(Clone, Debug)]
@@ -240,12 +238,7 @@ impl Site {
                 o.root.display()
             ));
         }
-        let csp = page_csp(&root).unwrap_or_else(|| FALLBACK_CSP.to_string());
-        let headers = vec![
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_str(&csp).map_err(|e| format!("the page's CSP: {e}"))?,
-            ),
+        let mut headers = vec![
             (
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
@@ -255,6 +248,14 @@ impl Site {
                 HeaderValue::from_static("no-referrer"),
             ),
         ];
+        // The policy of the page in the folder, for every file of it. A folder whose page
+        // declares none (a workshop's own page, say) gets none imposed: it may frame others.
+        if let Some(csp) = page_csp(&root) {
+            headers.push((
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_str(&csp).map_err(|e| format!("the page's CSP: {e}"))?,
+            ));
+        }
         Ok(Site {
             files: ServeDir::new(&root)
                 .precompressed_gzip()

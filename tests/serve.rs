@@ -225,6 +225,10 @@ fn files_go_with_their_types_encodings_caching_and_security_headers() {
     assert_eq!(header(&r, "referrer-policy"), Some("no-referrer"));
     let page = get(port, "/", "");
     assert_eq!(header(&page, "cache-control"), Some("no-cache"));
+    assert_eq!(
+        header(&page, "content-security-policy"),
+        Some("default-src 'self'; object-src 'none'")
+    );
     // A revisit gets 304.
     let etag = header(&page, "etag").expect("an ETag").to_string();
     let r = get(port, "/", &format!("If-None-Match: {etag}\r\n"));
@@ -249,4 +253,21 @@ fn files_go_with_their_types_encodings_caching_and_security_headers() {
     );
     assert!(r.starts_with("HTTP/1.1 405"), "{r}");
     assert_eq!(header(&r, "allow"), Some("GET, HEAD"));
+}
+
+/// A folder whose page declares no policy (a workshop's own page that frames ours) gets none
+/// imposed: it may frame other origins.
+#[test]
+fn a_page_without_a_policy_gets_none() {
+    let dir = site("nocsp");
+    std::fs::write(
+        dir.join("index.html"),
+        "<iframe src=\"http://elsewhere/\"></iframe>",
+    )
+    .unwrap();
+    let server = serve(&dir, None, &[]);
+    let r = get(server.port, "/", "");
+    assert!(r.starts_with("HTTP/1.1 200"), "{r}");
+    assert_eq!(header(&r, "content-security-policy"), None, "{r}");
+    assert_eq!(header(&r, "x-content-type-options"), Some("nosniff"));
 }

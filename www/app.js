@@ -433,8 +433,11 @@ const ensemble = createEnsemblePanel({
   $, query: () => app.query(), dark: () => darkQuery.matches, scale: chartScale, onShown: sizeCanvases,
 });
 
+// An embedded page (embed=1) shows the run its host's link names, every time: it neither
+// continues nor keeps a run (two embeds of one run on a workshop page would otherwise hand
+// each other a paused run).
 function save() {
-  if (!engine.session) return;
+  if (!engine.session || state().embed) return;
   const r = store.save(app.run_query(), engine.session);
   for (const run of r.dropped) say(t('js.run_dropped', { run }));
   const outcome = r.ok ? 'ok' : r.reason;
@@ -448,6 +451,7 @@ function save() {
 // Continue the run saved in this browser for the run the link names (the newest saved run when
 // the link names none).
 function restoreSaved() {
+  if (state().embed) return null;
   store.migrate((query) => App.run_query_of(query));
   const q = location.search.slice(1);
   const named = App.run_query_of(q) !== App.run_query_of('') || /(^|&)(preset|seed)=/.test(q);
