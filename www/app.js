@@ -17,6 +17,8 @@ const SPEED_NAMES = ['1', '2', '5', '10', '20', '50', '100', '200'];
 const store = createStore();
 // What the last save came to ('ok', 'full', 'other-tab', 'unavailable'): a change is said once.
 let saveOutcome = 'ok';
+// The tab is hidden or leaving and has let go of its run: a late snapshot must not take it back.
+let away = false;
 
 // `app` only shows the run: the training loop (trainer-loop.js) trains its own App of the same
 // configuration in a Web Worker and posts snapshots, which `app` draws.
@@ -437,7 +439,7 @@ const ensemble = createEnsemblePanel({
 // continues nor keeps a run (two embeds of one run on a workshop page would otherwise hand
 // each other a paused run).
 function save() {
-  if (!engine.session || state().embed) return;
+  if (!engine.session || state().embed || away) return;
   const r = store.save(app.run_query(), engine.session);
   for (const run of r.dropped) say(t('js.run_dropped', { run }));
   const outcome = r.ok ? 'ok' : r.reason;
@@ -861,16 +863,19 @@ function bind() {
   const leave = () => {
     save();
     store.release(app.run_query());
+    away = true;
   };
   window.addEventListener('pagehide', leave);
+  window.addEventListener('pageshow', () => { away = false; });
   // A hidden tab computes nothing; training resumes when it is visible again.
   document.addEventListener('visibilitychange', () => {
     if (document.hidden) {
       leave();
       resumeWhenVisible = playing;
       setPlaying(false);
-    } else if (resumeWhenVisible) {
-      setPlaying(true);
+    } else {
+      away = false;
+      if (resumeWhenVisible) setPlaying(true);
     }
   });
   darkQuery.addEventListener('change', () => { forceDraw = true; });
