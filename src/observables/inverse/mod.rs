@@ -312,7 +312,7 @@ pub fn tension_at(p: &Profile, z: f64) -> Option<f64> {
 
 /// The reconstructed geometry in the network's own variables, for a T = 0 geometry with f = g
 /// (docs/physics.md §9.4): L²/2πα′ = κ/|ADS5_COULOMB| fixes η in units of L without α′,
-/// dη = √(T/K) dz, η = −ln(z · 1 GeV) at the boundary, and h = ∂_η log √(f g³) = 2 ∂_η ln T.
+/// dη = −√(T/K) dz (η falls as z grows), η = −ln(z · 1 GeV) at the boundary, and h = ∂_η log √(f g³) = 2 ∂_η ln T.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NetworkVariables {
     /// L²/2πα′ from the Coulomb coefficient.
