@@ -403,7 +403,9 @@ function showObservables() {
     })
     : '';
   $('k-screen').textContent = o
-    ? t('obs.screen', { linear: o.d_linear.toFixed(3), screen: o.d_screen.toFixed(3), fm: o.d_screen_fm.toFixed(3), spread })
+    ? t('obs.screen', {
+      linear: o.d_linear.toFixed(3), screen: o.d_screen.toFixed(3), fm: o.d_screen_fm.toFixed(3), tip: fmt(o.tip_eta, 2), spread,
+    })
     : t('obs.no_horizon');
 }
 

@@ -73,6 +73,15 @@ pub struct Report {
     pub d_linear_fm: f64,
     /// See `d_linear_fm`.
     pub d_screen_fm: f64,
+    /// Where the strings hang: (d [L], η′ of the tip) for every connected string of the physical
+    /// branch up to the screening distance. The Wilson loop sees the metric only above the
+    /// deepest of these tips.
+    pub tips: Vec<[f64; 2]>,
+    /// η′ of the tip of the string at the start of the linear region, and at the screening
+    /// distance (the deepest tip any favoured connected string reaches).
+    pub tip_linear: Option<f64>,
+    /// See `tip_linear`.
+    pub tip_screen: Option<f64>,
 }
 
 /// Reconstruct f, g from learned layers and compute V(d). `eta_grid` is the network's grid, L
@@ -127,6 +136,9 @@ pub fn observe(
         d_screen: pot.d_screen,
         d_linear_fm: pot.d_linear * fm,
         d_screen_fm: pot.d_screen * fm,
+        tips: pot.tip_depths().iter().map(|&(dd, e)| [dd, e]).collect(),
+        tip_linear: pot.tip_at(pot.d_linear),
+        tip_screen: pot.tip_at(pot.d_screen),
     };
     Some((r, pot, report))
 }
@@ -232,6 +244,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Where the strings hang in the Table II metric (docs/physics.md §5, item 9: with g = c₅e^{2η′},
+    /// d ln(fg)/dη′ = 2h − 4, so the confining branch ends where h = 2, near η ≈ 0.91, between
+    /// layers 1 and 2 of P2's placement): the strings of the linear region have their tips at
+    /// η ≈ 0.91 … 1.1, above every layer from 2 on, so the dip of h (layers 4–8) is never probed
+    /// by a favoured string.
+    #[test]
+    fn the_strings_of_table_ii_hang_above_the_dip() {
+        let r = table_ii(Options {
+            horizon_match: Some(P2_HORIZON_MATCH),
+            ..Options::default()
+        });
+        let (lin, scr) = (r.tip_linear.unwrap() + r.c1, r.tip_screen.unwrap() + r.c1);
+        assert!((0.88..0.94).contains(&scr), "deepest tip at η = {scr}");
+        assert!(
+            (1.0..1.2).contains(&lin),
+            "tip at the linear region's start: η = {lin}"
+        );
+        // Tips move inward as d grows, and none reaches layer 2 (η = 1 − 2/15) or the dip.
+        assert!(r
+            .tips
+            .windows(2)
+            .all(|w| w[1][0] >= w[0][0] && w[1][1] <= w[0][1] + 1e-12));
+        assert!(r.tips.iter().all(|t| t[1] + r.c1 > 1.0 - 2.0 / 15.0));
     }
 
     #[test]

@@ -291,6 +291,27 @@ impl Potential {
         }
     }
 
+    /// The connected strings of the physical branch up to the screening distance as (d, η₀):
+    /// where each string's tip hangs (docs/physics.md §5: the Wilson loop sees the metric only
+    /// down to the deepest tip).
+    pub fn tip_depths(&self) -> Vec<(f64, f64)> {
+        self.tips
+            .iter()
+            .take_while(|t| t.d <= self.d_screen)
+            .map(|t| (t.d, t.eta0))
+            .collect()
+    }
+
+    /// The tip η₀ of the connected string with separation `d` on the physical branch
+    /// (interpolated between the scanned tips; `None` outside them).
+    pub fn tip_at(&self, d: f64) -> Option<f64> {
+        self.tips.windows(2).find_map(|w| {
+            let (a, b) = (w[0], w[1]);
+            (a.d <= d && d <= b.d && b.d > a.d)
+                .then(|| a.eta0 + (b.eta0 - a.eta0) * (d - a.d) / (b.d - a.d))
+        })
+    }
+
     /// 2πα′V(d) on the physical branch: the connected string while it is favoured, 0 beyond.
     pub fn physical(&self) -> Vec<(f64, f64)> {
         let mut out: Vec<(f64, f64)> = self

@@ -595,6 +595,8 @@ impl App {
                 "f_peak": r.f_peak, "d_linear": r.d_linear, "d_screen": r.d_screen,
                 "f_peak_fm": r.f_peak.map(|p| p.0 * r.ads_radius * HBAR_C_GEV_FM),
                 "d_linear_fm": r.d_linear_fm, "d_screen_fm": r.d_screen_fm, "c5": r.c5,
+                // The deepest tip of a favoured string, in the network's η (η′ + c₁).
+                "tip_eta": r.tip_screen.map(|e| e + r.c1),
             })),
             None => JsValue::NULL,
         }

@@ -878,6 +878,17 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
         r.d_screen,
         r.d_screen_fm
     );
+    if let (Some(lin), Some(scr)) = (r.tip_linear, r.tip_screen) {
+        // η = η′ + c₁ is the network's own coordinate (layer k of P2's placement at 1 − k/15).
+        out!(
+            "where the strings hang: the tips of the linear region's strings lie at η = {:.3} … {:.3} (η′ = {:.3} … {:.3}); no favoured connected string reaches below η = {:.3}, so the metric deeper than that (toward the horizon) is not seen by the Wilson loop",
+            lin + r.c1,
+            scr + r.c1,
+            lin,
+            scr,
+            scr + r.c1
+        );
+    }
     if let Some(c) = range {
         out!(
             "the data do not fix how h continues to the horizon: matched anywhere in η = {:.3} … {:.2}, the screening distance is {:.3} … {:.3} L and the linear region starts at {:.3} … {:.3} L",
