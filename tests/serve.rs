@@ -109,13 +109,25 @@ fn an_idle_flood_leaves_a_visitor_answered_within_a_second() {
     // connections at a limit of 64, and by ~500 at 1024.
     let server = serve(&dir, Some(256), &[]);
     let mut idle = Vec::new();
+    let mut refused = Vec::new();
     for _ in 0..600 {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", server.port)) {
-            let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
-            idle.push(s);
+        match TcpStream::connect(("127.0.0.1", server.port)) {
+            Ok(mut s) => {
+                let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n");
+                idle.push(s);
+            }
+            Err(e) => refused.push(e.kind()),
         }
     }
-    assert!(idle.len() >= 500, "opened only {} connections", idle.len());
+    // Some connects may be refused while the kernel's accept queue is full (seen: up to 170 of
+    // 600): the flood only has to be well past the cap (at most 112 here) and past the ~120 idle
+    // connections that locked the old server out at this limit.
+    assert!(
+        idle.len() >= 300,
+        "opened only {} connections: {:?}",
+        idle.len(),
+        &refused[..refused.len().min(5)]
+    );
     for _ in 0..3 {
         let t = Instant::now();
         let r = get(server.port, "/", "");
