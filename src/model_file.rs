@@ -172,6 +172,16 @@ impl ModelFile {
                 tr!("error.model.h_len", n = self.h.len(), layers = self.layers),
             ));
         }
+        if let Some(seed) = self.seed.filter(|&s| s > crate::settings::MAX_SEED) {
+            return Err(Error::key(
+                "seed",
+                tr!(
+                    "error.model.at_most",
+                    max = crate::settings::MAX_SEED,
+                    got = seed
+                ),
+            ));
+        }
         if self.epochs > MAX_EPOCHS {
             return Err(Error::key(
                 "epochs",

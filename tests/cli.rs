@@ -1114,12 +1114,23 @@ fn one_seed_range_for_the_command_line_and_model_files() {
         "1",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let model = tiny_qcd_model("big-seed.json");
-    let mut m = read_json(&model);
-    m["seed"] = serde_json::json!(u64::MAX);
-    m["training"]["seed"] = serde_json::json!(u64::MAX);
-    std::fs::write(&model, m.to_string()).unwrap();
-    let o = adsdl(&["eval", "--model", model.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("seed"), "{}", stderr(&o));
+    // In the run's configuration or in the file's own `seed` field, alone or both.
+    for (top, run) in [(true, true), (true, false), (false, true)] {
+        let model = tiny_qcd_model("big-seed.json");
+        let mut m = read_json(&model);
+        if top {
+            m["seed"] = serde_json::json!(u64::MAX);
+        }
+        if run {
+            m["training"]["seed"] = serde_json::json!(u64::MAX);
+        }
+        std::fs::write(&model, m.to_string()).unwrap();
+        let o = adsdl(&["eval", "--model", model.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "top {top}, run {run}");
+        assert!(
+            stderr(&o).contains("seed") && stderr(&o).contains("9007199254740991"),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
