@@ -211,13 +211,7 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
     };
     let ie = t.col("error");
     // Too many rows is said before any is read (a 10⁶-line file once took minutes).
-    if t.rows.len() > MAX_MEASURED {
-        return Err(Error::whole(tr!(
-            "error.too_many",
-            n = t.rows.len(),
-            max = MAX_MEASURED
-        )));
-    }
+    check_not_too_many(t.rows.len())?;
     let mut out: Vec<(usize, Measured)> = Vec::new();
     // Masses seen, by their bits: the duplicate check is one lookup, not a scan.
     let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
@@ -265,18 +259,24 @@ pub fn parse_measurements(text: &str, units: Units) -> Result<Vec<Measured>, Err
     Ok(pts)
 }
 
+/// At most [`MAX_MEASURED`] points.
+fn check_not_too_many(n: usize) -> Result<(), Error> {
+    if n > MAX_MEASURED {
+        return Err(Error::whole(tr!(
+            "error.too_many",
+            n = n,
+            max = MAX_MEASURED
+        )));
+    }
+    Ok(())
+}
+
 /// The rules every set of measured points obeys, wherever it came from (CSV, URL, model file).
 pub fn validate_measurements(pts: &[Measured]) -> Result<(), Error> {
     if pts.len() < 4 {
         return Err(Error::whole(tr!("error.too_few_data", n = pts.len())));
     }
-    if pts.len() > MAX_MEASURED {
-        return Err(Error::whole(tr!(
-            "error.too_many",
-            n = pts.len(),
-            max = MAX_MEASURED
-        )));
-    }
+    check_not_too_many(pts.len())?;
     for (k, p) in pts.iter().enumerate() {
         let ok = |v: f64, hi: f64| v.is_finite() && (0.0..=hi).contains(&v);
         if !(ok(p.m_q, ABSURD[0]) && ok(p.condensate, ABSURD[1]) && ok(p.error, ABSURD[1])) {

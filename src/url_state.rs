@@ -199,6 +199,11 @@ pub fn state_from(system: SystemId, values: &[(&Setting, Value)]) -> Result<Page
 /// The URL query of a state: preset and seed always, everything else where it differs from the
 /// system's defaults, so links stay short.
 pub fn query_of(st: &PageState) -> String {
+    query_where(st, |_| true)
+}
+
+/// [`query_of`] restricted to the settings `keep` accepts.
+fn query_where(st: &PageState, keep: impl Fn(&Setting) -> bool) -> String {
     let v = serde_json::to_value(st).expect("json");
     let sys = st.config.preset;
     let plain = serde_json::to_value(PageState::new(sys)).expect("json");
@@ -207,6 +212,7 @@ pub fn query_of(st: &PageState) -> String {
     let default = |s: &Setting| get(if s.path == REG_C { &with_reg } else { &plain }, s.path);
     SETTINGS
         .iter()
+        .filter(|s| keep(s))
         .filter(|s| s.applies_to(sys) || matches!(s.kind, Kind::Choice(_)))
         .filter(|s| matches!(s.kind, Kind::System | Kind::Seed) || get(&v, s.path) != default(s))
         .filter(|s| !get(&v, s.path).is_null())
@@ -219,16 +225,7 @@ pub fn query_of(st: &PageState) -> String {
 /// ([`Scope::Run`]: system, seed, data, recipe, …), not those that steer it live (the rate) or
 /// only show it (speed, panels, language). The page keeps one saved run per run query.
 pub fn run_query(st: &PageState) -> String {
-    query_of(st)
-        .split('&')
-        .filter(|kv| {
-            let key = kv.split('=').next().unwrap_or("");
-            SETTINGS
-                .iter()
-                .any(|s| s.key == key && s.scope == Scope::Run)
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    query_where(st, |s| s.scope == Scope::Run)
 }
 
 /// One control of the page, generated from a setting for the current system.

@@ -33,12 +33,13 @@ pub fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
         .filter(|i| shard.is_none_or(|(k, n)| i % n == k - 1))
         .map(|i| base.seed + i)
         .collect();
-    if shard.is_some() && !flags.has("jsonl") {
+    let jsonl = flags.has("jsonl");
+    if shard.is_some() && !jsonl {
         return Err("--shard reports one shard's runs only: add --jsonl, then join the shards with `adsdl merge`".into());
     }
     // --resume FILE: a killed shard's lines are kept; only its runs not in FILE train again.
     let seeds = match flags.get::<String>("resume")? {
-        Some(path) if flags.has("jsonl") => {
+        Some(path) if jsonl => {
             let done = finished_seeds(&path)?;
             seeds.into_iter().filter(|s| !done.contains(s)).collect()
         }
@@ -48,7 +49,6 @@ pub fn cmd_ensemble(flags: &Flags) -> Result<(), String> {
     let start = Instant::now();
     // With --jsonl each run's line goes out (flushed: stdout is line-buffered) the moment the run
     // ends, so a killed job keeps every finished run for `adsdl merge`.
-    let jsonl = flags.has("jsonl");
     let results = run_parallel(&base, &seeds, threads, flags.has("quiet"), &|r| {
         if jsonl {
             let line = json!({ "format": RUN_FORMAT, "version": 1, "config": base, "runs": runs, "max_loss": max_loss, "run": r });

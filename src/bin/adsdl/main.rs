@@ -257,20 +257,21 @@ fn read_file(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read '{path}': {e}"))
 }
 
+/// The message of a failed write to `path`, marking the command's exit code [`EXIT_WRITE`].
+fn write_failed(path: &str, e: std::io::Error, tail: &str) -> String {
+    WRITE_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
+    format!("cannot write '{path}': {e}{tail}")
+}
+
 /// Write `text` to `path` atomically (adsdl::files): on failure the file keeps what it had.
 fn write_file(path: &str, text: &str) -> Result<(), String> {
-    adsdl::files::write_atomic(std::path::Path::new(path), text.as_bytes()).map_err(|e| {
-        WRITE_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
-        format!("cannot write '{path}': {e} (the file, if any, is unchanged)")
-    })
+    adsdl::files::write_atomic(std::path::Path::new(path), text.as_bytes())
+        .map_err(|e| write_failed(path, e, " (the file, if any, is unchanged)"))
 }
 
 /// Fail now, before any work, when `path` cannot be written.
 fn check_writable(path: &str) -> Result<(), String> {
-    adsdl::files::check_writable(std::path::Path::new(path)).map_err(|e| {
-        WRITE_FAILED.store(true, std::sync::atomic::Ordering::Relaxed);
-        format!("cannot write '{path}': {e}")
-    })
+    adsdl::files::check_writable(std::path::Path::new(path)).map_err(|e| write_failed(path, e, ""))
 }
 
 /// Measurements from `--data FILE` with `--units` and `--inv-a`.
