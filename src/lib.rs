@@ -28,7 +28,7 @@
 //! - [`chart_kind`]: the list of charts (systems name theirs, settings choose, charts draw).
 //! - [`charts`]: plotters charts, generic over the drawing backend (canvas in the page, SVG in the CLI).
 //! - [`rng`]: the seeded random streams (same bits natively and in wasm).
-//! - [`serve`]: the CLI's static file server.
+//! - `serve` (native only): the CLI's static file server.
 //! - `web` (wasm32 only): the thin `#[wasm_bindgen]` boundary.
 
 pub mod chart_kind;

@@ -164,11 +164,11 @@ mod tests {
 /// A measured chiral-condensate point in physical units.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Measured {
-    /// Quark mass m_q [GeV].
+    /// Quark mass m_q \[GeV\].
     pub m_q: f64,
-    /// Condensate ⟨q̄q⟩ [GeV³].
+    /// Condensate ⟨q̄q⟩ \[GeV³\].
     pub condensate: f64,
-    /// Its error [GeV³] (0 when not given).
+    /// Its error \[GeV³\] (0 when not given).
     #[serde(default)]
     pub error: f64,
 }
@@ -178,7 +178,7 @@ pub struct Measured {
 pub enum Units {
     /// m_q in GeV, ⟨q̄q⟩ and its error in GeV³.
     Physical,
-    /// a·m_q and a³⟨ψ̄ψ⟩, converted with the inverse lattice spacing 1/a [GeV].
+    /// a·m_q and a³⟨ψ̄ψ⟩, converted with the inverse lattice spacing 1/a \[GeV\].
     Lattice {
         /// 1/a in GeV.
         inv_a_gev: f64,
@@ -187,7 +187,7 @@ pub enum Units {
 
 /// At most this many measured points (a cubic is fitted to them; more adds nothing but cost).
 pub const MAX_MEASURED: usize = 1000;
-/// Largest plausible quark mass [GeV] and condensate [GeV³]; beyond, the units are surely wrong.
+/// Largest plausible quark mass \[GeV\] and condensate \[GeV³\]; beyond, the units are surely wrong.
 pub const ABSURD: [f64; 2] = [2.0, 2.0];
 
 /// Parse a table of measurements: a header with `m_q` and `condensate` (and optionally `error`),

@@ -27,7 +27,7 @@ fn z_extent(r: &InversionReport) -> f64 {
 }
 
 /// T(z) on a log scale. `network`: the √(f g)(z̃) of the metric being learned, in the same units
-/// (z [GeV⁻¹], T [GeV²]), when it has a linear region to set its scale by.
+/// (z \[GeV⁻¹\], T \[GeV²\]), when it has a linear region to set its scale by.
 pub fn draw_inversion<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     r: &InversionReport,

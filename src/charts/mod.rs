@@ -530,7 +530,7 @@ pub fn draw_loss<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Histories of L [GeV⁻¹] and λ (QCD), one above the other.
+/// Histories of L \[GeV⁻¹\] and λ (QCD), one above the other.
 pub fn draw_couplings<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     t: &Trainer,

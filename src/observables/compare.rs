@@ -19,21 +19,21 @@ use std::sync::OnceLock;
 /// Cornell's Coulomb coefficient κ (Eichten, Gottfried, Kinoshita, Lane, Yan, Phys. Rev. D 21
 /// (1980) 203): V(r) = −κ/r + r/a².
 pub const CORNELL_KAPPA: f64 = 0.52;
-/// Cornell's a [GeV⁻¹] (same source): σ = 1/a² = 0.1826 GeV² = (0.427 GeV)².
+/// Cornell's a \[GeV⁻¹\] (same source): σ = 1/a² = 0.1826 GeV² = (0.427 GeV)².
 pub const CORNELL_A_GEV_INV: f64 = 2.34;
-/// Andreev–Zakharov's c [GeV²] (hep-ph/0604204): ds² = (R²/z²) e^{cz²/2} (−dt² + dx⃗² + dz²).
+/// Andreev–Zakharov's c \[GeV²\] (hep-ph/0604204): ds² = (R²/z²) e^{cz²/2} (−dt² + dx⃗² + dz²).
 pub const AZ_C_GEV2: f64 = 0.9;
 /// Andreev–Zakharov's g = R²/α′ (same source): V = (g/2π) × the string's 2πα′V/R².
 pub const AZ_G: f64 = 0.94;
-/// The distances drawn reach this far at least [fm].
+/// The distances drawn reach this far at least \[fm\].
 pub const MIN_RANGE_FM: f64 = 0.8;
 
-/// The Cornell string tension σ = 1/a² [GeV²].
+/// The Cornell string tension σ = 1/a² \[GeV²\].
 pub fn cornell_sigma() -> f64 {
     1.0 / (CORNELL_A_GEV_INV * CORNELL_A_GEV_INV)
 }
 
-/// Cornell's V(r) [GeV] at r [fm], without a constant.
+/// Cornell's V(r) \[GeV\] at r \[fm\], without a constant.
 pub fn cornell_gev(r_fm: f64) -> f64 {
     let r = r_fm / HBAR_C_GEV_FM;
     -CORNELL_KAPPA / r + r * cornell_sigma()
@@ -44,7 +44,7 @@ pub fn andreev_zakharov_kappa() -> f64 {
     -AZ_G / (2.0 * PI) * ADS5_COULOMB
 }
 
-/// Andreev–Zakharov's V(r) on its confining branch up to `r_max_fm`, (r [fm], V [GeV]) with r
+/// Andreev–Zakharov's V(r) on its confining branch up to `r_max_fm`, (r \[fm\], V \[GeV\]) with r
 /// increasing, from the string integrals of [`SoftWall`] (checked against their parametric r(λ)
 /// in `wilson`). Up to an additive constant.
 pub fn andreev_zakharov(r_max_fm: f64) -> Vec<(f64, f64)> {
@@ -81,7 +81,7 @@ fn andreev_zakharov_branch() -> &'static [(f64, f64)] {
 pub struct Physical {
     /// L²/2πα′ that gives the network's linear region the Cornell tension.
     pub l2_over_2pi_alpha: f64,
-    /// The network's V(r): (r [fm], V [GeV]), V = 0 beyond screening.
+    /// The network's V(r): (r \[fm\], V \[GeV\]), V = 0 beyond screening.
     pub network: Vec<(f64, f64)>,
     /// Cornell, shifted to meet the network's curve where its linear region starts.
     pub cornell: Vec<(f64, f64)>,

@@ -45,7 +45,7 @@ pub struct Report {
     pub placement: &'static str,
     /// "exp" (g = c₅e^{2η′}) or "cosh" (g = 2c₅ cosh 2η′).
     pub g: &'static str,
-    /// AdS radius L [GeV⁻¹] of the model.
+    /// AdS radius L \[GeV⁻¹\] of the model.
     pub ads_radius: f64,
     /// T L with T = 207 MeV.
     pub tl: f64,
@@ -63,17 +63,17 @@ pub struct Report {
     pub f_peak: Option<(f64, f64)>,
     /// (η′, h, f, g) on a grid.
     pub metric: Vec<[f64; 4]>,
-    /// (d [L], d [fm], 2πα′V [1/L]) on the physical branch.
+    /// (d \[L\], d \[fm\], 2πα′V [1/L]) on the physical branch.
     pub potential: Vec<[f64; 3]>,
-    /// Start of the linear region [L].
+    /// Start of the linear region \[L\].
     pub d_linear: f64,
-    /// Screening distance [L].
+    /// Screening distance \[L\].
     pub d_screen: f64,
     /// The same in fm.
     pub d_linear_fm: f64,
     /// See `d_linear_fm`.
     pub d_screen_fm: f64,
-    /// Where the strings hang: (d [L], η′ of the tip) for every connected string of the physical
+    /// Where the strings hang: (d \[L\], η′ of the tip) for every connected string of the physical
     /// branch up to the screening distance. The Wilson loop sees the metric only above the
     /// deepest of these tips.
     pub tips: Vec<[f64; 2]>,
@@ -167,9 +167,9 @@ pub const MATCH_RANGE: [f64; 2] = [1.0 / 15.0, 0.10];
 pub struct ContinuationRange {
     /// The matching points tried, first and last.
     pub eta_m: [f64; 2],
-    /// Screening distance [L]: min, max.
+    /// Screening distance \[L\]: min, max.
     pub d_screen: [f64; 2],
-    /// Start of the linear region [L]: min, max.
+    /// Start of the linear region \[L\]: min, max.
     pub d_linear: [f64; 2],
 }
 
@@ -380,23 +380,23 @@ pub struct EnsembleObservables {
     pub runs: usize,
     /// η′ of the maximum of f.
     pub wall: MeanSd,
-    /// Start of the linear region [L].
+    /// Start of the linear region \[L\].
     pub d_linear: MeanSd,
-    /// Screening distance [L].
+    /// Screening distance \[L\].
     pub d_screen: MeanSd,
-    /// Screening distance [fm].
+    /// Screening distance \[fm\].
     pub d_screen_fm: MeanSd,
-    /// Medians of the linear-region start and the screening distance [L]: robust against a member
+    /// Medians of the linear-region start and the screening distance \[L\]: robust against a member
     /// whose boundary continuation is ill-conditioned (a nearly flat h at η = 1 gives c₄ → 0).
     pub median_d_linear: f64,
     /// See `median_d_linear`.
     pub median_d_screen: f64,
-    /// (d [L], mean, sd) of 2πα′V(d) over the members.
+    /// (d \[L\], mean, sd) of 2πα′V(d) over the members.
     pub potential_band: Vec<[f64; 3]>,
 }
 
 /// Observables of each parameter set (its own L) of a network with layers at `grid`, boundary
-/// dimension `d` and temperature `temperature_gev`, summarised, and the band of V(d): (d [L], mean, sd) of 2πα′V on a common grid
+/// dimension `d` and temperature `temperature_gev`, summarised, and the band of V(d): (d \[L\], mean, sd) of 2πα′V on a common grid
 /// (0 beyond each member's screening distance).
 pub fn ensemble_observables(
     params: &[&crate::physics::Params],
@@ -445,7 +445,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// 2πα′V at separation d on a physical-branch table (d [L], d [fm], V), linear in between.
+/// 2πα′V at separation d on a physical-branch table (d \[L\], d \[fm\], V), linear in between.
 fn potential_at(table: &[[f64; 3]], d: f64) -> f64 {
     match table.iter().position(|p| p[0] >= d) {
         Some(0) => table[0][2],

@@ -55,8 +55,8 @@ impl Bulk {
 pub enum Boundary {
     /// The data are (φ, π) at η_ini themselves (preset A).
     Field,
-    /// The data are (m_q [GeV], ⟨q̄q⟩ [GeV³]), mapped through the near-boundary solution of
-    /// docs/physics.md §4 (P2 Eqs. 13–15) with the AdS radius L [GeV⁻¹] and λ.
+    /// The data are (m_q \[GeV\], ⟨q̄q⟩ \[GeV³\]), mapped through the near-boundary solution of
+    /// docs/physics.md §4 (P2 Eqs. 13–15) with the AdS radius L \[GeV⁻¹\] and λ.
     Qcd,
 }
 

@@ -390,7 +390,7 @@ mod vector {
     }
 
     /// `libm::tanh` of each lane with AVX2, bit for bit. All sixteen go through one
-    /// [`tanh_large`], four vectors side by side: one vector alone waits on each step of the
+    /// `tanh_large`, four vectors side by side: one vector alone waits on each step of the
     /// polynomial and the divisions (a native epoch 3 % faster, `adsdl bench` alternately).
     ///
     /// # Safety
@@ -500,8 +500,8 @@ mod vector {
 }
 
 /// `libm::tanh` of each lane, bit for bit, where no x86 vector extension is asked for: simd128
-/// in the page's wasm, libm itself natively (the x86 kernels call [`tanh16_avx2`] or
-/// [`tanh16_sse41`] where the CPU has them).
+/// in the page's wasm, libm itself natively (the x86 kernels call `tanh16_avx2` or
+/// `tanh16_sse41` where the CPU has them).
 #[inline(always)]
 pub fn tanh16(x: &Lanes16) -> Lanes16 {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -283,7 +283,7 @@ pub trait System: Sync + fmt::Debug {
     fn reached_metric(&self, _loss: f64, _p: &Params) -> Option<bool> {
         None
     }
-    /// Published (L [GeV⁻¹], λ), drawn on the couplings chart.
+    /// Published (L \[GeV⁻¹\], λ), drawn on the couplings chart.
     fn published_couplings(&self) -> Option<(f64, f64)> {
         None
     }

@@ -8,7 +8,7 @@ pub use crate::stats::MeanSd;
 use crate::systems::SystemId;
 use serde::{Deserialize, Serialize};
 
-/// 1/L in MeV is 1000/L[GeV⁻¹].
+/// 1/L in MeV is 1000/L\[GeV⁻¹\].
 pub fn inv_l_mev(l_gev_inv: f64) -> f64 {
     1000.0 / l_gev_inv
 }

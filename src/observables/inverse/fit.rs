@@ -21,11 +21,11 @@ use serde::Serialize;
 /// One measured point of a static potential.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct PotentialPoint {
-    /// Separation r [fm].
+    /// Separation r \[fm\].
     pub r_fm: f64,
-    /// V(r) [GeV], any additive constant.
+    /// V(r) \[GeV\], any additive constant.
     pub v_gev: f64,
-    /// Its standard error [GeV] (0: none given).
+    /// Its standard error \[GeV\] (0: none given).
     pub error_gev: f64,
 }
 
@@ -142,19 +142,19 @@ fn check_shape(pts: &[(usize, PotentialPoint)]) -> Result<(), Error> {
 /// The fitted potential (r in GeV⁻¹, V in GeV).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PotentialFit {
-    /// The additive constant C [GeV].
+    /// The additive constant C \[GeV\].
     pub c: f64,
     /// Coulomb coefficient κ.
     pub kappa: f64,
-    /// String tension σ [GeV²].
+    /// String tension σ \[GeV²\].
     pub sigma: f64,
-    /// Amplitudes aⱼ [GeV²] of the decaying corrections to V′.
+    /// Amplitudes aⱼ \[GeV²\] of the decaying corrections to V′.
     pub a: Vec<f64>,
-    /// Their scales ρⱼ [GeV⁻¹].
+    /// Their scales ρⱼ \[GeV⁻¹\].
     pub rho: Vec<f64>,
     /// χ² per degree of freedom (`None` without errors or without a degree of freedom).
     pub chi2_per_dof: Option<f64>,
-    /// Range of the data [GeV⁻¹].
+    /// Range of the data \[GeV⁻¹\].
     pub r_range: [f64; 2],
 }
 

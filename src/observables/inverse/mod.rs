@@ -91,7 +91,7 @@ pub fn depth<F: Force + ?Sized>(force: &F, t: f64, refine: usize) -> f64 {
 pub struct Cornell {
     /// Coulomb coefficient κ.
     pub kappa: f64,
-    /// String tension σ [GeV²].
+    /// String tension σ \[GeV²\].
     pub sigma: f64,
 }
 
@@ -266,9 +266,9 @@ pub struct Bottom {
 /// What the inversion produces, on one grid of depths.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Profile {
-    /// Depth z [GeV⁻¹], increasing.
+    /// Depth z \[GeV⁻¹\], increasing.
     pub z: Vec<f64>,
-    /// T(z) = f(z)/2πα′ [GeV²].
+    /// T(z) = f(z)/2πα′ \[GeV²\].
     pub tension: Vec<f64>,
 }
 

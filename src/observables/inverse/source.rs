@@ -170,7 +170,7 @@ pub struct ModelInput<'a, B: Background + ?Sized> {
     pub background: &'a B,
     /// The forward potential (for the end of its physical branch).
     pub potential: &'a Potential,
-    /// L [GeV⁻¹].
+    /// L \[GeV⁻¹\].
     pub ads_radius: f64,
     /// L²/2πα′, the scale the potential chart gives the network (docs/physics.md §5.8); `None`
     /// keeps 2πα′ = 1 in units of L.
@@ -296,8 +296,8 @@ pub fn sqrt_fg_at<B: Background + ?Sized>(bg: &B, tips: &[f64]) -> Vec<[f64; 2]>
         .collect()
 }
 
-/// The √(f g)(z̃) that Wilson loops can see in a learned metric, in GeV: z̃ L [GeV⁻¹] against
-/// (L²/2πα′)√(f g)/L² [GeV²], on its connected branch (from just above the branch's end up to
+/// The √(f g)(z̃) that Wilson loops can see in a learned metric, in GeV: z̃ L \[GeV⁻¹\] against
+/// (L²/2πα′)√(f g)/L² \[GeV²\], on its connected branch (from just above the branch's end up to
 /// η = 4), `n` points — for drawing beside an inversion.
 pub fn network_tension<B: Background + ?Sized>(m: &ModelInput<B>, n: usize) -> Vec<(f64, f64)> {
     let (lo, hi) = (m.potential.eta_end + DEEPEST_ABOVE_END, 4.0f64);

@@ -69,11 +69,11 @@ pub const P2_CONTINUATION: [f64; 5] = [0.0227, 25.257, 8.248e3, 9.280, 43.92];
 /// "The metric on screen": the epoch-mean loss below this, with L in [`METRIC_L`] — the criterion
 /// of the speed measurements (Play → the metric) since issue 9.
 pub const METRIC_LOSS: f64 = 0.1;
-/// The range of L [GeV⁻¹] of that criterion: the published metric's neighbourhood (P2's
+/// The range of L \[GeV⁻¹\] of that criterion: the published metric's neighbourhood (P2's
 /// 3.46, the notebook's 3.85), not a converged ensemble's spread.
 pub const METRIC_L: (f64, f64) = (3.2, 4.4);
 
-/// Whether a run with epoch-mean loss `loss` and AdS radius `ads_radius` [GeV⁻¹] shows the
+/// Whether a run with epoch-mean loss `loss` and AdS radius `ads_radius` \[GeV⁻¹\] shows the
 /// emergent metric: the one place the criterion is written (tests, examples, the page's status,
 /// the benchmarks all ask this).
 pub fn reached_metric(loss: f64, ads_radius: f64) -> bool {
@@ -93,7 +93,7 @@ pub fn qcd_box(user: Option<&[Measured]>) -> [f64; 2] {
     }
 }
 
-/// QCD training data from measured points (m_q [GeV], ⟨q̄q⟩ [GeV³]) (docs/physics.md §4): fit a
+/// QCD training data from measured points (m_q \[GeV\], ⟨q̄q⟩ \[GeV³\]) (docs/physics.md §4): fit a
 /// cubic f(m_q), draw uniformly in [0, box₀] × [0, box₁]; positive when |⟨q̄q⟩ − f(m_q)| < |ν|,
 /// ν ~ N(0, nu_sd²) (P2: 0.004 GeV³) drawn afresh for each point. `None` when no cubic fits
 /// (fewer than 4 distinct masses) or the curve leaves too few positives in the box.
