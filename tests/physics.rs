@@ -4,7 +4,7 @@
 use adsdl::physics::{Network, Params, Regularizer, Sample, Workspace};
 use adsdl::rng::Rng;
 use adsdl::systems::qcd::{self, TABLE_II_H, TABLE_II_L, TABLE_II_LAMBDA};
-use adsdl::systems::{ads_schwarzschild, SystemId, REGISTRY};
+use adsdl::systems::{ads_schwarzschild, Model, SystemId, REGISTRY};
 use adsdl::train::TrainConfig;
 
 /// `per_class` training points of a system, from `rng`.
@@ -254,4 +254,58 @@ fn the_loss_of_a_tiny_network_matches_a_hand_computation() {
     );
     // And the hand values are not trivial: every point contributes.
     assert!(data > 0.01 && data < 0.99, "{data}");
+}
+
+/// Max |analytic − central FD| over every trained entry of θ, relative to the largest FD
+/// component, of any model through the seam ([`Model`]): what the trainer sees.
+fn model_gradient_error(model: &mut dyn Model, theta: &[f64], batch: &[usize]) -> f64 {
+    let mut g = vec![0.0; theta.len()];
+    let mut scratch = g.clone();
+    model.load(theta);
+    model.loss_grad(batch, &mut g);
+    let trained: Vec<bool> = model
+        .blocks()
+        .iter()
+        .flat_map(|b| std::iter::repeat_n(b.trained, b.len))
+        .collect();
+    let e = 1e-6;
+    let mut pairs = Vec::new();
+    for k in (0..theta.len()).filter(|&k| trained[k]) {
+        let mut at = |d: f64| {
+            let mut t = theta.to_vec();
+            t[k] += d;
+            model.load(&t);
+            model.loss_grad(batch, &mut scratch).total()
+        };
+        pairs.push((g[k], (at(e) - at(-e)) / (2.0 * e)));
+    }
+    model.load(theta);
+    let scale = pairs.iter().fold(0.0f64, |m, &(_, fd)| m.max(fd.abs()));
+    assert!(scale > 1e-6, "a gradient check needs a gradient: {pairs:?}");
+    pairs
+        .iter()
+        .fold(0.0f64, |m, &(a, fd)| m.max((a - fd).abs()))
+        / scale
+}
+
+#[test]
+fn every_systems_model_has_the_exact_gradient_through_the_seam() {
+    for sys in REGISTRY {
+        let mut c = TrainConfig::new(sys.id());
+        c.per_class = 40;
+        c.substeps = 2;
+        let mut rng = Rng::new(11, 1);
+        let mut model = sys.model(&c.setup(), &mut rng).unwrap();
+        let mut theta = model.init(&mut rng);
+        for v in &mut theta {
+            *v *= 1.0 + 0.1 * rng.normal();
+        }
+        let batch: Vec<usize> = (0..model.items()).step_by(3).collect();
+        let err = model_gradient_error(&mut *model, &theta, &batch);
+        assert!(err < 1e-6, "{}: relative gradient error {err:e}", sys.id());
+        // The layout the trainer steps: every block named once, lengths summing to θ.
+        let blocks = model.blocks();
+        assert_eq!(blocks.iter().map(|b| b.len).sum::<usize>(), theta.len());
+        assert!(blocks.iter().any(|b| b.trained));
+    }
 }

@@ -547,12 +547,12 @@ pub fn draw_couplings<DB: DrawingBackend>(
     let series = [
         (
             crate::i18n::t("chart.couplings.l"),
-            &hist.ads_radius,
+            hist.scalar("ads_radius").unwrap_or_default(),
             published.map(|p| p.0),
         ),
         (
             crate::i18n::t("chart.couplings.lambda"),
-            &hist.lambda,
+            hist.scalar("lambda").unwrap_or_default(),
             published.map(|p| p.1),
         ),
     ];

@@ -7,9 +7,12 @@
 
 pub mod ads_schwarzschild;
 pub mod custom;
+pub mod model;
+pub mod probe;
 pub mod qcd;
 mod recipe;
 
+pub use model::{Block, LossParts, Model, Plateau};
 pub use recipe::Recipe;
 
 use crate::chart_kind::ChartKind;
@@ -119,14 +122,16 @@ pub struct Inputs<'a> {
     pub metric: Option<&'a [MetricPoint]>,
 }
 
-/// A loss plateau of a system's training (docs/physics.md §4): where runs spend most of their
-/// epochs before the answer forms, crossed faster at a raised rate under the fast recipe.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Plateau {
-    /// Factor on the learning rate while on the plateau.
-    pub factor: f64,
-    /// The plateau ends once an epoch's mean loss is at or below this.
-    pub until_loss: f64,
+/// What a system's model is made from, besides the system itself: the inputs, the integrator and
+/// the regulariser the run's configuration chose.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Setup<'a> {
+    /// Data size and the user's own data or metric.
+    pub inputs: Inputs<'a>,
+    /// Euler sub-steps per layer.
+    pub substeps: usize,
+    /// Regulariser strengths.
+    pub reg: Regularizer,
 }
 
 /// Training defaults of a system's protocol.
@@ -203,6 +208,20 @@ pub trait System: Sync + fmt::Debug {
     fn title(&self) -> &'static str;
     /// Short name for chart titles.
     fn short_title(&self) -> &'static str;
+    /// The model a run trains, its training data drawn with `rng` (docs/physics.md §2). The
+    /// default is P2's probe-scalar network ([`probe::ProbeModel`]) on
+    /// [`System::training_data`]; a system with another loss returns its own [`Model`].
+    fn model(&self, setup: &Setup, rng: &mut Rng) -> Result<Box<dyn Model>, String> {
+        let mut network = self.network();
+        network.substeps = setup.substeps;
+        let data = self.training_data(&setup.inputs, &network, rng)?;
+        Ok(Box::new(probe::ProbeModel::new(
+            self.id().system(),
+            network,
+            setup.reg.clone(),
+            data,
+        )))
+    }
     /// The network: geometry and boundary map (with one Euler step per layer).
     fn network(&self) -> Network;
     /// Whether λ and L are trained (else fixed at their initial values).

@@ -5,7 +5,7 @@ use super::optim::OptKind;
 use crate::physics::{RegChoice, Regularizer};
 use crate::points::{validate_measurements, Measured};
 use crate::systems::custom::{by_point, validate_metric, MetricPoint};
-use crate::systems::{Inputs, Recipe, System, SystemId, REGISTRY};
+use crate::systems::{Inputs, Recipe, Setup, System, SystemId, REGISTRY};
 use serde::{Deserialize, Serialize};
 
 /// Everything that determines a training run. Same configuration → bit-identical run.
@@ -72,6 +72,15 @@ impl TrainConfig {
     /// The regulariser strengths this configuration trains with.
     pub fn regularizer(&self) -> Regularizer {
         self.preset.system().regularizer(self.reg, self.reg_c)
+    }
+
+    /// What the system's model is made from (besides the seed).
+    pub fn setup(&self) -> Setup<'_> {
+        Setup {
+            inputs: self.inputs(),
+            substeps: self.substeps,
+            reg: self.regularizer(),
+        }
     }
 
     /// What the system reads to make the data and the reference.

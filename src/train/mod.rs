@@ -6,10 +6,11 @@ pub mod ensemble;
 pub mod optim;
 pub mod trainer;
 
+pub use crate::systems::LossParts;
 pub use crate::systems::Recipe;
 pub use config::TrainConfig;
 pub use optim::{OptKind, Optimizer};
-pub use trainer::{Diverged, Event, History, LossParts, StepInfo, Trainer};
+pub use trainer::{Diverged, Event, History, StepInfo, Trainer};
 
 /// The benchmark run of `adsdl bench` and the page's `bench`: the default system's protocol with
 /// the raw recipe, so that every epoch does the same work.

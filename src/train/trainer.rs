@@ -4,11 +4,13 @@ use super::config::TrainConfig;
 use super::optim::Optimizer;
 use crate::i18n::Msg;
 use crate::msg;
-use crate::physics::{Network, Params, Regularizer, Sample, Workspace};
+use crate::physics::{Network, Params, Regularizer, Sample};
 use crate::rng::Rng;
-use crate::systems::Recipe;
-use crate::systems::System;
+use crate::systems::model::Named;
+use crate::systems::probe::ProbeModel;
+use crate::systems::{LossParts, Model, Recipe, System};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Independent random streams of one seed.
 mod stream {
@@ -17,21 +19,74 @@ mod stream {
     pub const SHUFFLE: u64 = 3;
 }
 
-/// Per-epoch history: mean mini-batch loss, and λ, L at the end of each epoch.
+/// Per-epoch history: the mean mini-batch loss, and the model's scalars
+/// ([`Model::scalar_names`]: λ and L for the probe-scalar network) at the end of each epoch.
+/// Stored as `{"loss": […], "lambda": […], …}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct History {
     /// Mean of the epoch's mini-batch losses (data + regulariser).
     pub loss: Vec<f64>,
-    /// λ after each epoch.
-    pub lambda: Vec<f64>,
-    /// L after each epoch.
-    pub ads_radius: Vec<f64>,
+    /// Each scalar's value after each epoch, by name.
+    #[serde(flatten)]
+    pub scalars: BTreeMap<String, Vec<f64>>,
 }
 
 impl History {
-    /// Whether the three columns have one entry per epoch each.
+    /// An empty history with a column for each of `names`.
+    pub fn new(names: &[&str]) -> History {
+        History {
+            loss: Vec::new(),
+            scalars: names.iter().map(|n| (n.to_string(), Vec::new())).collect(),
+        }
+    }
+
+    /// Whether every column has one entry per epoch.
     pub fn columns_agree(&self) -> bool {
-        self.lambda.len() == self.loss.len() && self.ads_radius.len() == self.loss.len()
+        self.scalars.values().all(|c| c.len() == self.loss.len())
+    }
+
+    /// Whether the columns are exactly `names`, one entry per epoch each.
+    fn fits(&self, names: &[&str]) -> bool {
+        self.columns_agree()
+            && self.scalars.len() == names.len()
+            && names.iter().all(|n| self.scalars.contains_key(*n))
+    }
+
+    /// One scalar's column.
+    pub fn scalar(&self, name: &str) -> Option<&[f64]> {
+        self.scalars.get(name).map(Vec::as_slice)
+    }
+
+    /// The epochs from `from` on.
+    fn since(&self, from: usize) -> History {
+        History {
+            loss: self.loss[from..].to_vec(),
+            scalars: self
+                .scalars
+                .iter()
+                .map(|(k, v)| (k.clone(), v[from..].to_vec()))
+                .collect(),
+        }
+    }
+
+    /// Drop the epochs from `from` on and append `tail`'s.
+    fn join(&mut self, from: usize, tail: &History) {
+        self.loss.truncate(from);
+        self.loss.extend_from_slice(&tail.loss);
+        for (k, v) in &mut self.scalars {
+            v.truncate(from);
+            v.extend_from_slice(&tail.scalars[k]);
+        }
+    }
+
+    fn push(&mut self, loss: f64, names: &[&str], values: &[f64]) {
+        self.loss.push(loss);
+        for (n, v) in names.iter().zip(values) {
+            self.scalars
+                .get_mut(*n)
+                .expect("a column per scalar")
+                .push(*v);
+        }
     }
 }
 
@@ -61,31 +116,13 @@ pub struct Diverged {
     pub message: Msg,
 }
 
-/// Loss split into its parts, over a set of points.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct LossParts {
-    /// (mean |t − y|)².
-    pub data: f64,
-    /// E_reg.
-    pub reg: f64,
-}
-
-impl LossParts {
-    /// data + reg.
-    pub fn total(&self) -> f64 {
-        self.data + self.reg
-    }
-}
-
-/// Trains one network on one data set.
+/// Trains one model on one data set, knowing it only through the [`Model`] trait.
 #[derive(Clone, Debug)]
 pub struct Trainer {
     config: TrainConfig,
     system: &'static dyn System,
-    network: Network,
-    reg: Regularizer,
-    params: Params,
-    data: Vec<Sample>,
+    model: Box<dyn Model>,
+    theta: Vec<f64>,
     order: Vec<usize>,
     cursor: usize,
     shuffle_rng: Rng,
@@ -100,16 +137,13 @@ pub struct Trainer {
     acc_loss: f64,
     acc_batches: usize,
     settled: bool,
-    converged_state: Option<(Params, Optimizer, usize)>,
-    last_good: Option<(Params, Optimizer)>,
+    converged_state: Option<(Vec<f64>, Optimizer, usize)>,
+    last_good: Option<(Vec<f64>, Optimizer)>,
     loss_ema: f64,
     best_ema: f64,
     steps_since_start: u64,
-    grad: Params,
-    ws: Workspace,
-    batch_buf: Vec<Sample>,
-    flat: Vec<f64>,
-    flat_grad: Vec<f64>,
+    grad: Vec<f64>,
+    batch: Vec<usize>,
 }
 
 /// A converged run (restart recipe) whose epoch-mean loss rises above this multiple of its
@@ -138,8 +172,8 @@ pub struct Session {
     pub version: u32,
     /// The run.
     pub config: TrainConfig,
-    /// Current parameters.
-    pub params: Params,
+    /// Current parameters by block.
+    pub params: Named,
     /// Optimiser state.
     pub optimizer: Optimizer,
     /// Per-epoch history.
@@ -185,7 +219,7 @@ pub struct Position {
     pub settled: bool,
     /// The last converged state and its epoch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub converged: Option<(Params, Optimizer, usize)>,
+    pub converged: Option<(Named, Optimizer, usize)>,
 }
 
 /// What a drawing thread needs of a run that trains elsewhere (the page's training worker):
@@ -194,8 +228,8 @@ pub struct Position {
 /// (draw, describe, export) exactly the run that trains elsewhere.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
-    /// Current parameters.
-    pub params: Params,
+    /// Current parameters by block.
+    pub params: Named,
     /// Completed epochs.
     pub epoch: usize,
     /// Mini-batches done.
@@ -219,52 +253,62 @@ pub fn network_for(config: &TrainConfig) -> Network {
     n
 }
 
-/// Initial parameters of restart `attempt` (0 = the first start) of `seed`.
-pub fn initial_params(system: &dyn System, network: &Network, seed: u64, attempt: u32) -> Params {
-    system.init_params(
-        network,
-        &mut Rng::new(seed, stream::INIT + ((attempt as u64) << 8)),
-    )
+/// Initial θ of restart `attempt` (0 = the first start) of `seed`.
+fn initial_theta(model: &dyn Model, seed: u64, attempt: u32) -> Vec<f64> {
+    model.init(&mut Rng::new(seed, stream::INIT + ((attempt as u64) << 8)))
 }
 
 impl Trainer {
-    /// A fresh run: data and initial weights from the seed.
+    /// A fresh run of the configured system's model: data and initial weights from the seed.
     pub fn new(config: TrainConfig) -> Result<Trainer, String> {
         config.validate()?;
-        let data = config.preset.system().training_data(
-            &config.inputs(),
-            &network_for(&config),
-            &mut Rng::new(config.seed, stream::DATA),
-        )?;
-        Trainer::with_data(config, data)
+        let model = config
+            .preset
+            .system()
+            .model(&config.setup(), &mut Rng::new(config.seed, stream::DATA))?;
+        Trainer::with_model(config, model)
     }
 
-    /// A fresh run on given training data (labels 0 positive, 1 negative).
+    /// A fresh run of the probe-scalar network on given training data (labels 0 positive, 1
+    /// negative).
     pub fn with_data(config: TrainConfig, data: Vec<Sample>) -> Result<Trainer, String> {
         config.validate()?;
-        if data.is_empty() {
+        let model = ProbeModel::new(
+            config.preset.system(),
+            network_for(&config),
+            config.regularizer(),
+            data,
+        );
+        Trainer::with_model(config, Box::new(model))
+    }
+
+    /// A fresh run of any model: the optimiser, recipe and guard of `config` on it, the initial
+    /// θ from the seed.
+    pub fn with_model(config: TrainConfig, mut model: Box<dyn Model>) -> Result<Trainer, String> {
+        config.validate()?;
+        if model.items() == 0 {
             return Err("the training set is empty".into());
         }
-        let system = config.preset.system();
-        let network = network_for(&config);
-        let params = initial_params(system, &network, config.seed, 0);
-        let n = params.h.len();
-        let mut mask = vec![true; n + 2];
-        mask[n] = system.train_couplings();
-        mask[n + 1] = system.train_couplings();
-        let grad = params.zeros_like();
+        let theta = initial_theta(&*model, config.seed, 0);
+        model.load(&theta);
+        let mask: Vec<bool> = model
+            .blocks()
+            .iter()
+            .flat_map(|b| std::iter::repeat_n(b.trained, b.len))
+            .collect();
+        assert_eq!(mask.len(), theta.len(), "blocks lay out θ");
+        let n = theta.len();
         Ok(Trainer {
-            reg: config.regularizer(),
-            order: (0..data.len()).collect(),
+            order: (0..model.items()).collect(),
             cursor: 0,
             shuffle_rng: Rng::new(config.seed, stream::SHUFFLE),
-            opt: Optimizer::new(config.optimizer, n + 2),
+            opt: Optimizer::new(config.optimizer, n),
             mask,
             epoch: 0,
             epochs_since_start: 0,
             steps: 0,
             attempt: 0,
-            history: History::default(),
+            history: History::new(model.scalar_names()),
             events: Vec::new(),
             acc_loss: 0.0,
             acc_batches: 0,
@@ -274,15 +318,11 @@ impl Trainer {
             loss_ema: 0.0,
             best_ema: 0.0,
             steps_since_start: 0,
-            grad,
-            ws: Workspace::default(),
-            batch_buf: Vec::new(),
-            flat: vec![0.0; n + 2],
-            flat_grad: vec![0.0; n + 2],
-            params,
-            data,
-            system,
-            network,
+            grad: vec![0.0; n],
+            batch: Vec::new(),
+            theta,
+            model,
+            system: config.preset.system(),
             config,
         })
     }
@@ -295,17 +335,36 @@ impl Trainer {
     pub fn system(&self) -> &'static dyn System {
         self.system
     }
-    /// The network.
+    /// The model.
+    pub fn model(&self) -> &dyn Model {
+        &*self.model
+    }
+    /// Current θ, laid out as the model's blocks.
+    pub fn theta(&self) -> &[f64] {
+        &self.theta
+    }
+    /// The probe-scalar network this run trains (every registered system's model today).
+    ///
+    /// # Panics
+    /// For a model of another kind; the views (charts, descriptions, the CLI's reports) still
+    /// ask for it, and move behind their systems next.
+    pub fn probe(&self) -> &ProbeModel {
+        self.model
+            .as_any()
+            .downcast_ref()
+            .expect("a probe-scalar model")
+    }
+    /// The network ([`Trainer::probe`]).
     pub fn network(&self) -> &Network {
-        &self.network
+        self.probe().network()
     }
-    /// Current parameters.
+    /// Current parameters ([`Trainer::probe`]).
     pub fn params(&self) -> &Params {
-        &self.params
+        self.probe().params()
     }
-    /// Training data.
+    /// Training data ([`Trainer::probe`]).
     pub fn data(&self) -> &[Sample] {
-        &self.data
+        self.probe().data()
     }
     /// Completed epochs (over all restarts).
     pub fn epoch(&self) -> usize {
@@ -327,9 +386,9 @@ impl Trainer {
     pub fn events(&self) -> &[Event] {
         &self.events
     }
-    /// The regulariser in use.
+    /// The regulariser in use ([`Trainer::probe`]).
     pub fn regularizer(&self) -> &Regularizer {
-        &self.reg
+        self.probe().regularizer()
     }
     /// The learning rate in use: the configured one, raised on the loss plateau under the fast
     /// recipe.
@@ -344,7 +403,7 @@ impl Trainer {
     /// depends only on state a saved session restores.
     fn plateau_factor(&self) -> f64 {
         let fresh = self.epochs_since_start == 0 && (self.epoch == 0 || self.attempt > 0);
-        match (self.config.recipe, self.system.plateau()) {
+        match (self.config.recipe, self.model.plateau()) {
             (Recipe::Fast, Some(p))
                 if !self.settled
                     && (fresh || self.history.loss.last().is_some_and(|&l| l > p.until_loss)) =>
@@ -363,7 +422,11 @@ impl Trainer {
 
     /// Mini-batches per epoch.
     pub fn batches_per_epoch(&self) -> usize {
-        self.data.len().div_ceil(self.config.batch)
+        self.model.items().div_ceil(self.config.batch)
+    }
+
+    fn named(&self, theta: &[f64]) -> Named {
+        Named::of(self.model.blocks(), theta)
     }
 
     /// The run's state, to be stored and resumed with [`Trainer::from_session`].
@@ -372,7 +435,7 @@ impl Trainer {
             format: "adsdl-session".into(),
             version: 2,
             config: self.config.clone(),
-            params: self.params.clone(),
+            params: self.named(&self.theta),
             optimizer: self.opt.clone(),
             history: self.history.clone(),
             events: self.events.clone(),
@@ -390,7 +453,10 @@ impl Trainer {
                 loss_ema: self.loss_ema,
                 best_ema: self.best_ema,
                 settled: self.settled,
-                converged: self.converged_state.clone(),
+                converged: self
+                    .converged_state
+                    .as_ref()
+                    .map(|(t, o, at)| (self.named(t), o.clone(), *at)),
             }),
         }
     }
@@ -399,18 +465,14 @@ impl Trainer {
     pub fn snapshot(&self, from: usize) -> Snapshot {
         let from = from.min(self.history.loss.len());
         Snapshot {
-            params: self.params.clone(),
+            params: self.named(&self.theta),
             epoch: self.epoch,
             steps: self.steps,
             attempt: self.attempt,
             settled: self.settled,
             events: self.events.clone(),
             from,
-            history: History {
-                loss: self.history.loss[from..].to_vec(),
-                lambda: self.history.lambda[from..].to_vec(),
-                ads_radius: self.history.ads_radius[from..].to_vec(),
-            },
+            history: self.history.since(from),
         }
     }
 
@@ -418,81 +480,100 @@ impl Trainer {
     /// snapshot of another shape, or one whose history does not join this one's, changes
     /// nothing.
     pub fn show_snapshot(&mut self, s: Snapshot) -> Result<(), String> {
-        if s.params.h.len() != self.params.h.len()
-            || s.from > self.history.loss.len()
-            || !s.history.columns_agree()
-        {
+        let theta = s.params.theta(self.model.blocks());
+        let Ok(theta) = theta.map_err(|_| ()).and_then(|t| {
+            (s.from <= self.history.loss.len() && s.history.fits(self.model.scalar_names()))
+                .then_some(t)
+                .ok_or(())
+        }) else {
             return Err("snapshot: it does not fit this run".into());
-        }
-        self.params = s.params;
+        };
+        self.set_theta_raw(theta);
         self.epoch = s.epoch;
         self.steps = s.steps;
         self.attempt = s.attempt;
         self.settled = s.settled;
         self.events = s.events;
-        for (mine, tail) in [
-            (&mut self.history.loss, &s.history.loss),
-            (&mut self.history.lambda, &s.history.lambda),
-            (&mut self.history.ads_radius, &s.history.ads_radius),
-        ] {
-            mine.truncate(s.from);
-            mine.extend_from_slice(tail);
-        }
+        self.history.join(s.from, &s.history);
         Ok(())
     }
 
     /// Resume a stored session (the data are regenerated from the configuration).
     pub fn from_session(s: Session) -> Result<Trainer, String> {
+        let mut t = Trainer::new(s.config.clone())?;
+        t.restore(s)?;
+        Ok(t)
+    }
+
+    /// Take a stored session's state into this fresh trainer of the same configuration and
+    /// model. An error (each names what does not fit) changes nothing.
+    pub fn restore(&mut self, s: Session) -> Result<(), String> {
         if s.format != "adsdl-session" || !(1..=2).contains(&s.version) {
             return Err(format!(
                 "session: format '{}' version {} is not supported",
                 s.format, s.version
             ));
         }
-        let mut t = Trainer::new(s.config)?;
-        let n = t.params.h.len();
-        if s.params.h.len() != n || !s.params.is_finite() {
-            return Err("session: parameters have the wrong shape or are not finite".into());
+        if s.config != self.config {
+            return Err("session: it is of another run's configuration".into());
         }
-        if s.optimizer.len() != n + 2
+        let blocks = self.model.blocks();
+        let theta = s
+            .params
+            .theta(blocks)
+            .map_err(|e| format!("session: {e}"))?;
+        let converged = match s.position.as_ref().and_then(|p| p.converged.as_ref()) {
+            Some((named, o, at)) => Some((
+                named.theta(blocks).map_err(|e| format!("session: {e}"))?,
+                o.clone(),
+                *at,
+            )),
+            None => None,
+        };
+        if s.optimizer.len() != theta.len()
             || !s.optimizer.is_valid()
-            || s.optimizer.kind != t.config.optimizer
+            || s.optimizer.kind != self.config.optimizer
         {
             return Err("session: optimiser state does not match the run".into());
         }
-        if !s.history.columns_agree() {
-            return Err("session: history columns differ in length".into());
+        if !s.history.fits(self.model.scalar_names()) {
+            return Err(
+                "session: the history's columns are not this model's, or differ in length".into(),
+            );
         }
-        t.params = s.params;
-        t.opt = s.optimizer;
-        t.epoch = s.epoch;
-        t.steps = s.steps;
-        t.attempt = s.attempt;
-        t.history = s.history;
-        t.events = s.events;
-        if let Some(p) = s.position {
+        if let Some(p) = &s.position {
             let mut sorted = p.order.clone();
             sorted.sort_unstable();
+            let items = self.model.items();
             let valid = sorted.iter().enumerate().all(|(i, &k)| i == k)
-                && sorted.len() == t.data.len()
-                && p.cursor <= t.data.len()
+                && sorted.len() == items
+                && p.cursor <= items
                 && p.acc_loss.is_finite();
             if !valid {
                 return Err("session: the epoch position does not match the run's data".into());
             }
-            t.shuffle_rng = p.shuffle;
-            t.order = p.order;
-            t.cursor = p.cursor;
-            t.acc_loss = p.acc_loss;
-            t.acc_batches = p.acc_batches;
-            t.epochs_since_start = p.epochs_since_start;
-            t.steps_since_start = p.steps_since_start;
-            t.loss_ema = p.loss_ema;
-            t.best_ema = p.best_ema;
-            t.settled = p.settled;
-            t.converged_state = p.converged;
         }
-        Ok(t)
+        self.set_theta_raw(theta);
+        self.opt = s.optimizer;
+        self.epoch = s.epoch;
+        self.steps = s.steps;
+        self.attempt = s.attempt;
+        self.history = s.history;
+        self.events = s.events;
+        if let Some(p) = s.position {
+            self.shuffle_rng = p.shuffle;
+            self.order = p.order;
+            self.cursor = p.cursor;
+            self.acc_loss = p.acc_loss;
+            self.acc_batches = p.acc_batches;
+            self.epochs_since_start = p.epochs_since_start;
+            self.steps_since_start = p.steps_since_start;
+            self.loss_ema = p.loss_ema;
+            self.best_ema = p.best_ema;
+            self.settled = p.settled;
+            self.converged_state = converged;
+        }
+        Ok(())
     }
 
     /// Change the learning rate without touching anything else (the page's slider).
@@ -504,23 +585,41 @@ impl Trainer {
         Ok(())
     }
 
-    /// Replace the parameters (a loaded model); the optimiser starts afresh.
-    pub fn set_params(&mut self, p: Params) -> Result<(), String> {
-        if p.h.len() != self.params.h.len() {
+    /// Replace θ (a loaded model); the optimiser starts afresh.
+    pub fn set_theta(&mut self, theta: Vec<f64>) -> Result<(), String> {
+        if theta.len() != self.theta.len() {
             return Err(format!(
-                "the model has {} layers, this preset {}",
-                p.h.len(),
-                self.params.h.len()
+                "the model has {} parameters, this preset {}",
+                theta.len(),
+                self.theta.len()
             ));
         }
-        if !p.is_finite() {
+        if theta.iter().any(|v| !v.is_finite()) {
             return Err("the model has non-finite parameters".into());
         }
-        self.params = p;
+        self.set_theta_raw(theta);
         self.opt.reset();
         self.steps_since_start = 0;
         self.last_good = None;
         Ok(())
+    }
+
+    /// Replace the probe-scalar network's parameters (a loaded model); the optimiser starts
+    /// afresh.
+    pub fn set_params(&mut self, p: Params) -> Result<(), String> {
+        if p.h.len() != self.params().h.len() {
+            return Err(format!(
+                "the model has {} layers, this preset {}",
+                p.h.len(),
+                self.params().h.len()
+            ));
+        }
+        self.set_theta(ProbeModel::theta_of(&p))
+    }
+
+    fn set_theta_raw(&mut self, theta: Vec<f64>) {
+        self.theta = theta;
+        self.model.load(&self.theta);
     }
 
     /// Set the epoch counter (resuming a model that was trained for `epoch` epochs).
@@ -528,32 +627,19 @@ impl Trainer {
         self.epoch = epoch;
     }
 
-    /// Loss over a set of points evaluated as ONE batch, and E_reg.
+    /// Loss over a set of points evaluated as ONE batch, and E_reg ([`Trainer::probe`]).
     pub fn loss_on(&self, points: &[Sample]) -> LossParts {
-        LossParts {
-            data: self.network.batch_loss(&self.params, points).data_loss,
-            reg: self.reg.loss_grad(&self.network.bulk, &self.params, None),
-        }
+        self.probe().loss_on(points)
     }
 
     /// Loss over the whole training set as one batch.
     pub fn full_loss(&self) -> LossParts {
-        self.loss_on(&self.data)
+        self.model.full_loss()
     }
 
     /// Mean loss of the last finished epoch.
     pub fn last_epoch_loss(&self) -> Option<f64> {
         self.history.loss.last().copied()
-    }
-
-    fn write_flat(&mut self) {
-        let n = self.params.h.len();
-        self.flat[..n].copy_from_slice(&self.params.h);
-        self.flat[n] = self.params.lambda;
-        self.flat[n + 1] = self.params.ads_radius;
-        self.flat_grad[..n].copy_from_slice(&self.grad.h);
-        self.flat_grad[n] = self.grad.lambda;
-        self.flat_grad[n + 1] = self.grad.ads_radius;
     }
 
     /// One mini-batch: forward, exact gradient, optimiser update. On a non-finite loss, gradient
@@ -562,22 +648,14 @@ impl Trainer {
         if self.cursor == 0 {
             self.shuffle_rng.shuffle(&mut self.order);
         }
-        let end = (self.cursor + self.config.batch).min(self.data.len());
-        self.batch_buf.clear();
-        self.batch_buf
-            .extend(self.order[self.cursor..end].iter().map(|&i| self.data[i]));
-        self.grad.clear();
-        let net = &self.network;
-        let data_loss = net
-            .batch_loss_grad(&self.params, &self.batch_buf, &mut self.grad, &mut self.ws)
-            .data_loss;
-        let reg_loss = self
-            .reg
-            .loss_grad(&net.bulk, &self.params, Some(&mut self.grad));
-        let loss = data_loss + reg_loss;
+        let items = self.model.items();
+        let end = (self.cursor + self.config.batch).min(items);
+        self.batch.clear();
+        self.batch.extend_from_slice(&self.order[self.cursor..end]);
+        let loss = self.model.loss_grad(&self.batch, &mut self.grad).total();
         let exploded = self.steps_since_start >= EXPLOSION_WARMUP_STEPS
             && loss > (EXPLOSION_FACTOR * self.best_ema).max(1.0);
-        if !loss.is_finite() || !self.grad.is_finite() || exploded {
+        if !loss.is_finite() || self.grad.iter().any(|g| !g.is_finite()) || exploded {
             // The parameters the previous update produced are bad: go back to those before it.
             let epoch = self.epoch;
             let message = if exploded {
@@ -591,18 +669,16 @@ impl Trainer {
                 msg!("diverged.non_finite", epoch = epoch)
             };
             if let Some((p, o)) = self.last_good.take() {
-                self.params = p;
+                self.set_theta_raw(p);
                 self.opt = o;
             }
             return Err(Diverged { message });
         }
-        self.write_flat();
-        let before = (self.params.clone(), self.opt.clone());
+        let before = (self.theta.clone(), self.opt.clone());
         let lr = self.lr();
-        self.opt
-            .update(&mut self.flat, &self.flat_grad, &self.mask, lr);
-        if self.flat.iter().any(|v| !v.is_finite()) {
-            self.opt = before.1;
+        self.opt.update(&mut self.theta, &self.grad, &self.mask, lr);
+        if self.theta.iter().any(|v| !v.is_finite()) {
+            (self.theta, self.opt) = before;
             return Err(Diverged {
                 message: msg!("diverged.update", epoch = self.epoch),
             });
@@ -619,15 +695,12 @@ impl Trainer {
             self.best_ema.min(self.loss_ema)
         };
         self.steps_since_start += 1;
-        let n = self.params.h.len();
-        self.params.h.copy_from_slice(&self.flat[..n]);
-        self.params.lambda = self.flat[n];
-        self.params.ads_radius = self.flat[n + 1];
+        self.model.load(&self.theta);
         self.steps += 1;
         self.acc_loss += loss;
         self.acc_batches += 1;
         self.cursor = end;
-        let epoch_done = self.cursor >= self.data.len();
+        let epoch_done = self.cursor >= items;
         if epoch_done {
             self.finish_epoch();
         }
@@ -641,16 +714,12 @@ impl Trainer {
         self.acc_batches = 0;
         self.epoch += 1;
         self.epochs_since_start += 1;
-        self.history.loss.push(mean);
-        self.history.lambda.push(self.params.lambda);
-        self.history.ads_radius.push(self.params.ads_radius);
+        self.history
+            .push(mean, self.model.scalar_names(), &self.model.scalars());
         if self.config.recipe.restarts() {
             self.settle_if_converged(mean);
             if !self.settled {
-                if let Some(why) = self
-                    .system
-                    .failure(self.epochs_since_start, &self.params, mean)
-                {
+                if let Some(why) = self.model.failure(self.epochs_since_start, mean) {
                     self.restart(&why);
                 }
             }
@@ -663,10 +732,10 @@ impl Trainer {
     /// leave the metric (epoch-mean loss above [`LEFT_FACTOR`] × the cut) it goes back to that
     /// state — the metric, once reached, stays.
     fn settle_if_converged(&mut self, epoch_mean: f64) {
-        let cut = self.system.keep_loss();
+        let cut = self.model.keep_loss();
         if self.settled && epoch_mean > LEFT_FACTOR * cut {
             if let Some((p, o, at)) = self.converged_state.clone() {
-                self.params = p;
+                self.set_theta_raw(p);
                 self.opt = o;
                 self.last_good = None;
                 self.events.push(Event {
@@ -685,7 +754,7 @@ impl Trainer {
         // checked every tenth epoch once converged (it costs a third of an epoch).
         if epoch_mean > 1.15 * cut
             || (self.settled && !self.epoch.is_multiple_of(10))
-            || self.system.published_shape(&self.params.h) == Some(false)
+            || self.model.published_shape() == Some(false)
         {
             return;
         }
@@ -698,7 +767,7 @@ impl Trainer {
                 });
             }
             self.settled = true;
-            self.converged_state = Some((self.params.clone(), self.opt.clone(), self.epoch));
+            self.converged_state = Some((self.theta.clone(), self.opt.clone(), self.epoch));
         }
     }
 
@@ -708,10 +777,10 @@ impl Trainer {
         let Some((p, o, _)) = self.converged_state.clone() else {
             return false;
         };
-        if self.full_loss().total() <= self.system.keep_loss() {
+        if self.full_loss().total() <= self.model.keep_loss() {
             return false;
         }
-        self.params = p;
+        self.set_theta_raw(p);
         self.opt = o;
         self.last_good = None;
         true
@@ -720,7 +789,8 @@ impl Trainer {
     /// Start again from the next random initialisation (same data, same seed family).
     pub fn restart(&mut self, why: &Msg) {
         self.attempt += 1;
-        self.params = initial_params(self.system, &self.network, self.config.seed, self.attempt);
+        let theta = initial_theta(&*self.model, self.config.seed, self.attempt);
+        self.set_theta_raw(theta);
         self.settled = false;
         self.converged_state = None;
         self.opt.reset();
@@ -861,7 +931,7 @@ mod tests {
         let mut p = t.params().clone();
         p.h[3] = f64::MAX;
         p.h[4] = -f64::MAX;
-        t.params = p.clone();
+        t.set_theta_raw(ProbeModel::theta_of(&p));
         assert!(t.step().is_err());
         assert_eq!(t.params(), &p, "parameters untouched by the failed step");
         assert_eq!(t.steps(), 0);
@@ -955,7 +1025,9 @@ mod tests {
         assert_eq!(m.params(), t.params(), "restored mid-epoch");
         assert_eq!(m.history(), t.history());
         let mut bad = t.session();
-        bad.params.h.pop();
+        bad.params
+            .0
+            .insert("h".into(), crate::systems::model::Value::List(vec![1.0]));
         assert!(Trainer::from_session(bad).is_err());
     }
 
@@ -969,6 +1041,145 @@ mod tests {
         assert_eq!(t.steps(), 1);
         assert!(t.set_lr(-1.0).is_err());
         assert_eq!(t.config().lr, 0.5);
+    }
+
+    /// A model that is not the probe network: a line y = a x + b fitted by least squares to
+    /// points of y = 2x + 1, with b held at its initial value and a quadratic regulariser on a.
+    #[derive(Clone, Debug)]
+    struct Line {
+        points: Vec<(f64, f64)>,
+        theta: Vec<f64>,
+    }
+
+    const LINE: [crate::systems::Block; 2] = [
+        crate::systems::Block {
+            name: "slope",
+            len: 1,
+            scalar: true,
+            trained: true,
+        },
+        crate::systems::Block {
+            name: "offset",
+            len: 1,
+            scalar: true,
+            trained: false,
+        },
+    ];
+
+    impl Line {
+        fn new() -> Line {
+            let points = (0..40).map(|i| i as f64 / 20.0 - 1.0);
+            Line {
+                points: points.map(|x| (x, 2.0 * x + 1.0)).collect(),
+                theta: vec![0.0; 2],
+            }
+        }
+        fn loss_on(&self, batch: &[usize], grad: Option<&mut [f64]>) -> LossParts {
+            let (a, b) = (self.theta[0], self.theta[1]);
+            let (mut e, mut ga, mut gb) = (0.0, 0.0, 0.0);
+            for &i in batch {
+                let (x, y) = self.points[i];
+                let r = a * x + b - y;
+                e += r * r;
+                ga += 2.0 * r * x;
+                gb += 2.0 * r;
+            }
+            let m = batch.len() as f64;
+            if let Some(g) = grad {
+                g[0] = ga / m + 2e-3 * a;
+                g[1] = gb / m;
+            }
+            LossParts {
+                data: e / m,
+                reg: 1e-3 * a * a,
+            }
+        }
+    }
+
+    impl Model for Line {
+        fn blocks(&self) -> &[crate::systems::Block] {
+            &LINE
+        }
+        fn items(&self) -> usize {
+            self.points.len()
+        }
+        fn init(&self, rng: &mut Rng) -> Vec<f64> {
+            vec![rng.normal(), 0.5]
+        }
+        fn load(&mut self, theta: &[f64]) {
+            self.theta.copy_from_slice(theta);
+        }
+        fn loss_grad(&mut self, batch: &[usize], grad: &mut [f64]) -> LossParts {
+            self.loss_on(batch, Some(grad))
+        }
+        fn full_loss(&self) -> LossParts {
+            self.loss_on(&(0..self.points.len()).collect::<Vec<_>>(), None)
+        }
+        fn scalar_names(&self) -> &'static [&'static str] {
+            &["slope"]
+        }
+        fn scalars(&self) -> Vec<f64> {
+            vec![self.theta[0]]
+        }
+        fn keep_loss(&self) -> f64 {
+            0.3
+        }
+        fn clone_box(&self) -> Box<dyn Model> {
+            Box::new(self.clone())
+        }
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+    }
+
+    #[test]
+    fn the_trainer_trains_a_model_it_knows_only_by_its_trait() {
+        let config = TrainConfig {
+            lr: 0.05,
+            batch: 8,
+            recipe: Recipe::Restart,
+            ..TrainConfig::new(ads_schwarzschild::ID)
+        };
+        let mut t = Trainer::with_model(config.clone(), Box::new(Line::new())).unwrap();
+        let start = t.theta().to_vec();
+        for _ in 0..150 {
+            t.epoch_step().unwrap();
+        }
+        // b stays at 0.5 (not trained), so a settles where d/da of the loss vanishes:
+        // a = (2 ⟨x²⟩ + ½ ⟨x⟩)/(⟨x²⟩ + 10⁻³), 1.95668 (Adam at this rate hovers within 0.003).
+        assert_eq!(t.theta()[1], start[1], "the untrained block is untouched");
+        let xs = Line::new().points;
+        let mean = |f: &dyn Fn(f64) -> f64| xs.iter().map(|p| f(p.0)).sum::<f64>() / 40.0;
+        let (sxx, sx) = (mean(&|x| x * x), mean(&|x| x));
+        let optimum = (2.0 * sxx + 0.5 * sx) / (sxx + 1e-3);
+        assert!(
+            (t.theta()[0] - optimum).abs() < 0.005,
+            "slope {}",
+            t.theta()[0]
+        );
+        assert!(t.full_loss().data < 0.26, "{:?}", t.full_loss());
+        assert!(t.settled(), "the keep-cut of the model decides convergence");
+        assert_eq!(t.history().scalar("slope").unwrap().len(), 150);
+        assert!(t.history().scalar("lambda").is_none());
+        // Sessions and snapshots carry its blocks by name and continue bit for bit.
+        let text = serde_json::to_string(&t.session()).unwrap();
+        assert!(
+            text.contains(r#""params":{"offset":0.5,"slope":"#),
+            "{text}"
+        );
+        let mut s: Session = serde_json::from_str(&text).unwrap();
+        let mut r = Trainer::with_model(config.clone(), Box::new(Line::new())).unwrap();
+        r.restore(s.clone()).unwrap();
+        t.epoch_step().unwrap();
+        r.epoch_step().unwrap();
+        assert_eq!(r.theta(), t.theta());
+        assert_eq!(r.history(), t.history());
+        let mut view = Trainer::with_model(config, Box::new(Line::new())).unwrap();
+        view.show_snapshot(t.snapshot(0)).unwrap();
+        assert_eq!(view.theta(), t.theta());
+        // A session of another model is refused by name.
+        s.params.0.remove("offset");
+        assert!(r.restore(s).unwrap_err().contains("'offset' is missing"));
     }
 
     #[test]

@@ -816,16 +816,18 @@ impl App {
         let t = &self.trainer;
         let h = t.history();
         // The first epoch (1-based) whose state met the system's "metric" criterion.
+        let column = |name| h.scalar(name).unwrap_or_default();
+        let (lambda, ads_radius) = (column("lambda"), column("ads_radius"));
         let first = (0..h.loss.len()).find(|&k| {
             let p = crate::physics::Params {
-                ads_radius: h.ads_radius[k],
-                lambda: h.lambda[k],
+                ads_radius: ads_radius[k],
+                lambda: lambda[k],
                 ..t.params().clone()
             };
             t.system().reached_metric(h.loss[k], &p) == Some(true)
         });
         to_js(&json!({
-            "loss": h.loss, "lambda": h.lambda, "ads_radius": h.ads_radius,
+            "loss": h.loss, "lambda": lambda, "ads_radius": ads_radius,
             "first_at_metric": first.map(|k| k + 1),
         }))
     }
