@@ -293,7 +293,8 @@ check('page = CLI bit for bit on the shipped wasm over a full seeded run (1500 e
   const fromCli = JSON.parse(readFileSync(cliFile, 'utf8'));
   assert(fromPage.epochs === 1500 && fromCli.epochs === 1500, `epochs ${fromPage.epochs} / ${fromCli.epochs}`);
   // JSON numbers round-trip exactly (shortest representation): equal text is equal bits.
-  for (const key of ['h', 'lambda', 'ads_radius', 'loss']) {
+  assert(fromCli.version === 2 && fromCli.params.h.length === 15 && fromCli.params.ads_radius > 0, `a version-2 file: ${JSON.stringify(fromCli).slice(0, 200)}`);
+  for (const key of ['params', 'network', 'loss', 'version']) {
     assert(JSON.stringify(fromPage[key]) === JSON.stringify(fromCli[key]), `${key}: page ${JSON.stringify(fromPage[key])} vs CLI ${JSON.stringify(fromCli[key])}`);
   }
   await p.context().close();
@@ -315,13 +316,13 @@ check('the URL round-trips the configuration', async () => {
 
 check('keyboard: Space plays, R resets to the same initial weights', async () => {
   await page.evaluate(() => document.activeElement.blur());
-  const h0 = await page.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  const h0 = await page.evaluate(() => JSON.parse(window.adsdl.exportModel()).params.h);
   await page.keyboard.press('Space');
   await waitEpochs(page, 3);
   await page.keyboard.press('Space');
   await page.keyboard.press('r');
   const s = await status(page);
-  const h1 = await page.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  const h1 = await page.evaluate(() => JSON.parse(window.adsdl.exportModel()).params.h);
   assert(s.epoch === 0 && s.steps === 0, `after reset: epoch ${s.epoch}`);
   assert(JSON.stringify(h0) === JSON.stringify(h1), 'reset reproduces the initial weights');
 });
@@ -402,7 +403,7 @@ check('an absurd learning rate trips the divergence guard; a smaller one continu
   const msg = await p.textContent('#message');
   assert(msg.includes('smaller learning rate'), msg);
   assert((await p.textContent('#play')).includes('Play'), 'training paused');
-  const h = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  const h = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).params.h);
   assert(h.every(Number.isFinite), 'parameters stay finite');
   const before = (await status(p)).steps;
   await p.fill('#lr', '0.002');
@@ -460,12 +461,12 @@ check('the run survives a reload; Start fresh forgets it', async () => {
   await p.click('#play');
   await p.evaluate(() => window.adsdl.idle());
   const before = await status(p);
-  const h = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  const h = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).params.h);
   await p.evaluate(() => window.adsdl.save());
   await p.reload();
   await p.waitForFunction(() => window.adsdl && window.adsdl.firstFrameMs() !== null);
   const after = await status(p);
-  const h2 = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).h);
+  const h2 = await p.evaluate(() => JSON.parse(window.adsdl.exportModel()).params.h);
   assert(after.epoch === before.epoch && after.steps === before.steps, `epoch ${before.epoch} → ${after.epoch}`);
   assert(JSON.stringify(h) === JSON.stringify(h2), 'parameters restored');
   assert((await p.evaluate(() => window.adsdl.losses())).length === before.epoch, 'history restored');
@@ -1232,8 +1233,10 @@ check('wasm + JS are small (gzipped)', async () => {
   const bytes = files.reduce((n, f) => n + gzipSync(readFileSync(join(root, f)), { level: 9 }).length, 0);
   measurements.gzipped_wasm_js_bytes = bytes;
   // 400 kB until "from the potential to the bulk" (issue 21) added ~40 kB: the inversion, its
-  // fit and its two charts.
-  assert(bytes < 440 * 1024, `${bytes} bytes`);
+  // fit and its two charts; 440 kB until the model seam (issue 28: θ by named block in sessions,
+  // snapshots and model files, and the version-1 reader): 455 305 bytes measured after it, of
+  // which model files v2 alone 5 482 (449 823 before them).
+  assert(bytes < 450 * 1024, `${bytes} bytes`);
 });
 
 check('no request left the folder, no page errors, a silent console (no CSP violation)', async () => {

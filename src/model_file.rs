@@ -1,16 +1,22 @@
 //! The model file: versioned JSON shared by the page's export/import and the CLI.
 //!
+//! Version 2 stores the model's parameters as named blocks (the blocks of its
+//! [`crate::systems::Model`]), and the probe-scalar network's geometry apart from them:
 //! ```json
-//! { "format": "adsdl-model", "version": 1, "preset": "qcd",
-//!   "d": 4, "m2": -3, "layers": 15, "eta_ini": 1, "eta_fin": 0.0666…,
-//!   "h": [3.08, 2.30, …], "lambda": 0.0124, "ads_radius": 3.46,
+//! { "format": "adsdl-model", "version": 2, "preset": "qcd",
+//!   "params": {"h": [3.08, 2.30, …], "lambda": 0.0124, "ads_radius": 3.46},
+//!   "network": {"d": 4, "m2": -3, "layers": 15, "eta_ini": 1, "eta_fin": 0.0666…},
 //!   "regularizer": {"smooth": 0.01, "boundary": 0.01, "einstein": 0},
 //!   "seed": 1, "epochs": 1500, "loss": 0.071, "training": { …TrainConfig… } }
 //! ```
-//! Only `format` … `lambda` (and `ads_radius` for QCD) are required; the rest default.
+//! Only `format`, `version`, `preset` and `params` are required; the rest default. Version 1
+//! (the geometry, `h`, `lambda` and `ads_radius` at the top; `ads_radius` only for QCD) still
+//! loads, and its errors name its own keys.
 
 use crate::error::Error;
-use crate::physics::{Network, Params, Regularizer};
+use crate::physics::{Bulk, Network, Params, Regularizer};
+use crate::systems::model::{Named, Value};
+use crate::systems::probe::ProbeModel;
 use crate::systems::SystemId;
 use crate::tr;
 use crate::train::trainer::network_for;
@@ -19,39 +25,30 @@ use serde::{Deserialize, Serialize};
 
 /// The value of the `format` key.
 pub const FORMAT: &str = "adsdl-model";
-/// The only version this build reads and writes.
-pub const VERSION: u32 = 1;
+/// The version this build writes.
+pub const VERSION: u32 = 2;
+/// The versions this build reads.
+pub const READS: [u32; 2] = [1, 2];
 /// The most epochs a model file may say it was trained for: far beyond any run (a day of the
 /// page trains ~4·10⁵), and small enough that resuming can add to it without wrapping, in the
 /// page's 32-bit wasm too.
 pub const MAX_EPOCHS: usize = 1_000_000_000;
 
-/// A trained (or initial) model, as stored on disk.
+/// A trained (or initial) model, as stored on disk (version 2; a version-1 file is read into
+/// this shape).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
     /// Always "adsdl-model".
     pub format: String,
-    /// Format version (1).
+    /// Format version.
     pub version: u32,
     /// The system: "qcd", "ads-schwarzschild" or "custom".
     pub preset: SystemId,
-    /// Boundary dimension d.
-    pub d: u32,
-    /// m² in units of L.
-    pub m2: f64,
-    /// Number of layers N.
-    pub layers: usize,
-    /// η at the input layer.
-    pub eta_ini: f64,
-    /// η at the output.
-    pub eta_fin: f64,
-    /// The metric h_0 … h_{N−1}.
-    pub h: Vec<f64>,
-    /// λ.
-    pub lambda: f64,
-    /// L in GeV⁻¹ (systems that learn it).
+    /// The parameters by block (for the probe-scalar network: `h`, `lambda`, `ads_radius`).
+    pub params: Named,
+    /// The probe-scalar network's geometry (default: the system's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ads_radius: Option<f64>,
+    pub network: Option<Bulk>,
     /// Regulariser strengths (default: the preset's default regulariser).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regularizer: Option<Regularizer>,
@@ -69,24 +66,83 @@ pub struct ModelFile {
     pub training: Option<TrainConfig>,
 }
 
+/// Version 1, as it was written.
+#[derive(Deserialize)]
+struct V1 {
+    format: String,
+    preset: SystemId,
+    d: u32,
+    m2: f64,
+    layers: usize,
+    eta_ini: f64,
+    eta_fin: f64,
+    h: Vec<f64>,
+    lambda: f64,
+    #[serde(default)]
+    ads_radius: Option<f64>,
+    #[serde(default)]
+    regularizer: Option<Regularizer>,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    epochs: usize,
+    #[serde(default)]
+    loss: Option<f64>,
+    #[serde(default)]
+    training: Option<TrainConfig>,
+}
+
+impl V1 {
+    fn into_v2(self) -> ModelFile {
+        let mut params = Named::default();
+        params.0.insert("h".into(), Value::List(self.h));
+        params.0.insert("lambda".into(), Value::Scalar(self.lambda));
+        if let Some(l) = self.ads_radius {
+            params.0.insert("ads_radius".into(), Value::Scalar(l));
+        }
+        ModelFile {
+            format: self.format,
+            version: VERSION,
+            preset: self.preset,
+            params,
+            network: Some(Bulk {
+                d: self.d,
+                m2: self.m2,
+                layers: self.layers,
+                eta_ini: self.eta_ini,
+                eta_fin: self.eta_fin,
+            }),
+            regularizer: self.regularizer,
+            seed: self.seed,
+            epochs: self.epochs,
+            loss: self.loss,
+            training: self.training,
+        }
+    }
+}
+
+/// Where a version keeps a key: version 1 at the top, version 2 under `params.` / `network.`.
+fn key_of(version: u32, group: &str, key: &str) -> String {
+    if version == 1 {
+        key.to_string()
+    } else {
+        format!("{group}.{key}")
+    }
+}
+
 impl ModelFile {
     /// Snapshot a trainer. `loss` is the full-training-set loss (computed here).
     pub fn from_trainer(t: &Trainer) -> ModelFile {
-        let bulk = &t.network().bulk;
-        let p = t.params();
-        let learns_l = t.system().train_couplings();
         ModelFile {
             format: FORMAT.into(),
             version: VERSION,
             preset: t.config().preset,
-            d: bulk.d,
-            m2: bulk.m2,
-            layers: bulk.layers,
-            eta_ini: bulk.eta_ini,
-            eta_fin: bulk.eta_fin,
-            h: p.h.clone(),
-            lambda: p.lambda,
-            ads_radius: learns_l.then_some(p.ads_radius),
+            params: Named::of(t.model().blocks(), t.theta()),
+            network: t
+                .model()
+                .as_any()
+                .downcast_ref::<ProbeModel>()
+                .map(|p| p.network().bulk.clone()),
             regularizer: Some(t.regularizer().clone()),
             seed: Some(t.config().seed),
             epochs: t.epoch(),
@@ -95,11 +151,40 @@ impl ModelFile {
         }
     }
 
-    /// Parse and validate JSON text. Errors name the key (or line and column) and the reason.
+    /// Parse and validate JSON text (version 1 or 2). Errors name the key (or line and column)
+    /// and the reason.
     pub fn from_json(text: &str) -> Result<ModelFile, Error> {
-        let m: ModelFile =
-            serde_json::from_str(text).map_err(|e| Error::json(&e).of("model file"))?;
-        m.validate().map_err(|e| e.of("model file"))?;
+        let of = |e: serde_json::Error| Error::json(&e).of("model file");
+        let raw: serde_json::Value = serde_json::from_str(text).map_err(of)?;
+        // Format and version first: a file of another kind or version is named as such, not by
+        // the first key this version would miss.
+        let format = raw.get("format").and_then(|f| f.as_str()).unwrap_or("");
+        let version = raw.get("version").and_then(|v| v.as_u64());
+        let (m, version) = if format != FORMAT {
+            return Err(Error::key(
+                "format",
+                tr!("error.model.format", got = format, want = FORMAT),
+            )
+            .of("model file"));
+        } else if version == Some(1) {
+            (serde_json::from_str::<V1>(text).map_err(of)?.into_v2(), 1)
+        } else if version == Some(u64::from(VERSION)) {
+            (
+                serde_json::from_str::<ModelFile>(text).map_err(of)?,
+                VERSION,
+            )
+        } else {
+            let got = raw
+                .get("version")
+                .map_or("(none)".into(), |v| v.to_string());
+            let want = READS.map(|v| v.to_string()).join(", ");
+            return Err(Error::key(
+                "version",
+                tr!("error.model.version", got = got, want = want),
+            )
+            .of("model file"));
+        };
+        m.validate_as(version).map_err(|e| e.of("model file"))?;
         Ok(m)
     }
 
@@ -108,70 +193,97 @@ impl ModelFile {
         serde_json::to_string_pretty(self).expect("a model serialises")
     }
 
-    /// Check the file against this build: format, version, geometry of the system, finiteness.
-    /// The error names the key.
-    pub fn validate(&self) -> Result<(), Error> {
+    fn check_version(&self) -> Result<(), Error> {
         if self.format != FORMAT {
             return Err(Error::key(
                 "format",
                 tr!("error.model.format", got = self.format, want = FORMAT),
             ));
         }
-        if self.version != VERSION {
+        if !READS.contains(&self.version) {
+            let want = READS.map(|v| v.to_string()).join(", ");
             return Err(Error::key(
                 "version",
-                tr!("error.model.version", got = self.version, want = VERSION),
+                tr!("error.model.version", got = self.version, want = want),
             ));
         }
+        Ok(())
+    }
+
+    /// Check the file against this build: format, version, geometry of the system, the
+    /// parameter blocks, finiteness. The error names the key.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.validate_as(self.version)
+    }
+
+    /// [`ModelFile::validate`], naming keys as version `v` spells them (a version-1 file is
+    /// read into version 2's shape, and its errors name the keys it has).
+    fn validate_as(&self, v: u32) -> Result<(), Error> {
+        self.check_version()?;
         let sys = self.preset.system();
         let bulk = &sys.network().bulk;
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
-        if self.d != bulk.d {
-            return Err(Error::key(
-                "d",
+        let file_bulk = self.network.clone().unwrap_or_else(|| bulk.clone());
+        let geometry = |key: &str, got: String, want: String| {
+            Err(Error::key(
+                key_of(v, "network", key),
                 tr!(
                     "error.model.geometry",
-                    got = self.d,
+                    got = got,
                     preset = self.preset,
-                    want = bulk.d
+                    want = want
                 ),
-            ));
+            ))
+        };
+        if file_bulk.d != bulk.d {
+            return geometry("d", file_bulk.d.to_string(), bulk.d.to_string());
         }
         let reals = [
-            ("m2", self.m2, bulk.m2),
-            ("eta_ini", self.eta_ini, bulk.eta_ini),
-            ("eta_fin", self.eta_fin, bulk.eta_fin),
+            ("m2", file_bulk.m2, bulk.m2),
+            ("eta_ini", file_bulk.eta_ini, bulk.eta_ini),
+            ("eta_fin", file_bulk.eta_fin, bulk.eta_fin),
         ];
         for (key, got, want) in reals {
             if !close(got, want) {
-                return Err(Error::key(
-                    key,
-                    tr!(
-                        "error.model.geometry",
-                        got = got,
-                        preset = self.preset,
-                        want = want
-                    ),
-                ));
+                return geometry(key, got.to_string(), want.to_string());
             }
         }
-        if self.layers != bulk.layers {
-            return Err(Error::key(
+        if file_bulk.layers != bulk.layers {
+            return geometry(
                 "layers",
-                tr!(
-                    "error.model.geometry",
-                    got = self.layers,
-                    preset = self.preset,
-                    want = bulk.layers
-                ),
-            ));
+                file_bulk.layers.to_string(),
+                bulk.layers.to_string(),
+            );
         }
-        if self.h.len() != self.layers {
+        let h = self.params.get("h").unwrap_or_default();
+        if h.len() != bulk.layers {
             return Err(Error::key(
-                "h",
-                tr!("error.model.h_len", n = self.h.len(), layers = self.layers),
+                key_of(v, "params", "h"),
+                tr!("error.model.h_len", n = h.len(), layers = bulk.layers),
             ));
         }
+        if let Some(k) = h.iter().position(|v| !v.is_finite()) {
+            return Err(Error::key(
+                key_of(v, "params", &format!("h[{k}]")),
+                tr!("error.model.not_finite"),
+            ));
+        }
+        match (sys.train_couplings(), self.params.get("ads_radius")) {
+            (true, None) => {
+                return Err(Error::key(
+                    key_of(v, "params", "ads_radius"),
+                    tr!("error.model.l_required", preset = self.preset),
+                ))
+            }
+            (_, Some(&[l])) if !(l.is_finite() && l > 0.0) => {
+                return Err(Error::key(
+                    key_of(v, "params", "ads_radius"),
+                    tr!("error.model.positive", got = l),
+                ))
+            }
+            _ => {}
+        }
+        self.theta().map_err(|e| Error::key("params", e))?;
         if let Some(seed) = self.seed.filter(|&s| s > crate::settings::MAX_SEED) {
             return Err(Error::key(
                 "seed",
@@ -187,27 +299,6 @@ impl ModelFile {
                 "epochs",
                 tr!("error.model.at_most", max = MAX_EPOCHS, got = self.epochs),
             ));
-        }
-        if let Some(k) = self.h.iter().position(|v| !v.is_finite()) {
-            return Err(Error::key(format!("h[{k}]"), tr!("error.model.not_finite")));
-        }
-        if !self.lambda.is_finite() {
-            return Err(Error::key("lambda", tr!("error.model.not_finite")));
-        }
-        match (sys.train_couplings(), self.ads_radius) {
-            (true, None) => {
-                return Err(Error::key(
-                    "ads_radius",
-                    tr!("error.model.l_required", preset = self.preset),
-                ))
-            }
-            (_, Some(l)) if !(l.is_finite() && l > 0.0) => {
-                return Err(Error::key(
-                    "ads_radius",
-                    tr!("error.model.positive", got = l),
-                ))
-            }
-            _ => {}
         }
         if let Some(r) = &self.regularizer {
             for (key, v) in [
@@ -233,13 +324,32 @@ impl ModelFile {
         Ok(())
     }
 
-    /// The parameters.
+    /// θ laid out as the system's model's blocks. L, which systems that do not learn it need
+    /// not store, is 1 where absent.
+    pub fn theta(&self) -> Result<Vec<f64>, String> {
+        let mut named = self.params.clone();
+        named
+            .0
+            .entry("ads_radius".into())
+            .or_insert(Value::Scalar(1.0));
+        named.theta(&self.preset.system().blocks())
+    }
+
+    /// The probe-scalar network's parameters.
     pub fn params(&self) -> Params {
-        Params {
-            h: self.h.clone(),
-            lambda: self.lambda,
-            ads_radius: self.ads_radius.unwrap_or(1.0),
-        }
+        ProbeModel::params_of(&self.theta().expect("a validated file"))
+    }
+
+    /// The metric h_0 … h_{N−1}.
+    pub fn h(&self) -> &[f64] {
+        self.params.get("h").unwrap_or_default()
+    }
+
+    /// The network's geometry: the file's, else the system's.
+    pub fn bulk(&self) -> Bulk {
+        self.network
+            .clone()
+            .unwrap_or_else(|| self.preset.system().network().bulk)
     }
 
     /// The network the file describes.
@@ -268,7 +378,7 @@ impl ModelFile {
     /// A trainer that resumes from this model (same data as the original run, fresh optimiser).
     pub fn resume(&self) -> Result<Trainer, String> {
         let mut t = Trainer::new(self.config())?;
-        t.set_params(self.params())?;
+        t.set_theta(self.theta()?)?;
         t.set_epoch(self.epochs);
         Ok(t)
     }

@@ -30,6 +30,7 @@ use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use std::collections::BTreeMap;
 use std::convert::Infallible;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -469,8 +470,13 @@ pub fn serve(o: &Options) -> Result<(), String> {
                 Err(e) => {
                     // Out of descriptors (or another passing fault): wait for connections to
                     // close instead of spinning on the error.
+                    // Written, not `eprintln!`ed: a closed stderr (a parent that read the
+                    // "serving" line and went) must not panic the server mid-flood.
                     if !warned {
-                        eprintln!("adsdl serve: accept failed ({e}); backing off");
+                        let _ = writeln!(
+                            std::io::stderr(),
+                            "adsdl serve: accept failed ({e}); backing off"
+                        );
                         warned = true;
                     }
                     tokio::time::sleep(Duration::from_millis(50)).await;

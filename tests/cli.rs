@@ -114,8 +114,9 @@ fn train_then_eval_round_trips_the_model() {
     let text = std::fs::read_to_string(&model).unwrap();
     let m: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(m["format"], "adsdl-model");
-    assert_eq!(m["version"], 1);
-    assert_eq!(m["h"].as_array().unwrap().len(), 10);
+    assert_eq!(m["version"], 2);
+    assert_eq!(m["params"]["h"].as_array().unwrap().len(), 10);
+    assert_eq!(m["network"]["layers"], 10);
 
     let o = adsdl(&[
         "eval",
@@ -591,7 +592,7 @@ fn an_unconverged_run_says_so_and_exits_non_zero() {
     assert!(stderr(&o).contains("did not converge"), "{}", stderr(&o));
     // The model is still there to look at, and it is finite.
     let m = read_json(&model);
-    assert!(m["h"]
+    assert!(m["params"]["h"]
         .as_array()
         .unwrap()
         .iter()
@@ -1132,5 +1133,98 @@ fn one_seed_range_for_the_command_line_and_model_files() {
             "{}",
             stderr(&o)
         );
+    }
+}
+
+/// Model files written by the build before version 2 (`tests/data/model-v1-*.json`, made with
+/// commit 3b4fcac's `adsdl train`) still load, evaluate to the loss they were saved with, resume,
+/// and are written back as version 2 with the same parameters.
+#[test]
+fn version_1_model_files_of_the_last_build_still_load() {
+    let dir = tmp("v1");
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["model-v1-qcd.json", "model-v1-ads.json"] {
+        let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
+        let v1 = read_json(std::path::Path::new(&path));
+        assert_eq!(v1["version"], 1);
+        let o = adsdl(&["eval", "--model", &path, "--train-set", "--json"]);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        let e: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(e["loss"], v1["loss"], "{file}: the saved loss, bit for bit");
+        let out = dir.join(file);
+        let o = adsdl(&[
+            "train",
+            "--resume",
+            &path,
+            "--epochs",
+            "1",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.code() != Some(2), "{file}: {}", stderr(&o));
+        let v2 = read_json(&out);
+        assert_eq!(v2["version"], 2);
+        assert_eq!(v2["params"].as_object().unwrap().len(), 3);
+        assert_eq!(v2["network"]["layers"], v1["layers"]);
+        assert_eq!(v2["epochs"], v1["epochs"].as_u64().unwrap() + 1);
+        // The keys a version-1 file has are the keys its errors name.
+        let mut bad = v1.clone();
+        bad["layers"] = serde_json::json!(7);
+        std::fs::write(dir.join("bad.json"), bad.to_string()).unwrap();
+        let o = adsdl(&["eval", "--model", dir.join("bad.json").to_str().unwrap()]);
+        assert!(stderr(&o).contains("\"layers\""), "{}", stderr(&o));
+    }
+}
+
+/// `train --json` reports any system's run as one JSON object on stdout: θ by block, the model's
+/// scalars, the loss in parts, the verdict, the events; the exit code still says the verdict.
+#[test]
+fn train_json_reports_every_system_as_one_object() {
+    for sys in adsdl::systems::REGISTRY {
+        let name = sys.id().name();
+        let o = adsdl(&[
+            "train",
+            "--preset",
+            name,
+            "--epochs",
+            "2",
+            "--max-epochs",
+            "2",
+            "--per-class",
+            "60",
+            "--quiet",
+            "--json",
+        ]);
+        assert!(
+            o.status.code() == Some(0) || o.status.code() == Some(1),
+            "{name}: {}",
+            stderr(&o)
+        );
+        let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{name}: stdout is one JSON object ({e}): {}",
+                String::from_utf8_lossy(&o.stdout)
+            )
+        });
+        assert_eq!(r["preset"], name);
+        assert_eq!(r["epochs"], 2);
+        let h = r["params"]["h"].as_array().unwrap();
+        assert_eq!(h.len(), sys.network().bulk.layers, "{name}");
+        assert!(r["params"]["lambda"].is_number() && r["params"]["ads_radius"].is_number());
+        assert_eq!(r["scalars"]["lambda"], r["params"]["lambda"]);
+        let loss = &r["loss"];
+        let (d, g) = (
+            loss["data"].as_f64().unwrap(),
+            loss["reg"].as_f64().unwrap(),
+        );
+        assert_eq!(loss["total"].as_f64().unwrap(), d + g);
+        let converged = r["verdict"]["verdict"] == "converged";
+        assert_eq!(
+            converged,
+            o.status.success(),
+            "{name}: the exit code follows the verdict"
+        );
+        assert!(r["events"].is_array());
     }
 }

@@ -203,7 +203,13 @@ proptest! {
         let doc = serde_json::json!({"format": "adsdl-model", "version": 1, "preset": "qcd", "d": 4, "m2": -3,
             "layers": h.len(), "eta_ini": 1, "eta_fin": 1.0/15.0, "h": h, "lambda": lambda, "ads_radius": 3.0});
         if let Ok(m) = ModelFile::from_json(&doc.to_string()) {
-            prop_assert_eq!(m.h.len(), 15);
+            prop_assert_eq!(m.h().len(), 15);
+            prop_assert!(m.params().is_finite());
+        }
+        let doc = serde_json::json!({"format": "adsdl-model", "version": 2, "preset": "qcd",
+            "params": {"h": h, "lambda": lambda, "ads_radius": 3.0}});
+        if let Ok(m) = ModelFile::from_json(&doc.to_string()) {
+            prop_assert_eq!(m.h().len(), 15);
             prop_assert!(m.params().is_finite());
         }
     }
@@ -277,7 +283,8 @@ proptest! {
         let doc = serde_json::json!({"format": "adsdl-model", "version": 1, "preset": "qcd", "d": 4, "m2": -3,
             "layers": 15, "eta_ini": 1, "eta_fin": 1.0/15.0, "h": h, "lambda": lambda, "ads_radius": l, "epochs": epochs});
         let m = ModelFile::from_json(&doc.to_string()).unwrap();
-        prop_assert_eq!(&m.h, &h);
+        prop_assert_eq!(m.h(), &h[..]);
+        prop_assert_eq!(m.version, 2, "read into version 2, written as version 2");
         prop_assert_eq!(ModelFile::from_json(&m.to_json()).unwrap(), m);
     }
 }

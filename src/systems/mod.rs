@@ -222,6 +222,10 @@ pub trait System: Sync + fmt::Debug {
             data,
         )))
     }
+    /// The blocks of its model's θ, known without data (model files are checked against them).
+    fn blocks(&self) -> Vec<Block> {
+        probe::blocks(self.network().bulk.layers, self.train_couplings())
+    }
     /// The network: geometry and boundary map (with one Euler step per layer).
     fn network(&self) -> Network;
     /// Whether λ and L are trained (else fixed at their initial values).

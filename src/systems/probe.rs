@@ -25,6 +25,30 @@ pub struct ProbeModel {
     batch: Vec<Sample>,
 }
 
+/// θ's blocks: h_0 … h_{N−1} over `layers` layers, then λ and L (trained when `couplings`).
+pub fn blocks(layers: usize, couplings: bool) -> Vec<Block> {
+    vec![
+        Block {
+            name: "h",
+            len: layers,
+            scalar: false,
+            trained: true,
+        },
+        Block {
+            name: "lambda",
+            len: 1,
+            scalar: true,
+            trained: couplings,
+        },
+        Block {
+            name: "ads_radius",
+            len: 1,
+            scalar: true,
+            trained: couplings,
+        },
+    ]
+}
+
 /// History columns (the couplings after each epoch).
 const SCALARS: [&str; 2] = ["lambda", "ads_radius"];
 
@@ -37,27 +61,7 @@ impl ProbeModel {
         data: Vec<Sample>,
     ) -> ProbeModel {
         let layers = network.bulk.layers;
-        let couplings = system.train_couplings();
-        let blocks = vec![
-            Block {
-                name: "h",
-                len: layers,
-                scalar: false,
-                trained: true,
-            },
-            Block {
-                name: "lambda",
-                len: 1,
-                scalar: true,
-                trained: couplings,
-            },
-            Block {
-                name: "ads_radius",
-                len: 1,
-                scalar: true,
-                trained: couplings,
-            },
-        ];
+        let blocks = blocks(layers, system.train_couplings());
         let params = Params {
             h: vec![0.0; layers],
             lambda: 0.0,

@@ -82,7 +82,7 @@ pub fn cmd(flags: &Flags) -> Result<(), String> {
             };
             let grid = m.network().bulk.etas();
             let ads_radius = m.params().ads_radius;
-            let (r, pot, rep) = observe(&m.h, &grid, m.d as f64, ads_radius, temp, opt)
+            let (r, pot, rep) = observe(m.h(), &grid, m.bulk().d as f64, ads_radius, temp, opt)
                 .ok_or_else(|| format!("{path}: this metric has no horizon-like rise or does not approach AdS: nothing to reconstruct"))?;
             let k = compare::physical(&rep).map(|p| p.l2_over_2pi_alpha);
             let input = ModelInput::<Reconstruction> {

@@ -5,6 +5,7 @@ use adsdl::physics::{t_of_f, Kernel, Network, Params, Regularizer, Sample, Works
 use adsdl::points::{parse_csv, parse_measurements, Measured, Units};
 use adsdl::settings::{self, Kind, OnResume, SETTINGS};
 use adsdl::systems::custom::parse_metric_csv;
+use adsdl::systems::model::Named;
 use adsdl::systems::{System, SystemId};
 use adsdl::train::{bench_config, TrainConfig, Trainer, Verdict};
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -105,6 +106,10 @@ fn cli() -> Command {
                 .arg(value(
                     "max-loss",
                     "the run converged when its loss is at most this (default: the system's cut; qcd: 0.08, as P2)",
+                ))
+                .arg(switch(
+                    "json",
+                    "print the final report as one JSON object (progress and events stay on stderr)",
                 )),
         )
         .subcommand(
@@ -490,23 +495,74 @@ fn cmd_train(flags: &Flags) -> Result<(), String> {
         eprintln!("the run had drifted above its cut: it ends in its last converged state");
     }
     let secs = start.elapsed().as_secs_f64();
-    print_summary(&t, secs);
+    let json = flags.has("json");
     let verdict = Verdict::of(&t, diverged.as_deref(), cut);
-    out!("verdict: {verdict}");
-    if let Some(out) = flags.get::<String>("out")? {
+    if !json {
+        print_summary(&t, secs);
+        out!("verdict: {verdict}");
+    }
+    let out = flags.get::<String>("out")?;
+    if let Some(out) = &out {
         // Never a model that cannot be evaluated: the divergence guard keeps the last finite
         // parameters, and a non-finite one is refused here.
-        if !t.params().is_finite() {
+        if t.theta().iter().any(|v| !v.is_finite()) {
             return Err(format!("not writing {out}: the parameters are not finite"));
         }
-        write_file(&out, &ModelFile::from_trainer(&t).to_json())?;
-        out!("model written to {out}");
+        write_file(out, &ModelFile::from_trainer(&t).to_json())?;
+        if !json {
+            out!("model written to {out}");
+        }
+    }
+    if json {
+        let report = train_report(&t, secs, &verdict, out.as_deref());
+        out!("{}", serde_json::to_string_pretty(&report).expect("json"));
     }
     if verdict.ok() {
         Ok(())
     } else {
         Err(format!("the run did not converge ({verdict})"))
     }
+}
+
+/// `train --json`: the run's final report as one object, for any system — θ by block, the
+/// model's scalars, the loss in parts, the verdict, the recipe's events, and what the system can
+/// say of the result (the published shape, the emergent-metric criterion; `null` where it has
+/// nothing to compare with).
+fn train_report(t: &Trainer, secs: f64, verdict: &Verdict, out: Option<&str>) -> serde_json::Value {
+    let model = t.model();
+    let loss = t.full_loss();
+    let c = t.config();
+    let scalars: serde_json::Map<String, serde_json::Value> = model
+        .scalar_names()
+        .iter()
+        .zip(model.scalars())
+        .map(|(n, v)| (n.to_string(), v.into()))
+        .collect();
+    let events: Vec<serde_json::Value> = t
+        .events()
+        .iter()
+        .map(|e| serde_json::json!({"epoch": e.epoch, "message": e.message.to_string()}))
+        .collect();
+    let reached = t
+        .last_epoch_loss()
+        .and_then(|l| t.system().reached_metric(l, t.params()));
+    serde_json::json!({
+        "preset": c.preset,
+        "seed": c.seed,
+        "epochs": t.epoch(),
+        "restarts": t.attempt(),
+        "seconds": secs,
+        "params": Named::of(model.blocks(), t.theta()),
+        "scalars": scalars,
+        "loss": {"data": loss.data, "reg": loss.reg, "total": loss.total()},
+        "verdict": verdict,
+        "events": events,
+        "observables": {
+            "published_shape": model.published_shape(),
+            "reached_metric": reached,
+        },
+        "model_file": out,
+    })
 }
 
 fn print_summary(t: &Trainer, secs: f64) {
@@ -804,12 +860,12 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
             ..Options::default()
         };
     let grid = m.network().bulk.etas();
-    let (_, _, r) = observe(&m.h, &grid, m.d as f64, m.params().ads_radius, temp, opt)
+    let (_, _, r) = observe(m.h(), &grid, m.bulk().d as f64, m.params().ads_radius, temp, opt)
         .ok_or("this metric has no horizon-like rise at the horizon end or does not approach d at the boundary: nothing to reconstruct")?;
     let range = adsdl::observables::continuation_range(
-        &m.h,
+        m.h(),
         &grid,
-        m.d as f64,
+        m.bulk().d as f64,
         m.params().ads_radius,
         temp,
         opt,
