@@ -29,6 +29,16 @@ fn loss(net: &Network, reg: &Regularizer, p: &Params, batch: &[Sample]) -> f64 {
     net.batch_loss(p, batch).data_loss + reg.loss_grad(&net.bulk, p, None)
 }
 
+/// Max |analytic − FD| over (analytic, FD) pairs, relative to the largest FD component.
+fn relative_error(pairs: &[(f64, f64)]) -> f64 {
+    let scale = pairs.iter().fold(0.0f64, |m, &(_, fd)| m.max(fd.abs()));
+    assert!(scale > 1e-6, "a gradient check needs a gradient: {pairs:?}");
+    pairs
+        .iter()
+        .fold(0.0f64, |m, &(a, fd)| m.max((a - fd).abs()))
+        / scale
+}
+
 /// Max |analytic − central FD| over all trainable parameters, relative to the largest FD component.
 fn gradient_error(
     preset: &Network,
@@ -65,12 +75,7 @@ fn gradient_error(
             (loss(preset, reg, &a, batch) - loss(preset, reg, &b, batch)) / (2.0 * e),
         ));
     }
-    let scale = pairs.iter().fold(0.0f64, |m, &(_, fd)| m.max(fd.abs()));
-    assert!(scale > 1e-6, "a gradient check needs a gradient: {pairs:?}");
-    pairs
-        .iter()
-        .fold(0.0f64, |m, &(a, fd)| m.max((a - fd).abs()))
-        / scale
+    relative_error(&pairs)
 }
 
 fn all_regularizers() -> Regularizer {
@@ -280,12 +285,7 @@ fn model_gradient_error(model: &mut dyn Model, theta: &[f64], batch: &[usize]) -
         pairs.push((g[k], (at(e) - at(-e)) / (2.0 * e)));
     }
     model.load(theta);
-    let scale = pairs.iter().fold(0.0f64, |m, &(_, fd)| m.max(fd.abs()));
-    assert!(scale > 1e-6, "a gradient check needs a gradient: {pairs:?}");
-    pairs
-        .iter()
-        .fold(0.0f64, |m, &(a, fd)| m.max((a - fd).abs()))
-        / scale
+    relative_error(&pairs)
 }
 
 #[test]

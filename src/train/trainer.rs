@@ -480,14 +480,10 @@ impl Trainer {
     /// snapshot of another shape, or one whose history does not join this one's, changes
     /// nothing.
     pub fn show_snapshot(&mut self, s: Snapshot) -> Result<(), String> {
-        let theta = s.params.theta(self.model.blocks());
-        let Ok(theta) = theta.map_err(|_| ()).and_then(|t| {
-            (s.from <= self.history.loss.len() && s.history.fits(self.model.scalar_names()))
-                .then_some(t)
-                .ok_or(())
-        }) else {
-            return Err("snapshot: it does not fit this run".into());
-        };
+        let fits = s.from <= self.history.loss.len() && s.history.fits(self.model.scalar_names());
+        let theta = (s.params.theta(self.model.blocks()).ok())
+            .filter(|_| fits)
+            .ok_or_else(|| "snapshot: it does not fit this run".to_string())?;
         self.set_theta_raw(theta);
         self.epoch = s.epoch;
         self.steps = s.steps;
