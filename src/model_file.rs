@@ -121,6 +121,29 @@ impl V1 {
     }
 }
 
+/// The format and version a file says it has (`shown`: its version as written, for the
+/// message), checked before anything that depends on them.
+fn check_head(
+    format: &str,
+    version: Option<u64>,
+    shown: &dyn std::fmt::Display,
+) -> Result<(), Error> {
+    if format != FORMAT {
+        return Err(Error::key(
+            "format",
+            tr!("error.model.format", got = format, want = FORMAT),
+        ));
+    }
+    if !version.is_some_and(|v| READS.iter().any(|&r| u64::from(r) == v)) {
+        let want = READS.map(|v| v.to_string()).join(", ");
+        return Err(Error::key(
+            "version",
+            tr!("error.model.version", got = shown, want = want),
+        ));
+    }
+    Ok(())
+}
+
 /// Where a version keeps a key: version 1 at the top, version 2 under `params.` / `network.`.
 fn key_of(version: u32, group: &str, key: &str) -> String {
     if version == 1 {
@@ -160,29 +183,17 @@ impl ModelFile {
         // the first key this version would miss.
         let format = raw.get("format").and_then(|f| f.as_str()).unwrap_or("");
         let version = raw.get("version").and_then(|v| v.as_u64());
-        let (m, version) = if format != FORMAT {
-            return Err(Error::key(
-                "format",
-                tr!("error.model.format", got = format, want = FORMAT),
-            )
-            .of("model file"));
-        } else if version == Some(1) {
+        let shown = raw
+            .get("version")
+            .map_or("(none)".into(), |v| v.to_string());
+        check_head(format, version, &shown).map_err(|e| e.of("model file"))?;
+        let (m, version) = if version == Some(1) {
             (serde_json::from_str::<V1>(text).map_err(of)?.into_v2(), 1)
-        } else if version == Some(u64::from(VERSION)) {
+        } else {
             (
                 serde_json::from_str::<ModelFile>(text).map_err(of)?,
                 VERSION,
             )
-        } else {
-            let got = raw
-                .get("version")
-                .map_or("(none)".into(), |v| v.to_string());
-            let want = READS.map(|v| v.to_string()).join(", ");
-            return Err(Error::key(
-                "version",
-                tr!("error.model.version", got = got, want = want),
-            )
-            .of("model file"));
         };
         m.validate_as(version).map_err(|e| e.of("model file"))?;
         Ok(m)
@@ -194,20 +205,7 @@ impl ModelFile {
     }
 
     fn check_version(&self) -> Result<(), Error> {
-        if self.format != FORMAT {
-            return Err(Error::key(
-                "format",
-                tr!("error.model.format", got = self.format, want = FORMAT),
-            ));
-        }
-        if !READS.contains(&self.version) {
-            let want = READS.map(|v| v.to_string()).join(", ");
-            return Err(Error::key(
-                "version",
-                tr!("error.model.version", got = self.version, want = want),
-            ));
-        }
-        Ok(())
+        check_head(&self.format, Some(self.version.into()), &self.version)
     }
 
     /// Check the file against this build: format, version, geometry of the system, the

@@ -3,6 +3,7 @@
 
 use adsdl::physics::{Network, Params, Regularizer, Sample, Workspace};
 use adsdl::rng::Rng;
+use adsdl::systems::model::trained_mask;
 use adsdl::systems::qcd::{self, TABLE_II_H, TABLE_II_L, TABLE_II_LAMBDA};
 use adsdl::systems::{ads_schwarzschild, Model, SystemId, REGISTRY};
 use adsdl::train::TrainConfig;
@@ -268,11 +269,7 @@ fn model_gradient_error(model: &mut dyn Model, theta: &[f64], batch: &[usize]) -
     let mut scratch = g.clone();
     model.load(theta);
     model.loss_grad(batch, &mut g);
-    let trained: Vec<bool> = model
-        .blocks()
-        .iter()
-        .flat_map(|b| std::iter::repeat_n(b.trained, b.len))
-        .collect();
+    let trained = trained_mask(model.blocks());
     let e = 1e-6;
     let mut pairs = Vec::new();
     for k in (0..theta.len()).filter(|&k| trained[k]) {

@@ -184,16 +184,12 @@ impl Named {
     }
 }
 
-/// The range of θ a block occupies.
-pub fn block_range(blocks: &[Block], name: &str) -> Option<std::ops::Range<usize>> {
-    let mut at = 0;
-    for b in blocks {
-        if b.name == name {
-            return Some(at..at + b.len);
-        }
-        at += b.len;
-    }
-    None
+/// Which entries of θ the optimiser moves: each block's `trained`, repeated over its length.
+pub fn trained_mask(blocks: &[Block]) -> Vec<bool> {
+    blocks
+        .iter()
+        .flat_map(|b| std::iter::repeat_n(b.trained, b.len))
+        .collect()
 }
 
 #[cfg(test)]
@@ -223,7 +219,7 @@ mod tests {
         assert_eq!(json, r#"{"a":[1.0,2.0,3.0],"b":4.5}"#);
         let back: Named = serde_json::from_str(&json).unwrap();
         assert_eq!(back.theta(&BLOCKS).unwrap(), theta);
-        assert_eq!(block_range(&BLOCKS, "b"), Some(3..4));
+        assert_eq!(trained_mask(&BLOCKS), [true, true, true, false]);
         let bad = |j: &str| {
             serde_json::from_str::<Named>(j)
                 .unwrap()

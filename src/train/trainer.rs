@@ -6,7 +6,7 @@ use crate::i18n::Msg;
 use crate::msg;
 use crate::physics::{Network, Params, Regularizer, Sample};
 use crate::rng::Rng;
-use crate::systems::model::Named;
+use crate::systems::model::{trained_mask, Named};
 use crate::systems::probe::ProbeModel;
 use crate::systems::{LossParts, Model, Recipe, System};
 use serde::{Deserialize, Serialize};
@@ -291,11 +291,7 @@ impl Trainer {
         }
         let theta = initial_theta(&*model, config.seed, 0);
         model.load(&theta);
-        let mask: Vec<bool> = model
-            .blocks()
-            .iter()
-            .flat_map(|b| std::iter::repeat_n(b.trained, b.len))
-            .collect();
+        let mask = trained_mask(model.blocks());
         assert_eq!(mask.len(), theta.len(), "blocks lay out θ");
         let n = theta.len();
         Ok(Trainer {
