@@ -34,7 +34,7 @@ fn main() {
             // costs a third of an epoch.
             if t.last_epoch_loss().is_some_and(|l| l <= 1.1 * cut) {
                 let loss = t.full_loss().total();
-                if loss <= cut && t.system().published_shape(&t.params().h) == Some(true) {
+                if loss <= cut && t.probe_system().published_shape(&t.params().h) == Some(true) {
                     let l = t.params().ads_radius;
                     let what =
                         format!("converged at epoch {}: loss {loss:.4}, L {l:.3}", t.epoch());

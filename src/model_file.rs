@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::physics::{Bulk, Network, Params, Regularizer};
 use crate::systems::model::{Named, Value};
 use crate::systems::probe::ProbeModel;
-use crate::systems::SystemId;
+use crate::systems::{ProbeSystem, SystemId};
 use crate::tr;
 use crate::train::trainer::network_for;
 use crate::train::{TrainConfig, Trainer};
@@ -218,7 +218,62 @@ impl ModelFile {
     /// read into version 2's shape, and its errors name the keys it has).
     fn validate_as(&self, v: u32) -> Result<(), Error> {
         self.check_version()?;
-        let sys = self.preset.system();
+        if let Some(probe) = self.preset.system().probe() {
+            self.check_probe(probe, v)?;
+        } else if let Some(bulk) = &self.network {
+            return Err(Error::key(
+                key_of(v, "network", "layers"),
+                tr!(
+                    "error.model.geometry",
+                    got = bulk.layers,
+                    preset = self.preset,
+                    want = "-"
+                ),
+            ));
+        }
+        self.theta().map_err(|e| Error::key("params", e))?;
+        if let Some(seed) = self.seed.filter(|&s| s > crate::settings::MAX_SEED) {
+            return Err(Error::key(
+                "seed",
+                tr!(
+                    "error.model.at_most",
+                    max = crate::settings::MAX_SEED,
+                    got = seed
+                ),
+            ));
+        }
+        if self.epochs > MAX_EPOCHS {
+            return Err(Error::key(
+                "epochs",
+                tr!("error.model.at_most", max = MAX_EPOCHS, got = self.epochs),
+            ));
+        }
+        if let Some(r) = &self.regularizer {
+            for (key, v) in [
+                ("smooth", r.smooth),
+                ("boundary", r.boundary),
+                ("einstein", r.einstein),
+                ("curvature", r.curvature),
+            ] {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(Error::key(
+                        format!("regularizer.{key}"),
+                        tr!("error.model.non_negative", got = v),
+                    ));
+                }
+            }
+        }
+        if let Some(c) = &self.training {
+            c.validate().map_err(|e| Error::key("training", e))?;
+            if c.preset != self.preset {
+                return Err(Error::key("training.preset", tr!("error.model.preset")));
+            }
+        }
+        Ok(())
+    }
+    /// The probe-scalar network's checks: the geometry of the system, h's length and
+    /// finiteness, a positive L where the system learns it.
+    fn check_probe(&self, sys: &dyn ProbeSystem, v: u32) -> Result<(), Error> {
         let bulk = &sys.network().bulk;
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + b.abs());
         let file_bulk = self.network.clone().unwrap_or_else(|| bulk.clone());
@@ -281,44 +336,6 @@ impl ModelFile {
             }
             _ => {}
         }
-        self.theta().map_err(|e| Error::key("params", e))?;
-        if let Some(seed) = self.seed.filter(|&s| s > crate::settings::MAX_SEED) {
-            return Err(Error::key(
-                "seed",
-                tr!(
-                    "error.model.at_most",
-                    max = crate::settings::MAX_SEED,
-                    got = seed
-                ),
-            ));
-        }
-        if self.epochs > MAX_EPOCHS {
-            return Err(Error::key(
-                "epochs",
-                tr!("error.model.at_most", max = MAX_EPOCHS, got = self.epochs),
-            ));
-        }
-        if let Some(r) = &self.regularizer {
-            for (key, v) in [
-                ("smooth", r.smooth),
-                ("boundary", r.boundary),
-                ("einstein", r.einstein),
-                ("curvature", r.curvature),
-            ] {
-                if !(v.is_finite() && v >= 0.0) {
-                    return Err(Error::key(
-                        format!("regularizer.{key}"),
-                        tr!("error.model.non_negative", got = v),
-                    ));
-                }
-            }
-        }
-        if let Some(c) = &self.training {
-            c.validate().map_err(|e| Error::key("training", e))?;
-            if c.preset != self.preset {
-                return Err(Error::key("training.preset", tr!("error.model.preset")));
-            }
-        }
         Ok(())
     }
 
@@ -347,7 +364,7 @@ impl ModelFile {
     pub fn bulk(&self) -> Bulk {
         self.network
             .clone()
-            .unwrap_or_else(|| self.preset.system().network().bulk)
+            .unwrap_or_else(|| network_for(&self.config()).bulk)
     }
 
     /// The network the file describes.

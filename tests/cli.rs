@@ -1210,7 +1210,8 @@ fn train_json_reports_every_system_as_one_object() {
         assert_eq!(r["preset"], name);
         assert_eq!(r["epochs"], 2);
         let h = r["params"]["h"].as_array().unwrap();
-        assert_eq!(h.len(), sys.network().bulk.layers, "{name}");
+        let layers = sys.probe().expect("a probe system").network().bulk.layers;
+        assert_eq!(h.len(), layers, "{name}");
         assert!(r["params"]["lambda"].is_number() && r["params"]["ads_radius"].is_number());
         assert_eq!(r["scalars"]["lambda"], r["params"]["lambda"]);
         let loss = &r["loss"];

@@ -5,8 +5,13 @@ use adsdl::physics::{Network, Params, Regularizer, Sample, Workspace};
 use adsdl::rng::Rng;
 use adsdl::systems::model::trained_mask;
 use adsdl::systems::qcd::{self, TABLE_II_H, TABLE_II_L, TABLE_II_LAMBDA};
-use adsdl::systems::{ads_schwarzschild, Model, SystemId, REGISTRY};
+use adsdl::systems::{ads_schwarzschild, Model, ProbeSystem, SystemId, REGISTRY};
 use adsdl::train::TrainConfig;
+
+/// The probe-network system behind `id`.
+fn probe(id: SystemId) -> &'static dyn ProbeSystem {
+    id.system().probe().expect("a probe system")
+}
 
 /// `per_class` training points of a system, from `rng`.
 fn data_for(id: SystemId, net: &Network, per_class: usize, rng: &mut Rng) -> Vec<Sample> {
@@ -14,7 +19,7 @@ fn data_for(id: SystemId, net: &Network, per_class: usize, rng: &mut Rng) -> Vec
         per_class,
         ..TrainConfig::new(id)
     };
-    id.system().training_data(&c.inputs(), net, rng).unwrap()
+    probe(id).training_data(&c.inputs(), net, rng).unwrap()
 }
 
 /// Full loss (data + regulariser) and its analytic gradient.
@@ -90,7 +95,7 @@ fn all_regularizers() -> Regularizer {
 
 #[test]
 fn gradients_match_finite_differences_with_substeps_for_every_system() {
-    for sys in REGISTRY {
+    for sys in REGISTRY.iter().filter_map(|s| s.probe()) {
         let id = sys.id();
         let mut net = sys.network();
         net.substeps = 3;
@@ -119,7 +124,7 @@ fn gradients_match_finite_differences_with_substeps_for_every_system() {
 
 #[test]
 fn gradients_match_finite_differences_ads() {
-    let sys = ads_schwarzschild::ID.system();
+    let sys = probe(ads_schwarzschild::ID);
     let preset = sys.network();
     let truth = sys
         .truth(&TrainConfig::new(sys.id()).inputs(), &preset)
@@ -139,7 +144,7 @@ fn gradients_match_finite_differences_ads() {
 
 #[test]
 fn gradients_match_finite_differences_qcd() {
-    let preset = qcd::ID.system().network();
+    let preset = probe(qcd::ID).network();
     let mut rng = Rng::new(12, 0);
     let data = data_for(qcd::ID, &preset, 500, &mut rng);
     for trial in 0..8 {
@@ -152,11 +157,7 @@ fn gradients_match_finite_differences_qcd() {
             ads_radius: TABLE_II_L.0 * (1.0 + 0.05 * rng.normal()),
         };
         let mut batch: Vec<Sample> = (0..30).map(|_| data[rng.below(data.len())]).collect();
-        batch.extend(
-            qcd::ID
-                .system()
-                .bundled_points(&TrainConfig::new(qcd::ID).inputs()),
-        );
+        batch.extend(probe(qcd::ID).bundled_points(&TrainConfig::new(qcd::ID).inputs()));
         let err = gradient_error(&preset, &all_regularizers(), &p, &batch, true);
         assert!(err < 1e-6, "trial {trial}: relative error {err:e}");
     }
@@ -165,7 +166,7 @@ fn gradients_match_finite_differences_qcd() {
 #[test]
 fn golden_forward_table_ii_gives_the_published_outputs() {
     // docs/physics.md §4, "Forward check".
-    let sys = qcd::ID.system();
+    let sys = probe(qcd::ID);
     let net = sys.network();
     let p = Params {
         h: TABLE_II_H.iter().map(|&(m, _)| m).collect(),

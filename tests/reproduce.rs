@@ -21,7 +21,10 @@ fn ads_schwarzschild_recovers_the_true_metric() {
         while t.epoch() < c.epochs {
             t.epoch_step().unwrap();
         }
-        let truth = t.system().truth(&t.config().inputs(), t.network()).unwrap();
+        let truth = t
+            .probe_system()
+            .truth(&t.config().inputs(), t.network())
+            .unwrap();
         for (k, (h, tr)) in t.params().h.iter().zip(&truth.h).enumerate() {
             errors[k].push(((h - tr) / tr).abs());
         }
@@ -48,7 +51,10 @@ fn paper_regulariser_leaves_the_horizon_low() {
     while t.epoch() < c.epochs {
         t.epoch_step().unwrap();
     }
-    let truth = t.system().truth(&t.config().inputs(), t.network()).unwrap();
+    let truth = t
+        .probe_system()
+        .truth(&t.config().inputs(), t.network())
+        .unwrap();
     assert!(
         t.params().h[9] < 0.85 * truth.h[9],
         "h_9 = {}",
@@ -234,7 +240,10 @@ fn median_errors(base: &TrainConfig) -> Vec<f64> {
         while t.epoch() < c.epochs {
             t.epoch_step().unwrap();
         }
-        let truth = t.system().truth(&t.config().inputs(), t.network()).unwrap();
+        let truth = t
+            .probe_system()
+            .truth(&t.config().inputs(), t.network())
+            .unwrap();
         errors.resize(truth.h.len(), Vec::new());
         for (k, (h, tr)) in t.params().h.iter().zip(&truth.h).enumerate() {
             errors[k].push((h - tr) / tr);

@@ -52,7 +52,9 @@ fn metric(t: &Trainer) -> String {
     } else {
         ""
     };
-    let reference = t.system().reference(&t.config().inputs(), t.network());
+    let reference = t
+        .probe_system()
+        .reference(&t.config().inputs(), t.network());
     tr!(
         "describe.metric",
         min = format!("{min:.2}"),
@@ -119,7 +121,7 @@ fn loss(t: &Trainer) -> String {
 fn couplings(t: &Trainer) -> String {
     let p = t.params();
     let published = t
-        .system()
+        .probe_system()
         .published_couplings()
         .map_or(String::new(), |(l, lam)| {
             tr!("describe.couplings.published", l = l, lambda = lam)

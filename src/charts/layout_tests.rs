@@ -206,7 +206,10 @@ fn assert_no_layout_problems() {
                 },
             ));
         }
-        if sys.measurements(&t.config().inputs()).is_some() {
+        if t.probe_system()
+            .measurements(&t.config().inputs())
+            .is_some()
+        {
             let l = crate::charts::spectrum_of(&t).laplace.expect("a band");
             all.extend(check(
                 &format!("{}/metric-laplace", sys.id()),
@@ -217,7 +220,13 @@ fn assert_no_layout_problems() {
         }
     }
     let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
-    let grid = crate::systems::qcd::ID.system().network().bulk.etas();
+    let grid = crate::systems::qcd::ID
+        .system()
+        .probe()
+        .unwrap()
+        .network()
+        .bulk
+        .etas();
     let opt = Options {
         horizon_match: Some(P2_HORIZON_MATCH),
         tips: 120,

@@ -316,7 +316,7 @@ pub fn draw_metric<DB: DrawingBackend>(
     let bulk = &t.network().bulk;
     let etas = bulk.etas();
     let h = &t.params().h;
-    let sys = t.system();
+    let sys = t.probe_system();
     let r = sys.reference(&t.config().inputs(), t.network());
     let reference = &r.curve;
     let (lo, hi) = finite_range(
@@ -410,7 +410,7 @@ pub fn draw_data<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
-    let plane = t.system().data_plane(&t.config().inputs());
+    let plane = t.probe_system().data_plane(&t.config().inputs());
     let (xr, yr, xd, yd, title) = (plane.x, plane.y, plane.x_desc, plane.y_desc, plane.title);
     let (neg, ac, rc, acc) = (th.negative, th.accent, th.reference, th.accept);
     let mut entries = vec![
@@ -543,7 +543,7 @@ pub fn draw_couplings<DB: DrawingBackend>(
     let (w, h) = root.dim_in_pixel();
     let stacked = h as f64 / th.scale >= 300.0 || (w < h && h as f64 / th.scale >= 220.0);
     let parts = root.split_evenly(if stacked { (2, 1) } else { (1, 2) });
-    let published = t.system().published_couplings();
+    let published = t.probe_system().published_couplings();
     let series = [
         (
             crate::i18n::t("chart.couplings.l"),
@@ -855,8 +855,8 @@ pub fn spectrum_of(t: &Trainer) -> crate::observables::determined::Spectrum {
         t.params(),
         t.data(),
         t.regularizer(),
-        t.system().train_couplings(),
-        t.system().measurements(&t.config().inputs()),
+        t.probe_system().train_couplings(),
+        t.probe_system().measurements(&t.config().inputs()),
     )
 }
 
@@ -995,7 +995,8 @@ pub fn draw_ensemble_metric<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
     let sys = s.preset.system();
-    let network = sys.network();
+    let network = crate::train::trainer::network_for(&TrainConfig::new(s.preset));
+    let sys = sys.probe().expect("an ensemble of a probe system");
     let etas = network.bulk.etas();
     let r = sys.reference(&TrainConfig::new(s.preset).inputs(), &network);
     let (lo, hi) = finite_range(

@@ -188,7 +188,7 @@ mod tests {
     fn the_network_gets_the_cornell_tension_and_the_others_meet_it() {
         use crate::systems::qcd::{TABLE_II_H, TABLE_II_L};
         let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
-        let net = crate::systems::qcd::ID.system().network();
+        let net = crate::systems::qcd::ID.system().probe().unwrap().network();
         let (_, _, r) = crate::observables::observe(
             &h,
             &net.bulk.etas(),

@@ -586,7 +586,7 @@ mod tests {
         let c = TrainConfig::new(ads_schwarzschild::ID);
         let t = Trainer::new(c.clone()).unwrap();
         let net = t.network();
-        let truth = t.system().reference(&c.inputs(), net).at_layers;
+        let truth = t.probe_system().reference(&c.inputs(), net).at_layers;
         let p = Params {
             h: truth,
             ..t.params().clone()

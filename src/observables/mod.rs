@@ -221,7 +221,7 @@ mod tests {
 
     fn table_ii(opt: Options) -> Report {
         let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
-        let grid = qcd::ID.system().network().bulk.etas();
+        let grid = qcd::ID.system().probe().unwrap().network().bulk.etas();
         observe(&h, &grid, 4.0, TABLE_II_L.0, lattice::TEMPERATURE_GEV, opt)
             .unwrap()
             .2
@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn the_continuation_range_brackets_both_continuations() {
         let h: Vec<f64> = TABLE_II_H.iter().map(|p| p.0).collect();
-        let grid = qcd::ID.system().network().bulk.etas();
+        let grid = qcd::ID.system().probe().unwrap().network().bulk.etas();
         let t0 = std::time::Instant::now();
         let r = continuation_range(
             &h,

@@ -957,8 +957,12 @@ mod tests {
     fn batch_major_kernel_is_bit_identical_to_one_sample_at_a_time() {
         let mut rng = Rng::new(11, 0);
         // The systems' own networks: QCD's boundary map, and the field boundary of AdS.
-        let qcd = crate::systems::qcd::ID.system().network();
-        let field = crate::systems::ads_schwarzschild::ID.system().network();
+        let qcd = crate::systems::qcd::ID.system().probe().unwrap().network();
+        let field = crate::systems::ads_schwarzschild::ID
+            .system()
+            .probe()
+            .unwrap()
+            .network();
         assert_eq!(
             (qcd.boundary, field.boundary),
             (Boundary::Qcd, Boundary::Field)

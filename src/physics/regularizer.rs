@@ -135,7 +135,7 @@ impl Regularizer {
 mod weight_tests {
     use super::*;
     use crate::physics::Params;
-    use crate::systems::System;
+    use crate::systems::ProbeSystem;
 
     fn bump(bulk: &Bulk, j: usize) -> Params {
         let mut h = vec![0.0; bulk.layers];

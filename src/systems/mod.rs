@@ -200,7 +200,12 @@ pub struct DataPlane {
     pub marks_label: &'static str,
 }
 
-/// One physical system: everything that differs between QCD, AdS-Schwarzschild and the others.
+/// One physical system: everything that differs between QCD, AdS-Schwarzschild, the mesons and
+/// the others, as far as the trainer, the settings, the URL and the model file ask.
+///
+/// A system brings its [`Model`] (θ, loss, exact gradient). Systems built on P2's probe-scalar
+/// network also implement [`ProbeSystem`] and return themselves from [`System::probe`]; the views
+/// that draw that network's panels (h(η), the data plane, L and λ) ask for it there.
 pub trait System: Sync + fmt::Debug {
     /// Its identifier (the name in URLs, the CLI and model files).
     fn id(&self) -> SystemId;
@@ -208,29 +213,13 @@ pub trait System: Sync + fmt::Debug {
     fn title(&self) -> &'static str;
     /// Short name for chart titles.
     fn short_title(&self) -> &'static str;
-    /// The model a run trains, its training data drawn with `rng` (docs/physics.md §2). The
-    /// default is P2's probe-scalar network ([`probe::ProbeModel`]) on
-    /// [`System::training_data`]; a system with another loss returns its own [`Model`].
-    fn model(&self, setup: &Setup, rng: &mut Rng) -> Result<Box<dyn Model>, String> {
-        let mut network = self.network();
-        network.substeps = setup.substeps;
-        let data = self.training_data(&setup.inputs, &network, rng)?;
-        Ok(Box::new(probe::ProbeModel::new(
-            self.id().system(),
-            network,
-            setup.reg.clone(),
-            data,
-        )))
-    }
+    /// The model a run trains, its training data drawn with `rng`.
+    fn model(&self, setup: &Setup, rng: &mut Rng) -> Result<Box<dyn Model>, String>;
     /// The blocks of its model's θ, known without data (model files are checked against them).
-    fn blocks(&self) -> Vec<Block> {
-        probe::blocks(self.network().bulk.layers, self.train_couplings())
-    }
-    /// The network: geometry and boundary map (with one Euler step per layer).
-    fn network(&self) -> Network;
-    /// Whether λ and L are trained (else fixed at their initial values).
-    fn train_couplings(&self) -> bool {
-        false
+    fn blocks(&self) -> Vec<Block>;
+    /// The probe-network family's questions, for a system built on P2's network.
+    fn probe(&self) -> Option<&dyn ProbeSystem> {
+        None
     }
     /// The protocol's defaults.
     fn defaults(&self) -> Defaults;
@@ -255,6 +244,44 @@ pub trait System: Sync + fmt::Debug {
             },
         }
     }
+    /// The loss at or below which a run counts as converged (its keep-cut).
+    fn keep_loss(&self) -> f64 {
+        // A field system's loss falls to ~10⁻⁴ once the band is learned (docs/physics.md §3).
+        0.01
+    }
+    /// The loss plateau the fast recipe crosses at a raised rate (`None`: none known here).
+    fn plateau(&self) -> Option<Plateau> {
+        None
+    }
+    /// Whether the restart recipe does anything here.
+    fn has_restart_recipe(&self) -> bool {
+        false
+    }
+    /// The charts of the page, in order.
+    fn charts(&self) -> &'static [ChartKind];
+    /// Whether own measurements ([`Inputs::data`]) are accepted.
+    fn accepts_measurements(&self) -> bool {
+        false
+    }
+    /// Whether a user metric ([`Inputs::metric`]) is accepted.
+    fn accepts_metric(&self) -> bool {
+        false
+    }
+    /// Whether the couplings λ and L of P2's network are learned (the page's couplings panel).
+    fn learns_couplings(&self) -> bool {
+        self.probe().is_some_and(|p| p.train_couplings())
+    }
+}
+
+/// A system built on P2's probe-scalar network (docs/physics.md §2): its geometry, data,
+/// reference metric and the facts its panels draw. Its model is [`probe::ProbeModel`].
+pub trait ProbeSystem: System {
+    /// The network: geometry and boundary map (with one Euler step per layer).
+    fn network(&self) -> Network;
+    /// Whether λ and L are trained (else fixed at their initial values).
+    fn train_couplings(&self) -> bool {
+        false
+    }
     /// Random initial parameters.
     fn init_params(&self, network: &Network, rng: &mut Rng) -> Params;
     /// The training set of a run: `inputs.per_class` positive and negative samples.
@@ -278,24 +305,11 @@ pub trait System: Sync + fmt::Debug {
     fn input_columns(&self) -> [&'static str; 2];
     /// The data plane: ranges, axis titles, marked points.
     fn data_plane(&self, inputs: &Inputs) -> DataPlane;
-    /// The loss at or below which a run counts as converged (its keep-cut).
-    fn keep_loss(&self) -> f64 {
-        // A field system's loss falls to ~10⁻⁴ once the band is learned (docs/physics.md §3).
-        0.01
-    }
     /// The restart recipe's failure detector: why the run (at `epochs` since its last start,
     /// last epoch mean `loss`) is judged a dead end, or `None`. Systems without known failure
     /// modes never restart.
     fn failure(&self, _epochs: usize, _p: &Params, _loss: f64) -> Option<crate::i18n::Msg> {
         None
-    }
-    /// The loss plateau the fast recipe crosses at a raised rate (`None`: none known here).
-    fn plateau(&self) -> Option<Plateau> {
-        None
-    }
-    /// Whether the restart recipe does anything here.
-    fn has_restart_recipe(&self) -> bool {
-        false
     }
     /// Whether h has the published shape (`None`: nothing published to compare with).
     fn published_shape(&self, _h: &[f64]) -> Option<bool> {
@@ -315,12 +329,6 @@ pub trait System: Sync + fmt::Debug {
     fn temperature_gev(&self) -> Option<f64> {
         None
     }
-    /// The charts of the page, in order.
-    fn charts(&self) -> &'static [ChartKind];
-    /// Whether own measurements ([`Inputs::data`]) are accepted.
-    fn accepts_measurements(&self) -> bool {
-        false
-    }
     /// How many independent measurements the training points are drawn from (QCD: the rows of
     /// the condensate table), or `None` where they are labelled by a known metric. It sets the
     /// temperature of the Laplace band (docs/physics.md §6, Eq. 6.3): drawing more points from
@@ -328,72 +336,10 @@ pub trait System: Sync + fmt::Debug {
     fn measurements(&self, _inputs: &Inputs) -> Option<usize> {
         None
     }
-    /// Whether a user metric ([`Inputs::metric`]) is accepted.
-    fn accepts_metric(&self) -> bool {
-        false
-    }
     /// One line on the couplings for the CLI's summary, if they are learned.
     fn couplings_line(&self, _p: &Params) -> Option<String> {
         None
     }
-}
-
-/// Draw until both classes hold `per_class` points; positives first, then negatives
-/// (the trainer shuffles). `draw` returns a point and whether it is positive.
-/// `None` when a class stays too rare to fill (a curve or metric whose band leaves the box).
-pub fn collect_balanced(
-    per_class: usize,
-    mut draw: impl FnMut() -> ([f64; 2], bool),
-) -> Option<Vec<Sample>> {
-    let (mut pos, mut neg) = (Vec::with_capacity(per_class), Vec::with_capacity(per_class));
-    // P1's positives are ~2.5 % of draws, P2's ~10 %: a thousandfold margin.
-    let max_draws = 40_000 * per_class as u64 + 1_000_000;
-    let mut draws = 0u64;
-    while pos.len() < per_class || neg.len() < per_class {
-        draws += 1;
-        if draws > max_draws {
-            return None;
-        }
-        // A hopeless curve (one a class never or almost never hits: data of absurd magnitude,
-        // 1e-308) is given up once the rate seen says the budget would run out twice over, not
-        // after all 4·10⁷ draws (that was 40 s on a phone's main thread). A curve that succeeds
-        // within the budget is untouched: its rate projects well inside it.
-        if draws.is_multiple_of(65_536) {
-            let short = |have: usize| {
-                let need = (per_class - have.min(per_class)) as f64;
-                need > 0.0
-                    && (have == 0
-                        || draws as f64 * (1.0 + need / have as f64) > 2.0 * max_draws as f64)
-            };
-            if draws >= 131_072 && (short(pos.len()) || short(neg.len())) {
-                return None;
-            }
-        }
-        let (x, positive) = draw();
-        if positive && pos.len() < per_class {
-            pos.push(Sample { x, y: 0.0 });
-        } else if !positive && neg.len() < per_class {
-            neg.push(Sample { x, y: 1.0 });
-        }
-    }
-    pos.extend(neg);
-    Some(pos)
-}
-
-/// Data of a system whose inputs are the field (φ, π) at η_ini (docs/physics.md §3): uniform in
-/// `bx`, labelled positive when the forward pass through the true metric ends in the band.
-pub fn field_data(
-    network: &Network,
-    truth: &Params,
-    bx: [[f64; 2]; 2],
-    per_class: usize,
-    rng: &mut Rng,
-) -> Option<Vec<Sample>> {
-    collect_balanced(per_class, || {
-        let x = [rng.range(bx[0][0], bx[0][1]), rng.range(bx[1][0], bx[1][1])];
-        let f = network.forward(truth, x)[1];
-        (x, f.abs() < 0.1)
-    })
 }
 
 #[cfg(test)]
@@ -427,10 +373,12 @@ mod tests {
                 per_class: s.defaults().per_class,
                 ..Inputs::default()
             };
-            assert_eq!(
-                s.network().bulk.layers,
-                s.reference(&inputs, &s.network()).at_layers.len()
-            );
+            if let Some(p) = s.probe() {
+                assert_eq!(
+                    p.network().bulk.layers,
+                    p.reference(&inputs, &p.network()).at_layers.len()
+                );
+            }
         }
     }
 }

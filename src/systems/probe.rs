@@ -4,7 +4,7 @@
 //! train through it; the trainer sees only the [`Model`] trait.
 
 use super::model::{Block, LossParts, Model, Plateau};
-use super::System;
+use super::{ProbeSystem, Setup};
 use crate::i18n::Msg;
 use crate::physics::{Network, Params, Regularizer, Sample, Workspace};
 use crate::rng::Rng;
@@ -14,7 +14,7 @@ use std::any::Any;
 /// parameters it was last loaded with.
 #[derive(Clone, Debug)]
 pub struct ProbeModel {
-    system: &'static dyn System,
+    system: &'static dyn ProbeSystem,
     network: Network,
     reg: Regularizer,
     data: Vec<Sample>,
@@ -49,13 +49,36 @@ pub fn blocks(layers: usize, couplings: bool) -> Vec<Block> {
     ]
 }
 
+/// The model of a probe system (its [`crate::systems::System::model`]): its network with the
+/// run's integrator, on its training data drawn with `rng` (docs/physics.md §2).
+pub fn model(
+    system: &'static dyn ProbeSystem,
+    setup: &Setup,
+    rng: &mut Rng,
+) -> Result<Box<dyn Model>, String> {
+    let mut network = system.network();
+    network.substeps = setup.substeps;
+    let data = system.training_data(&setup.inputs, &network, rng)?;
+    Ok(Box::new(ProbeModel::new(
+        system,
+        network,
+        setup.reg.clone(),
+        data,
+    )))
+}
+
+/// The blocks of a probe system's θ (its [`crate::systems::System::blocks`]).
+pub fn system_blocks(system: &dyn ProbeSystem) -> Vec<Block> {
+    blocks(system.network().bulk.layers, system.train_couplings())
+}
+
 /// History columns (the couplings after each epoch).
 const SCALARS: [&str; 2] = ["lambda", "ads_radius"];
 
 impl ProbeModel {
     /// The network of `system` with regulariser `reg` on labelled points `data`.
     pub fn new(
-        system: &'static dyn System,
+        system: &'static dyn ProbeSystem,
         network: Network,
         reg: Regularizer,
         data: Vec<Sample>,
@@ -184,4 +207,62 @@ impl Model for ProbeModel {
     fn as_any(&self) -> &dyn Any {
         self
     }
+}
+
+/// Draw until both classes hold `per_class` points; positives first, then negatives
+/// (the trainer shuffles). `draw` returns a point and whether it is positive.
+/// `None` when a class stays too rare to fill (a curve or metric whose band leaves the box).
+pub fn collect_balanced(
+    per_class: usize,
+    mut draw: impl FnMut() -> ([f64; 2], bool),
+) -> Option<Vec<Sample>> {
+    let (mut pos, mut neg) = (Vec::with_capacity(per_class), Vec::with_capacity(per_class));
+    // P1's positives are ~2.5 % of draws, P2's ~10 %: a thousandfold margin.
+    let max_draws = 40_000 * per_class as u64 + 1_000_000;
+    let mut draws = 0u64;
+    while pos.len() < per_class || neg.len() < per_class {
+        draws += 1;
+        if draws > max_draws {
+            return None;
+        }
+        // A hopeless curve (one a class never or almost never hits: data of absurd magnitude,
+        // 1e-308) is given up once the rate seen says the budget would run out twice over, not
+        // after all 4·10⁷ draws (that was 40 s on a phone's main thread). A curve that succeeds
+        // within the budget is untouched: its rate projects well inside it.
+        if draws.is_multiple_of(65_536) {
+            let short = |have: usize| {
+                let need = (per_class - have.min(per_class)) as f64;
+                need > 0.0
+                    && (have == 0
+                        || draws as f64 * (1.0 + need / have as f64) > 2.0 * max_draws as f64)
+            };
+            if draws >= 131_072 && (short(pos.len()) || short(neg.len())) {
+                return None;
+            }
+        }
+        let (x, positive) = draw();
+        if positive && pos.len() < per_class {
+            pos.push(Sample { x, y: 0.0 });
+        } else if !positive && neg.len() < per_class {
+            neg.push(Sample { x, y: 1.0 });
+        }
+    }
+    pos.extend(neg);
+    Some(pos)
+}
+
+/// Data of a system whose inputs are the field (φ, π) at η_ini (docs/physics.md §3): uniform in
+/// `bx`, labelled positive when the forward pass through the true metric ends in the band.
+pub fn field_data(
+    network: &Network,
+    truth: &Params,
+    bx: [[f64; 2]; 2],
+    per_class: usize,
+    rng: &mut Rng,
+) -> Option<Vec<Sample>> {
+    collect_balanced(per_class, || {
+        let x = [rng.range(bx[0][0], bx[0][1]), rng.range(bx[1][0], bx[1][1])];
+        let f = network.forward(truth, x)[1];
+        (x, f.abs() < 0.1)
+    })
 }

@@ -49,12 +49,11 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
     let seed = config.seed;
     let epochs = config.epochs;
     let mut t = Trainer::new(config)?;
-    let sys = t.system();
     let mut shape_epoch = None;
     let diverged = t
         .train_budget(epochs, |t| {
             if shape_epoch.is_none()
-                && sys.published_shape(&t.params().h) == Some(true)
+                && t.model().published_shape() == Some(true)
                 && t.last_epoch_loss().is_some_and(|l| l <= 0.1)
             {
                 shape_epoch = Some(t.epoch());
@@ -116,7 +115,13 @@ pub fn summarize(system: SystemId, results: &[RunResult], max_loss: f64) -> Summ
         kept: kept.len(),
         with_shape: kept
             .iter()
-            .filter(|r| system.system().published_shape(&r.params.h) == Some(true))
+            .filter(|r| {
+                system
+                    .system()
+                    .probe()
+                    .and_then(|p| p.published_shape(&r.params.h))
+                    == Some(true)
+            })
             .count(),
         max_loss,
         h: (0..n).map(|k| col(&|r| r.params.h[k])).collect(),

@@ -8,7 +8,7 @@ use crate::physics::{Network, Params, Regularizer, Sample};
 use crate::rng::Rng;
 use crate::systems::model::{trained_mask, Named};
 use crate::systems::probe::ProbeModel;
-use crate::systems::{LossParts, Model, Recipe, System};
+use crate::systems::{LossParts, Model, ProbeSystem, Recipe, System};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -247,10 +247,20 @@ pub struct Snapshot {
 }
 
 /// The system's network with the configuration's integrator.
+///
+/// # Panics
+/// For a system not built on the probe-scalar network.
 pub fn network_for(config: &TrainConfig) -> Network {
-    let mut n = config.preset.system().network();
+    let mut n = probe_system(config.preset.system()).network();
     n.substeps = config.substeps;
     n
+}
+
+/// `system` as a probe system; only the probe network's views ask.
+fn probe_system(system: &'static dyn System) -> &'static dyn ProbeSystem {
+    system
+        .probe()
+        .expect("a system built on the probe-scalar network")
 }
 
 /// Initial θ of restart `attempt` (0 = the first start) of `seed`.
@@ -274,7 +284,7 @@ impl Trainer {
     pub fn with_data(config: TrainConfig, data: Vec<Sample>) -> Result<Trainer, String> {
         config.validate()?;
         let model = ProbeModel::new(
-            config.preset.system(),
+            probe_system(config.preset.system()),
             network_for(&config),
             config.regularizer(),
             data,
@@ -338,6 +348,13 @@ impl Trainer {
     /// Current θ, laid out as the model's blocks.
     pub fn theta(&self) -> &[f64] {
         &self.theta
+    }
+    /// The system as a probe system ([`Trainer::probe`]).
+    ///
+    /// # Panics
+    /// For a system not built on the probe-scalar network.
+    pub fn probe_system(&self) -> &'static dyn ProbeSystem {
+        probe_system(self.system)
     }
     /// The probe-scalar network this run trains (every registered system's model today).
     ///

@@ -131,7 +131,7 @@ impl App {
                 ..Options::default()
             };
             let p = t.params();
-            let r = t.system().temperature_gev().and_then(|temp| {
+            let r = t.probe_system().temperature_gev().and_then(|temp| {
                 observe(
                     &p.h,
                     &t.network().bulk.etas(),
@@ -213,7 +213,9 @@ impl App {
     /// The user metric of the run resampled at the layers (η increasing), for editing by points.
     fn metric_at_layers(&self) -> Vec<MetricPoint> {
         let t = &self.trainer;
-        let current = t.system().reference(&t.config().inputs(), t.network());
+        let current = t
+            .probe_system()
+            .reference(&t.config().inputs(), t.network());
         let mut pts: Vec<MetricPoint> = t
             .network()
             .bulk
@@ -355,11 +357,11 @@ impl App {
                 tr!("event.paused", what = m, lr = t.config().lr)
             }),
             "lr": t.config().lr,
-            "learns_couplings": t.system().train_couplings(),
+            "learns_couplings": t.system().learns_couplings(),
             "verdict": self.verdict(),
             "settled": t.settled(),
             // The emergent metric on screen (the speed measurements' criterion; null: none).
-            "at_metric": t.last_epoch_loss().and_then(|l| t.system().reached_metric(l, p)),
+            "at_metric": t.last_epoch_loss().and_then(|l| t.probe_system().reached_metric(l, p)),
         });
         to_js(&status)
     }
@@ -516,7 +518,9 @@ impl App {
     /// The reference values at the layers, `[[η_k, h_k], …]` (the points a user metric is edited by).
     pub fn reference_points(&self) -> JsValue {
         let t = &self.trainer;
-        let r = t.system().reference(&t.config().inputs(), t.network());
+        let r = t
+            .probe_system()
+            .reference(&t.config().inputs(), t.network());
         let pts: Vec<[f64; 2]> = t
             .network()
             .bulk
@@ -530,7 +534,7 @@ impl App {
 
     /// The system's published (L, λ), or null.
     pub fn published_couplings(&self) -> JsValue {
-        to_js(&self.trainer.system().published_couplings())
+        to_js(&self.trainer.probe_system().published_couplings())
     }
 
     /// Whether the system takes a user metric (its points can be dragged).
@@ -607,7 +611,7 @@ impl App {
     /// as a band on the potential chart.
     pub fn continuation_range(&mut self) -> JsValue {
         let t = &self.trainer;
-        let r = t.system().temperature_gev().and_then(|temp| {
+        let r = t.probe_system().temperature_gev().and_then(|temp| {
             let p = t.params();
             crate::observables::continuation_range(
                 &p.h,
@@ -702,11 +706,11 @@ impl App {
             "potential": self.state.potential,
             "autoplay": self.state.autoplay,
             "panels": self.state.panels,
-            "learns_couplings": sys.train_couplings(),
+            "learns_couplings": sys.learns_couplings(),
             "has_restart_recipe": sys.has_restart_recipe(),
             "accepts_measurements": sys.accepts_measurements(),
             "metric_editable": sys.accepts_metric(),
-            "reference_caption": sys.reference_caption(),
+            "reference_caption": sys.probe().map(|p| p.reference_caption()),
             "max_speed": SPEEDS.len() - 1,
         }))
     }
@@ -732,7 +736,9 @@ impl App {
     pub fn metric_csv(&self) -> String {
         let t = &self.trainer;
         let bulk = &t.network().bulk;
-        let r = t.system().reference(&t.config().inputs(), t.network());
+        let r = t
+            .probe_system()
+            .reference(&t.config().inputs(), t.network());
         let mut s = format!("k,eta,h,{}\n", r.csv_column);
         for (k, (h, reference)) in t.params().h.iter().zip(&r.at_layers).enumerate() {
             s += &format!("{k},{},{h},{reference}\n", bulk.eta(k));
@@ -824,7 +830,7 @@ impl App {
                 lambda: lambda[k],
                 ..t.params().clone()
             };
-            t.system().reached_metric(h.loss[k], &p) == Some(true)
+            t.probe_system().reached_metric(h.loss[k], &p) == Some(true)
         });
         to_js(&json!({
             "loss": h.loss, "lambda": lambda, "ads_radius": ads_radius,
@@ -881,20 +887,21 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
         tips: 120,
         ..Options::default()
     };
-    let net = system.system().network();
-    let observables = system
+    let probe = system
         .system()
+        .probe()
+        .ok_or_else(|| js_err(tr!("error.ensemble.probe_only", preset = system)))?;
+    let net = crate::train::trainer::network_for(&crate::train::TrainConfig::new(system));
+    let observables = probe
         .temperature_gev()
         .filter(|_| !kept.is_empty())
         .map(|temp| ensemble_observables(&kept, &net.bulk.etas(), net.bulk.d as f64, temp, opt));
-    let r = system
-        .system()
-        .reference(&crate::train::TrainConfig::new(system).inputs(), &net);
+    let r = probe.reference(&crate::train::TrainConfig::new(system).inputs(), &net);
     let reference = json!({
         "label": r.label,
         "h": r.at_layers,
         "sd": r.band.map(|b| b.iter().map(|x| (x.2 - x.1) / 6.0).collect::<Vec<_>>()),
-        "couplings": system.system().published_couplings(),
+        "couplings": probe.published_couplings(),
     });
     Ok(
         json!({ "summary": summary, "observables": observables, "reference": reference })

@@ -214,7 +214,7 @@ fn report(
     secs: f64,
 ) -> Result<(), String> {
     let s = summarize(base.preset, results, max_loss);
-    let sys = base.preset.system();
+    let sys = crate::probe_of(base.preset)?;
     // Wall and V(d) of the kept runs, with the horizon continued as P2 did (see README).
     let obs = sys.temperature_gev().map(|temp| {
         let kept: Vec<&adsdl::physics::Params> = results
@@ -375,7 +375,9 @@ fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: 
     if s.kept == 0 {
         return;
     }
-    let sys = base.preset.system();
+    let Ok(sys) = crate::probe_of(base.preset) else {
+        return;
+    };
     let r = sys.reference(&base.inputs(), &sys.network());
     out!("{:>3} {:>18} {:>18}", "k", "h_k (this)", r.label);
     for (k, m) in s.h.iter().enumerate() {

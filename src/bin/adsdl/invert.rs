@@ -70,7 +70,7 @@ pub fn cmd(flags: &Flags) -> Result<(), String> {
         Source::Model => {
             let path: String = flags.get("model")?.expect("checked above");
             let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
-            let temp = m.preset.system().temperature_gev().ok_or_else(|| {
+            let temp = m.preset.system().probe().and_then(|p| p.temperature_gev()).ok_or_else(|| {
                 format!(
                     "{path}: the round trip needs a model with a temperature and L in GeV⁻¹ (QCD); {} has none",
                     m.preset

@@ -6,7 +6,7 @@ use adsdl::points::{parse_csv, parse_measurements, Measured, Units};
 use adsdl::settings::{self, Kind, OnResume, SETTINGS};
 use adsdl::systems::custom::parse_metric_csv;
 use adsdl::systems::model::Named;
-use adsdl::systems::{System, SystemId};
+use adsdl::systems::{ProbeSystem, SystemId};
 use adsdl::train::{bench_config, TrainConfig, Trainer, Verdict};
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use serde_json::json;
@@ -428,7 +428,7 @@ impl Progress {
         let e = t.epoch();
         let loss = t.last_epoch_loss().unwrap_or(f64::NAN);
         let p = t.params();
-        let extra = if t.system().train_couplings() {
+        let extra = if t.probe_system().train_couplings() {
             format!("  L {:.3} GeV⁻¹  λ {:+.4}", p.ads_radius, p.lambda)
         } else {
             String::new()
@@ -545,7 +545,7 @@ fn train_report(t: &Trainer, secs: f64, verdict: &Verdict, out: Option<&str>) ->
         .collect();
     let reached = t
         .last_epoch_loss()
-        .and_then(|l| t.system().reached_metric(l, t.params()));
+        .and_then(|l| t.probe_system().reached_metric(l, t.params()));
     serde_json::json!({
         "preset": c.preset,
         "seed": c.seed,
@@ -584,7 +584,7 @@ fn print_summary(t: &Trainer, secs: f64) {
         loss.data,
         loss.reg
     );
-    let truth = t.system().truth(&c.inputs(), t.network());
+    let truth = t.probe_system().truth(&c.inputs(), t.network());
     out!(
         "{:>3} {:>8} {:>10} {}",
         "k",
@@ -607,15 +607,25 @@ fn print_summary(t: &Trainer, secs: f64) {
             None => out!("{k:>3} {eta:>8.4} {h:>10.4}"),
         }
     }
-    if let Some(line) = t.system().couplings_line(p) {
+    if let Some(line) = t.probe_system().couplings_line(p) {
         out!("{line}");
     }
+}
+
+/// The system behind `id` as a probe system, or why a command that reads P2's network cannot
+/// run on it.
+fn probe_of(id: SystemId) -> Result<&'static dyn ProbeSystem, String> {
+    id.system().probe().ok_or_else(|| {
+        format!(
+            "this command reads P2's probe-scalar network, which the system '{id}' does not use"
+        )
+    })
 }
 
 fn cmd_eval(flags: &Flags) -> Result<(), String> {
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
-    let sys = m.preset.system();
+    let sys = probe_of(m.preset)?;
     let points: Vec<Sample> = if let Some(csv) = flags.get::<String>("data")? {
         parse_csv(&read_file(&csv)?, sys.input_columns()).map_err(|e| format!("{csv}: {e}"))?
     } else if flags.has("train-set") {
@@ -647,7 +657,7 @@ fn evaluate(
     p: &Params,
     reg: &Regularizer,
     points: &[Sample],
-    sys: &dyn System,
+    sys: &dyn ProbeSystem,
 ) -> serde_json::Value {
     let mut g = p.zeros_like();
     let data = net
@@ -798,7 +808,10 @@ fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
     let Some(l) = &s.laplace else {
         out!(
             "Laplace band: none; {}",
-            if t.system().measurements(&t.config().inputs()).is_some() {
+            if t.probe_system()
+                .measurements(&t.config().inputs())
+                .is_some()
+            {
                 "2G + H_reg has a flat direction here (the posterior is improper)."
             } else {
                 "the points are labelled by a known metric, not drawn from measurements."
@@ -832,7 +845,7 @@ fn cmd_observables(flags: &Flags) -> Result<(), String> {
     use adsdl::observables::{observe, Options, P2_HORIZON_MATCH};
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
-    let Some(temp) = m.preset.system().temperature_gev() else {
+    let Some(temp) = probe_of(m.preset)?.temperature_gev() else {
         return Err(format!(
             "observables need a model whose L has physical units and a temperature to fix the scale; {} has none",
             m.preset
@@ -1022,7 +1035,7 @@ fn cmd_settings(flags: &Flags) -> Result<(), String> {
                 let state = adsdl::url_state::PageState::new(SystemId::default_system());
                 let page = json!({
                     "controls": adsdl::url_state::controls(&state),
-                    "reference_caption": state.config.preset.system().reference_caption(),
+                    "reference_caption": state.config.preset.system().probe().map(|p| p.reference_caption()),
                     "state": state,
                 });
                 (lang.code().to_string(), page)

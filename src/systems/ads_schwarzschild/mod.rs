@@ -1,7 +1,11 @@
 //! AdS-Schwarzschild in d = 3 (P1; docs/physics.md §3): a test with a known answer,
 //! h(η) = 3 coth 3η, with data made by the true discretised metric.
 
-use super::{field_data, DataPlane, Defaults, Inputs, Mark, Recipe, Reference, System, SystemId};
+use super::{
+    probe::{self, field_data},
+    Block, DataPlane, Defaults, Inputs, Mark, Model, ProbeSystem, Recipe, Reference, Setup, System,
+    SystemId,
+};
 use crate::chart_kind::ChartKind;
 use crate::physics::{Boundary, Bulk, Network, Params, RegChoice, Sample};
 use crate::rng::Rng;
@@ -81,9 +85,6 @@ impl System for AdsSchwarzschild {
     fn short_title(&self) -> &'static str {
         crate::i18n::t("system.ads-schwarzschild.short")
     }
-    fn network(&self) -> Network {
-        field_network()
-    }
     fn defaults(&self) -> Defaults {
         Defaults {
             lr: 0.003,
@@ -104,6 +105,29 @@ impl System for AdsSchwarzschild {
             RegChoice::Einstein => 100.0,
             RegChoice::Paper | RegChoice::Curvature => 3e-3,
         }
+    }
+    fn charts(&self) -> &'static [ChartKind] {
+        &[
+            ChartKind::Metric,
+            ChartKind::Data,
+            ChartKind::Loss,
+            ChartKind::Spectrum,
+        ]
+    }
+    fn model(&self, setup: &Setup, rng: &mut Rng) -> Result<Box<dyn Model>, String> {
+        probe::model(&AdsSchwarzschild, setup, rng)
+    }
+    fn blocks(&self) -> Vec<Block> {
+        probe::system_blocks(self)
+    }
+    fn probe(&self) -> Option<&dyn ProbeSystem> {
+        Some(self)
+    }
+}
+
+impl ProbeSystem for AdsSchwarzschild {
+    fn network(&self) -> Network {
+        field_network()
     }
     fn init_params(&self, network: &Network, rng: &mut Rng) -> Params {
         field_init(network, rng)
@@ -164,14 +188,6 @@ impl System for AdsSchwarzschild {
                 .collect(),
             crate::i18n::t("system.ads-schwarzschild.marks"),
         )
-    }
-    fn charts(&self) -> &'static [ChartKind] {
-        &[
-            ChartKind::Metric,
-            ChartKind::Data,
-            ChartKind::Loss,
-            ChartKind::Spectrum,
-        ]
     }
 }
 

@@ -5,7 +5,11 @@
 use super::ads_schwarzschild::{
     field_init, field_network, field_plane, true_h, AdsSchwarzschild, FIELD_BOX,
 };
-use super::{field_data, DataPlane, Defaults, Inputs, Recipe, Reference, System, SystemId};
+use super::{
+    probe::{self, field_data},
+    Block, DataPlane, Defaults, Inputs, Model, ProbeSystem, Recipe, Reference, Setup, System,
+    SystemId,
+};
 use crate::chart_kind::ChartKind;
 use crate::error::Error;
 use crate::physics::{Network, Params, RegChoice, Sample};
@@ -147,9 +151,6 @@ impl System for Custom {
     fn short_title(&self) -> &'static str {
         crate::i18n::t("system.custom.short")
     }
-    fn network(&self) -> Network {
-        field_network()
-    }
     fn defaults(&self) -> Defaults {
         Defaults {
             lr: 0.003,
@@ -167,6 +168,32 @@ impl System for Custom {
     /// The same strengths as AdS-Schwarzschild: the same network and data.
     fn default_reg_c(&self, reg: RegChoice) -> f64 {
         AdsSchwarzschild.default_reg_c(reg)
+    }
+    fn charts(&self) -> &'static [ChartKind] {
+        &[
+            ChartKind::Metric,
+            ChartKind::Data,
+            ChartKind::Loss,
+            ChartKind::Spectrum,
+        ]
+    }
+    fn accepts_metric(&self) -> bool {
+        true
+    }
+    fn model(&self, setup: &Setup, rng: &mut Rng) -> Result<Box<dyn Model>, String> {
+        probe::model(&Custom, setup, rng)
+    }
+    fn blocks(&self) -> Vec<Block> {
+        probe::system_blocks(self)
+    }
+    fn probe(&self) -> Option<&dyn ProbeSystem> {
+        Some(self)
+    }
+}
+
+impl ProbeSystem for Custom {
+    fn network(&self) -> Network {
+        field_network()
     }
     fn init_params(&self, network: &Network, rng: &mut Rng) -> Params {
         field_init(network, rng)
@@ -226,17 +253,6 @@ impl System for Custom {
     }
     fn data_plane(&self, _inputs: &Inputs) -> DataPlane {
         field_plane(crate::i18n::t("system.custom.plane"), Vec::new(), "")
-    }
-    fn charts(&self) -> &'static [ChartKind] {
-        &[
-            ChartKind::Metric,
-            ChartKind::Data,
-            ChartKind::Loss,
-            ChartKind::Spectrum,
-        ]
-    }
-    fn accepts_metric(&self) -> bool {
-        true
     }
 }
 

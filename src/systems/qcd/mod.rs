@@ -4,9 +4,10 @@
 pub mod lattice;
 pub mod recipe;
 
+use super::probe::{self, collect_balanced};
 use super::{
-    collect_balanced, DataPlane, Defaults, Inputs, Mark, Plateau, Recipe, Reference, System,
-    SystemId,
+    Block, DataPlane, Defaults, Inputs, Mark, Model, Plateau, ProbeSystem, Recipe, Reference,
+    Setup, System, SystemId,
 };
 use crate::chart_kind::ChartKind;
 use crate::physics::poly::{polyfit, polyval};
@@ -125,22 +126,6 @@ impl System for Qcd {
     fn short_title(&self) -> &'static str {
         crate::i18n::t("system.qcd.short")
     }
-    fn network(&self) -> Network {
-        Network {
-            bulk: Bulk {
-                d: 4,
-                m2: -3.0,
-                layers: 15,
-                eta_ini: 1.0,
-                eta_fin: 1.0 / 15.0,
-            },
-            boundary: Boundary::Qcd,
-            substeps: 1,
-        }
-    }
-    fn train_couplings(&self) -> bool {
-        true
-    }
     fn defaults(&self) -> Defaults {
         Defaults {
             lr: 0.002,
@@ -172,6 +157,50 @@ impl System for Qcd {
         };
         r.boundary = c;
         r
+    }
+    /// P2 kept the runs with loss below 0.08.
+    fn keep_loss(&self) -> f64 {
+        P2_KEEP_LOSS
+    }
+    fn plateau(&self) -> Option<Plateau> {
+        Some(recipe::QCD_PLATEAU)
+    }
+    fn has_restart_recipe(&self) -> bool {
+        true
+    }
+    fn charts(&self) -> &'static [ChartKind] {
+        &ChartKind::ALL
+    }
+    fn accepts_measurements(&self) -> bool {
+        true
+    }
+    fn model(&self, setup: &Setup, rng: &mut Rng) -> Result<Box<dyn Model>, String> {
+        probe::model(&Qcd, setup, rng)
+    }
+    fn blocks(&self) -> Vec<Block> {
+        probe::system_blocks(self)
+    }
+    fn probe(&self) -> Option<&dyn ProbeSystem> {
+        Some(self)
+    }
+}
+
+impl ProbeSystem for Qcd {
+    fn network(&self) -> Network {
+        Network {
+            bulk: Bulk {
+                d: 4,
+                m2: -3.0,
+                layers: 15,
+                eta_ini: 1.0,
+                eta_fin: 1.0 / 15.0,
+            },
+            boundary: Boundary::Qcd,
+            substeps: 1,
+        }
+    }
+    fn train_couplings(&self) -> bool {
+        true
     }
     /// h_k ~ N(4, 3²), λ = 0.2, L = 0.8 GeV⁻¹ (P2).
     fn init_params(&self, network: &Network, rng: &mut Rng) -> Params {
@@ -271,18 +300,8 @@ impl System for Qcd {
             },
         }
     }
-    /// P2 kept the runs with loss below 0.08.
-    fn keep_loss(&self) -> f64 {
-        P2_KEEP_LOSS
-    }
     fn failure(&self, epochs: usize, p: &Params, loss: f64) -> Option<crate::i18n::Msg> {
         recipe::qcd_failure(epochs, p, loss)
-    }
-    fn plateau(&self) -> Option<Plateau> {
-        Some(recipe::QCD_PLATEAU)
-    }
-    fn has_restart_recipe(&self) -> bool {
-        true
     }
     fn published_shape(&self, h: &[f64]) -> Option<bool> {
         Some(has_published_shape(h))
@@ -295,12 +314,6 @@ impl System for Qcd {
     }
     fn temperature_gev(&self) -> Option<f64> {
         Some(lattice::TEMPERATURE_GEV)
-    }
-    fn charts(&self) -> &'static [ChartKind] {
-        &ChartKind::ALL
-    }
-    fn accepts_measurements(&self) -> bool {
-        true
     }
     fn measurements(&self, inputs: &Inputs) -> Option<usize> {
         Some(self.bundled_points(inputs).len())
