@@ -166,7 +166,7 @@ impl ModelFile {
                 .as_any()
                 .downcast_ref::<ProbeModel>()
                 .map(|p| p.network().bulk.clone()),
-            regularizer: Some(t.regularizer().clone()),
+            regularizer: Some(t.config().regularizer()),
             seed: Some(t.config().seed),
             epochs: t.epoch(),
             loss: Some(t.full_loss().total()).filter(|v| v.is_finite()),
@@ -343,10 +343,13 @@ impl ModelFile {
     /// not store, is 1 where absent.
     pub fn theta(&self) -> Result<Vec<f64>, String> {
         let mut named = self.params.clone();
-        named
-            .0
-            .entry("ads_radius".into())
-            .or_insert(Value::Scalar(1.0));
+        if self.preset.system().probe().is_some() {
+            // A field system's file need not store its fixed L (version 1 did not).
+            named
+                .0
+                .entry("ads_radius".into())
+                .or_insert(Value::Scalar(1.0));
+        }
         named.theta(&self.preset.system().blocks())
     }
 

@@ -38,6 +38,10 @@ pub enum Kind {
     Measurements,
     /// A user metric (URL: `eta_h*…`; CLI: a CSV file `eta,h`).
     Metric,
+    /// The user's own table of a system that declares one
+    /// ([`crate::systems::System::input_table`]): its CSV text (URL: the text; CLI: `--data FILE`,
+    /// read as this table for such a system).
+    Table,
     /// On or off (URL: 1 or 0).
     Flag,
     /// A list of charts (URL: `metric,data,…`).
@@ -139,6 +143,9 @@ pub const MAX_DATA_IN_LINK: usize = 24;
 /// A user metric with at most this many points travels in the link.
 pub const MAX_METRIC_IN_LINK: usize = 64;
 pub use crate::observables::inverse::source::MAX_POTENTIAL_IN_LINK;
+/// The longest own table (CSV text) a run takes: forty states of a few numbers each fit in a
+/// tenth of it.
+pub const MAX_TABLE_TEXT: usize = 8_000;
 
 /// Every setting, in the order of links and tables.
 pub const SETTINGS: &[Setting] = &[
@@ -280,6 +287,15 @@ pub const SETTINGS: &[Setting] = &[
         path: "config.metric",
         control: false,
         kind: Kind::Metric,
+        scope: Scope::Run,
+        on_resume: OnResume::Refuse,
+    },
+    Setting {
+        key: "table",
+        flag: None,
+        path: "config.table",
+        control: false,
+        kind: Kind::Table,
         scope: Scope::Run,
         on_resume: OnResume::Refuse,
     },
@@ -579,6 +595,17 @@ impl Setting {
                 validate_metric(&pts, &by_point)?;
                 Ok((serde_json::to_value(pts).expect("json"), None))
             }
+            Kind::Table => {
+                let table = system
+                    .system()
+                    .input_table()
+                    .ok_or_else(|| tr!("notice.not_used", key = key, system = system))?;
+                if raw.len() > MAX_TABLE_TEXT {
+                    return Err(tr!("notice.table_long", key = key, max = MAX_TABLE_TEXT));
+                }
+                (table.check)(raw).map_err(|e| e.of("data").to_string())?;
+                Ok((Value::from(raw), None))
+            }
             Kind::Potential if raw.is_empty() || raw.len() > MAX_POTENTIAL_IN_LINK => Err(format!(
                 "{key}: empty or longer than {MAX_POTENTIAL_IN_LINK} characters"
             )),
@@ -611,7 +638,7 @@ impl Setting {
     pub fn encode(&self, v: &Value) -> Option<String> {
         match self.kind {
             Kind::Float { .. } | Kind::Int { .. } | Kind::Seed => Some(num_text(v)),
-            Kind::System | Kind::Choice(_) | Kind::Lang | Kind::Potential => {
+            Kind::System | Kind::Choice(_) | Kind::Lang | Kind::Potential | Kind::Table => {
                 v.as_str().map(str::to_string)
             }
             Kind::Flag => Some(if v.as_bool() == Some(true) { "1" } else { "0" }.into()),
@@ -640,6 +667,7 @@ impl Setting {
         match self.kind {
             Kind::Measurements => system.system().accepts_measurements(),
             Kind::Metric => system.system().accepts_metric(),
+            Kind::Table => system.system().input_table().is_some(),
             Kind::Choice(options) => options(system).len() > 1,
             _ => true,
         }
@@ -671,6 +699,7 @@ impl Setting {
             }
             Kind::Measurements => format!("4 … {MAX_DATA_IN_LINK} points in a link"),
             Kind::Metric => format!("3 … {MAX_METRIC_IN_LINK} points in a link"),
+            Kind::Table => format!("CSV text, at most {MAX_TABLE_TEXT} characters"),
             Kind::Flag => "0, 1".into(),
             Kind::Potential => {
                 "`eichten`, `sommer`, `cornell:κ,σ`, `model`, `table:r,V[,err];…`".into()
@@ -757,14 +786,16 @@ mod tests {
                 );
                 if head == "config" {
                     let training = m["training"].as_object().unwrap();
-                    let optional = matches!(s.kind, Kind::Measurements | Kind::Metric);
+                    let optional =
+                        matches!(s.kind, Kind::Measurements | Kind::Metric | Kind::Table);
                     assert!(
                         optional || training.contains_key(rest),
                         "{}: model file has no training.{rest}",
                         s.key
                     );
+                    // The table's flag is `--data`, read as the table for a system with one.
                     assert!(
-                        s.flag.is_some(),
+                        s.flag.is_some() || matches!(s.kind, Kind::Table),
                         "{}: a run setting needs a CLI flag",
                         s.key
                     );

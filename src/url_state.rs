@@ -116,7 +116,11 @@ pub fn parse_query(query: &str) -> (PageState, Vec<String>) {
         .iter()
         .find(|(k, _)| k == "preset")
         .and_then(|(_, v)| match v.parse::<SystemId>() {
-            Ok(p) => Some(p),
+            Ok(p) if p.system().in_page() => Some(p),
+            Ok(p) => {
+                notices.push(tr!("notice.cli_only", system = p, default = default));
+                None
+            }
             Err(_) => {
                 notices.push(tr!("notice.preset", value = shown(v), default = default));
                 None
@@ -269,6 +273,7 @@ pub fn controls(st: &PageState) -> Vec<Control> {
                     "",
                     REGISTRY
                         .iter()
+                        .filter(|x| x.in_page())
                         .map(|x| (x.id().name(), x.title().to_string()))
                         .collect(),
                 ),

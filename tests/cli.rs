@@ -1209,11 +1209,19 @@ fn train_json_reports_every_system_as_one_object() {
         });
         assert_eq!(r["preset"], name);
         assert_eq!(r["epochs"], 2);
-        let h = r["params"]["h"].as_array().unwrap();
-        let layers = sys.probe().expect("a probe system").network().bulk.layers;
-        assert_eq!(h.len(), layers, "{name}");
-        assert!(r["params"]["lambda"].is_number() && r["params"]["ads_radius"].is_number());
-        assert_eq!(r["scalars"]["lambda"], r["params"]["lambda"]);
+        for b in sys.blocks() {
+            let v = &r["params"][b.name];
+            let len = if b.scalar {
+                assert!(v.is_number(), "{name}: {}", b.name);
+                1
+            } else {
+                v.as_array().unwrap_or_else(|| panic!("{name}: {}", b.name)).len()
+            };
+            assert_eq!(len, b.len, "{name}: {}", b.name);
+        }
+        if sys.probe().is_some() {
+            assert_eq!(r["scalars"]["lambda"], r["params"]["lambda"]);
+        }
         let loss = &r["loss"];
         let (d, g) = (
             loss["data"].as_f64().unwrap(),

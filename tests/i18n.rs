@@ -228,8 +228,14 @@ fn generated_keys() -> Vec<String> {
         }
     }
     for sys in REGISTRY {
-        for part in ["title", "short", "caption", "reference", "plane"] {
+        for part in ["title", "short"] {
             out.push(format!("system.{}.{part}", sys.id().name()));
+        }
+        // The reference and data-plane captions of the probe network's panels.
+        if sys.probe().is_some() {
+            for part in ["caption", "reference", "plane"] {
+                out.push(format!("system.{}.{part}", sys.id().name()));
+            }
         }
     }
     for c in ChartKind::ALL {

@@ -7,6 +7,7 @@
 
 pub mod ads_schwarzschild;
 pub mod custom;
+pub mod mesons;
 pub mod model;
 pub mod probe;
 pub mod qcd;
@@ -25,10 +26,11 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Every system, in menu order. The first is the default.
-pub static REGISTRY: [&dyn System; 3] = [
+pub static REGISTRY: [&dyn System; 4] = [
     &qcd::Qcd,
     &ads_schwarzschild::AdsSchwarzschild,
     &custom::Custom,
+    &mesons::Mesons,
 ];
 
 /// A system's name on the command line, in URLs and in model files (`"qcd"`, …). Parsing
@@ -120,6 +122,19 @@ pub struct Inputs<'a> {
     pub data: Option<&'a [Measured]>,
     /// The user's own metric (`None`: the system's default).
     pub metric: Option<&'a [MetricPoint]>,
+    /// The user's own table in the form the system's [`InputTable`] reads (`None`: the
+    /// system's own data).
+    pub table: Option<&'a str>,
+}
+
+/// The table of the user's own data a system reads (the mesons' towers): its columns, and the
+/// check that names what is wrong where.
+#[derive(Clone, Copy, Debug)]
+pub struct InputTable {
+    /// The CSV header it reads, as a user writes it.
+    pub columns: &'static str,
+    /// Whether a text is such a table.
+    pub check: fn(&str) -> Result<(), crate::error::Error>,
 }
 
 /// What a system's model is made from, besides the system itself: the inputs, the integrator and
@@ -266,6 +281,16 @@ pub trait System: Sync + fmt::Debug {
     /// Whether a user metric ([`Inputs::metric`]) is accepted.
     fn accepts_metric(&self) -> bool {
         false
+    }
+    /// The user's own table it reads ([`Inputs::table`]), if any.
+    fn input_table(&self) -> Option<InputTable> {
+        None
+    }
+    /// Whether the page shows this system. The page's panels, counters and exports still read
+    /// P2's network (the seam's view split is the next step), so a system with its own model
+    /// is the command line's until the page draws its panels.
+    fn in_page(&self) -> bool {
+        self.probe().is_some()
     }
     /// Whether the couplings λ and L of P2's network are learned (the page's couplings panel).
     fn learns_couplings(&self) -> bool {

@@ -98,6 +98,16 @@ pub trait Model: fmt::Debug + Send + Sync {
     fn published_shape(&self) -> Option<bool> {
         None
     }
+    /// What the system says of the loaded θ besides its loss (a meson model's towers and
+    /// profile): the `observables` of `adsdl train --json`, by name.
+    fn observables(&self) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::Map::new()
+    }
+    /// The lines the command line's summary prints of the loaded θ (empty: the system's
+    /// probe-network summary, or nothing).
+    fn summary(&self) -> Vec<String> {
+        Vec::new()
+    }
     /// A copy (trainers are cloned for ensembles and the page's views).
     fn clone_box(&self) -> Box<dyn Model>;
     /// For a system's own code to reach its concrete model.

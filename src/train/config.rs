@@ -44,6 +44,10 @@ pub struct TrainConfig {
     /// The user's own metric (systems that accept one); `None`: the system's default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric: Option<Vec<MetricPoint>>,
+    /// The user's own table (systems with an input table, e.g. the mesons' towers, as CSV);
+    /// `None`: the system's own data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
 }
 
 impl TrainConfig {
@@ -66,6 +70,7 @@ impl TrainConfig {
             substeps: 1,
             data: None,
             metric: None,
+            table: None,
         }
     }
 
@@ -89,6 +94,7 @@ impl TrainConfig {
             per_class: self.per_class,
             data: self.data.as_deref(),
             metric: self.metric.as_deref(),
+            table: self.table.as_deref(),
         }
     }
 
@@ -102,7 +108,8 @@ impl TrainConfig {
         if let Some(m) = &self.metric {
             validate_metric(m, &by_point).map_err(|e| e.of("metric"))?;
         }
-        if self.batch > 2 * self.per_class {
+        // The probe network's training set is 2·per_class points; other models bring their own.
+        if self.preset.system().probe().is_some() && self.batch > 2 * self.per_class {
             return Err(format!(
                 "batch = {} is larger than the training set ({} points)",
                 self.batch,
@@ -141,6 +148,15 @@ fn validate_for_system(c: &TrainConfig) -> Result<(), String> {
             "own data are for the {} preset (m_q, condensate)",
             who(|s| s.accepts_measurements())
         ));
+    }
+    if let Some(text) = &c.table {
+        let table = sys.input_table().ok_or_else(|| {
+            format!(
+                "a data table is read only by the {} preset",
+                who(|s| s.input_table().is_some())
+            )
+        })?;
+        (table.check)(text).map_err(|e| e.of("data").to_string())?;
     }
     if c.metric.is_some() && !sys.accepts_metric() {
         return Err(format!(

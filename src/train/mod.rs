@@ -55,9 +55,11 @@ impl Verdict {
             Some(m) => Verdict::Diverged {
                 message: m.to_string(),
             },
-            None if !(loss.is_finite() && t.params().is_finite()) => Verdict::Diverged {
-                message: format!("the loss is {loss}"),
-            },
+            None if !(loss.is_finite() && t.theta().iter().all(|v| v.is_finite())) => {
+                Verdict::Diverged {
+                    message: format!("the loss is {loss}"),
+                }
+            }
             None if loss <= cut => Verdict::Converged { loss, cut },
             None => Verdict::NotConverged { loss, cut },
         }

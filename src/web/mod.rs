@@ -498,6 +498,7 @@ impl App {
     pub fn systems() -> JsValue {
         let list: Vec<_> = REGISTRY
             .iter()
+            .filter(|s| s.in_page())
             .map(|s| json!({ "name": s.id().name(), "title": s.title() }))
             .collect();
         to_js(&list)
@@ -723,6 +724,13 @@ impl App {
     /// Resume from a model file. A rejected file leaves the current run untouched.
     pub fn import_model(&mut self, text: &str) -> Result<(), JsError> {
         let m = ModelFile::from_json(text).map_err(js_err)?;
+        if !m.preset.system().in_page() {
+            return Err(js_err(tr!(
+                "notice.cli_only",
+                system = m.preset,
+                default = self.state.config.preset
+            )));
+        }
         let trainer = m.resume().map_err(js_err)?;
         let st = PageState {
             config: trainer.config().clone(),

@@ -305,6 +305,20 @@ fn run_values(
         let Some(raw) = flags.get::<String>(flag)? else {
             continue;
         };
+        if matches!(s.kind, Kind::Measurements) && preset.system().input_table().is_some() {
+            // `--data FILE` of a system with its own input table is that table.
+            let table = SETTINGS
+                .iter()
+                .find(|t| matches!(t.kind, Kind::Table))
+                .expect("the table setting");
+            let text = read_file(&raw)?;
+            let v = table
+                .parse(preset, &text, true)
+                .map_err(|e| format!("{raw}: {e}"))?
+                .0;
+            values.push((table, v));
+            continue;
+        }
         if !s.applies_to(preset) {
             return Err(format!("--{flag} is not used by {preset}"));
         }
@@ -386,7 +400,7 @@ fn resume_from(flags: &Flags, path: &str) -> Result<Trainer, String> {
     }
     c.validate()?;
     let mut t = Trainer::new(c)?;
-    t.set_params(m.params())?;
+    t.set_theta(m.theta()?)?;
     t.set_epoch(m.epochs);
     Ok(t)
 }
@@ -427,8 +441,8 @@ impl Progress {
         }
         let e = t.epoch();
         let loss = t.last_epoch_loss().unwrap_or(f64::NAN);
-        let p = t.params();
-        let extra = if t.probe_system().train_couplings() {
+        let extra = if t.system().learns_couplings() {
+            let p = t.params();
             format!("  L {:.3} GeV⁻¹  λ {:+.4}", p.ads_radius, p.lambda)
         } else {
             String::new()
@@ -543,9 +557,13 @@ fn train_report(t: &Trainer, secs: f64, verdict: &Verdict, out: Option<&str>) ->
         .iter()
         .map(|e| serde_json::json!({"epoch": e.epoch, "message": e.message.to_string()}))
         .collect();
-    let reached = t
-        .last_epoch_loss()
-        .and_then(|l| t.probe_system().reached_metric(l, t.params()));
+    let reached = t.system().probe().and_then(|p| {
+        t.last_epoch_loss()
+            .and_then(|l| p.reached_metric(l, t.params()))
+    });
+    let mut observables = model.observables();
+    observables.insert("published_shape".into(), model.published_shape().into());
+    observables.insert("reached_metric".into(), reached.into());
     serde_json::json!({
         "preset": c.preset,
         "seed": c.seed,
@@ -557,17 +575,13 @@ fn train_report(t: &Trainer, secs: f64, verdict: &Verdict, out: Option<&str>) ->
         "loss": {"data": loss.data, "reg": loss.reg, "total": loss.total()},
         "verdict": verdict,
         "events": events,
-        "observables": {
-            "published_shape": model.published_shape(),
-            "reached_metric": reached,
-        },
+        "observables": observables,
         "model_file": out,
     })
 }
 
 fn print_summary(t: &Trainer, secs: f64) {
     let loss = t.full_loss();
-    let p = t.params();
     let c = t.config();
     out!(
         "preset {}  seed {}  epochs {}  ({:.2} s, {:.2} ms/epoch)  restarts {}",
@@ -584,7 +598,14 @@ fn print_summary(t: &Trainer, secs: f64) {
         loss.data,
         loss.reg
     );
-    let truth = t.probe_system().truth(&c.inputs(), t.network());
+    let Some(probe) = t.system().probe() else {
+        for line in t.model().summary() {
+            out!("{line}");
+        }
+        return;
+    };
+    let p = t.params();
+    let truth = probe.truth(&c.inputs(), t.network());
     out!(
         "{:>3} {:>8} {:>10} {}",
         "k",
@@ -607,7 +628,7 @@ fn print_summary(t: &Trainer, secs: f64) {
             None => out!("{k:>3} {eta:>8.4} {h:>10.4}"),
         }
     }
-    if let Some(line) = t.probe_system().couplings_line(p) {
+    if let Some(line) = probe.couplings_line(p) {
         out!("{line}");
     }
 }
@@ -625,6 +646,9 @@ fn probe_of(id: SystemId) -> Result<&'static dyn ProbeSystem, String> {
 fn cmd_eval(flags: &Flags) -> Result<(), String> {
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    if m.preset.system().probe().is_none() {
+        return eval_model(flags, &m);
+    }
     let sys = probe_of(m.preset)?;
     let points: Vec<Sample> = if let Some(csv) = flags.get::<String>("data")? {
         parse_csv(&read_file(&csv)?, sys.input_columns()).map_err(|e| format!("{csv}: {e}"))?
@@ -652,6 +676,41 @@ fn cmd_eval(flags: &Flags) -> Result<(), String> {
 }
 
 /// Loss, gradient and per-point outputs of a model on points evaluated as one batch.
+/// `eval` of a system with its own model: the model file's θ on its training data or on the
+/// table of `--data FILE` (the loss in parts, and the model's observables).
+fn eval_model(flags: &Flags, m: &ModelFile) -> Result<(), String> {
+    let mut config = m.config();
+    if let Some(file) = flags.get::<String>("data")? {
+        config.table = Some(read_file(&file)?);
+        config.validate().map_err(|e| format!("{file}: {e}"))?;
+    }
+    let mut t = Trainer::new(config)?;
+    t.set_theta(m.theta()?)?;
+    let loss = t.full_loss();
+    if flags.has("json") {
+        let report = json!({
+            "loss": loss.total(),
+            "data_loss": loss.data,
+            "reg_loss": loss.reg,
+            "items": t.model().items(),
+            "observables": t.model().observables(),
+        });
+        out!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    } else {
+        out!(
+            "loss {:.6}  (data {:.6} + regulariser {:.6}) on {} items",
+            loss.total(),
+            loss.data,
+            loss.reg,
+            t.model().items()
+        );
+        for line in t.model().summary() {
+            out!("{line}");
+        }
+    }
+    Ok(())
+}
+
 fn evaluate(
     net: &Network,
     p: &Params,
@@ -745,6 +804,7 @@ fn cmd_charts(flags: &Flags) -> Result<(), String> {
 fn cmd_spectrum(flags: &Flags) -> Result<(), String> {
     let path: String = flags.get("model")?.ok_or("--model is required")?;
     let m = ModelFile::from_json(&read_file(&path)?).map_err(|e| format!("{path}: {e}"))?;
+    probe_of(m.preset)?;
     let t = m.resume()?;
     let s = adsdl::charts::spectrum_of(&t).with_exact(
         t.network(),
