@@ -80,7 +80,7 @@ impl<'a> Table<'a> {
 }
 
 /// Parse CSV text with a header naming the system's two input columns `cols`
-/// ([`crate::systems::System::input_columns`]). A missing label means 0 (a positive, measured point).
+/// ([`crate::systems::ProbeSystem::input_columns`]). A missing label means 0 (a positive, measured point).
 pub fn parse_csv(text: &str, cols: [&str; 2]) -> Result<Vec<Sample>, Error> {
     let t = Table::read(
         text,

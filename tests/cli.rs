@@ -1215,7 +1215,9 @@ fn train_json_reports_every_system_as_one_object() {
                 assert!(v.is_number(), "{name}: {}", b.name);
                 1
             } else {
-                v.as_array().unwrap_or_else(|| panic!("{name}: {}", b.name)).len()
+                v.as_array()
+                    .unwrap_or_else(|| panic!("{name}: {}", b.name))
+                    .len()
             };
             assert_eq!(len, b.len, "{name}: {}", b.name);
         }

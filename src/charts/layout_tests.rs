@@ -206,7 +206,10 @@ fn assert_no_layout_problems() {
                 },
             ));
         }
-        let measured = t.system().probe().map(|p| p.measurements(&t.config().inputs()));
+        let measured = t
+            .system()
+            .probe()
+            .map(|p| p.measurements(&t.config().inputs()));
         if measured.flatten().is_some() {
             let l = crate::charts::spectrum_of(&t).laplace.expect("a band");
             all.extend(check(

@@ -67,38 +67,72 @@ fn count_below(diag: &[f64], off2: f64, x: f64) -> usize {
 
 /// The `count` lowest levels of −ψ″ + Vψ with V given at the grid's points, ascending.
 pub fn lowest_levels(grid: &Grid, v: &[f64], count: usize) -> Vec<Level> {
+    lowest_levels_near(grid, v, count, &[])
+}
+
+/// [`lowest_levels`], told where the levels probably are (`guesses`, e.g. the same levels on a
+/// coarser grid): the bisection starts from brackets around them when the Sturm counts confirm
+/// them, else from the whole spectrum, so a wrong guess costs time, never accuracy.
+pub fn lowest_levels_near(grid: &Grid, v: &[f64], count: usize, guesses: &[f64]) -> Vec<Level> {
     assert_eq!(v.len(), grid.n, "V on the grid");
     assert!(count <= grid.n, "at most n levels");
     let k = 1.0 / (grid.h * grid.h);
     let diag: Vec<f64> = v.iter().map(|&v| 2.0 * k + v).collect();
     let off2 = k * k;
-    // Gershgorin bounds of the spectrum.
-    let lo0 = diag.iter().cloned().fold(f64::INFINITY, f64::min) - 2.0 * k;
-    let hi0 = diag.iter().cloned().fold(f64::NEG_INFINITY, f64::max) + 2.0 * k;
-    let mut levels = Vec::with_capacity(count);
-    let mut lo = lo0;
-    for j in 0..count {
-        // Bisection for the j-th eigenvalue: the smallest x with more than j below it.
-        let (mut a, mut b) = (lo, hi0);
-        while b - a > 4.0 * f64::EPSILON * (a.abs().max(b.abs())) {
-            let mid = 0.5 * (a + b);
-            if mid <= a || mid >= b {
-                break;
-            }
-            if count_below(&diag, off2, mid) > j {
-                b = mid;
+    // Brackets of every level, narrowed by each Sturm count taken (as LAPACK's dstebz): a count
+    // c at x says levels below c lie under x and the others above it.
+    let mut lo = vec![diag.iter().cloned().fold(f64::INFINITY, f64::min) - 2.0 * k; count];
+    let mut hi = vec![diag.iter().cloned().fold(f64::NEG_INFINITY, f64::max) + 2.0 * k; count];
+    let learn = |x: f64, lo: &mut [f64], hi: &mut [f64]| {
+        let c = count_below(&diag, off2, x);
+        for j in 0..count {
+            if j < c {
+                hi[j] = hi[j].min(x);
             } else {
-                a = mid;
+                lo[j] = lo[j].max(x);
             }
         }
-        let m2 = 0.5 * (a + b);
-        levels.push(Level {
-            m2,
-            psi: eigenvector(&diag, -k, m2),
-        });
-        lo = a;
+        c
+    };
+    for &g in guesses.iter().take(count) {
+        let d = 1e-3 * (1.0 + g.abs());
+        learn(g - d, &mut lo, &mut hi);
+        learn(g + d, &mut lo, &mut hi);
+    }
+    let mut levels = Vec::with_capacity(count);
+    for j in 0..count {
+        // Bisection to 10⁻¹⁰ (relative), then one Rayleigh quotient of the eigenvector polishes
+        // the level to the rounding of T.
+        while hi[j] - lo[j] > 1e-10 * (1.0 + lo[j].abs().max(hi[j].abs())) {
+            let mid = 0.5 * (lo[j] + hi[j]);
+            if mid <= lo[j] || mid >= hi[j] {
+                break;
+            }
+            learn(mid, &mut lo, &mut hi);
+        }
+        let shift = 0.5 * (lo[j] + hi[j]);
+        let psi = eigenvector(&diag, -k, shift);
+        let m2 = rayleigh(&diag, -k, &psi);
+        levels.push(Level { m2, psi });
     }
     levels
+}
+
+/// ψᵀTψ for a normalised ψ.
+fn rayleigh(diag: &[f64], off: f64, psi: &[f64]) -> f64 {
+    let n = psi.len();
+    let mut s = 0.0;
+    for i in 0..n {
+        let mut t = diag[i] * psi[i];
+        if i > 0 {
+            t += off * psi[i - 1];
+        }
+        if i + 1 < n {
+            t += off * psi[i + 1];
+        }
+        s += psi[i] * t;
+    }
+    s
 }
 
 /// The eigenvector of the tridiagonal (diag, off) at eigenvalue `lambda`, by inverse iteration:
