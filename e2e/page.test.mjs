@@ -689,9 +689,12 @@ check('registry, URL, CLI and page agree for every system', async () => {
   const cliList = JSON.parse(execFileSync(cli, ['settings', '--json']).toString());
   const p = await newPage('preset=qcd&play=0');
   const menu = await p.evaluate(() => [...document.querySelectorAll('#preset option')].map((o) => o.value));
-  assert(JSON.stringify(menu) === JSON.stringify(cliList.systems.map((s) => s.name)), `menu ${menu}`);
+  // The systems the page draws (the mesons are the command line's until their panels exist).
+  const inPage = cliList.systems.filter((s) => s.in_page);
+  assert(inPage.length >= 3, JSON.stringify(cliList.systems.map((s) => [s.name, s.in_page])));
+  assert(JSON.stringify(menu) === JSON.stringify(inPage.map((s) => s.name)), `menu ${menu}`);
   const keys = new Set(cliList.settings.filter((s) => s.control).map((s) => s.key));
-  for (const sys of cliList.systems) {
+  for (const sys of inPage) {
     await p.selectOption('#preset', sys.name);
     assert(new URL(p.url()).searchParams.get('preset') === sys.name, p.url());
     const shown = await p.evaluate(() => [...document.querySelectorAll('figure[data-chart]')].filter((f) => !f.hidden).map((f) => f.dataset.chart));

@@ -211,3 +211,46 @@ fn own_towers_train_and_a_bad_table_names_its_line_and_changes_nothing() {
     assert!(e.contains("line 3") && e.contains("mass_gev"), "{e}");
     assert_eq!(std::fs::read(&model).unwrap(), before);
 }
+
+#[test]
+fn a_meson_ensemble_reports_its_towers_with_bands_and_merges_from_shards() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "ensemble", "--preset", "mesons", "--runs", "2", "--seed", "3", "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        adsdl(&args)
+    };
+    let o = run(&["--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let whole: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &whole["summary"];
+    assert_eq!((s["runs"].as_u64(), s["kept"].as_u64()), (Some(2), Some(2)));
+    let masses = s["observables"]["masses"].as_array().unwrap();
+    assert_eq!(masses.len(), 9, "ρ n = 0–4 and a₂ n = 0–3");
+    let rho0 = &masses[0]["mass_gev"];
+    assert!(
+        (rho0["mean"].as_f64().unwrap() - 0.7753).abs() < 0.0155,
+        "{rho0}"
+    );
+    assert!(rho0["sd"].as_f64().unwrap() >= 0.0);
+    let band = &s["observables"]["profile"]["Phi"];
+    assert_eq!(band.as_array().unwrap().len(), 120);
+    assert!(whole["runs"][0]["params"]["A_zz"].is_array());
+    // Two shards merge into the same summary.
+    let mut files = Vec::new();
+    for k in ["1/2", "2/2"] {
+        let o = run(&["--shard", k, "--jsonl"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let f = tmp(&format!("shard-{}.jsonl", &k[..1]));
+        std::fs::write(&f, &o.stdout).unwrap();
+        files.push(f);
+    }
+    let mut args = vec!["merge".to_string()];
+    args.extend(files.iter().map(|f| f.to_str().unwrap().to_string()));
+    args.push("--json".into());
+    let o = adsdl(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let merged: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(merged["summary"], whole["summary"]);
+}

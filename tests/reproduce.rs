@@ -68,12 +68,13 @@ fn paper_regulariser_leaves_the_horizon_low() {
 fn qcd_default_recipe_reaches_the_published_shape() {
     let c = TrainConfig::new(qcd::ID);
     let r = train_member(c, &|| 0.0).unwrap();
-    assert!(has_published_shape(&r.params.h), "{:?}", r.params.h);
+    let p = r.probe_params().expect("P2's network");
+    assert!(has_published_shape(&p.h), "{:?}", p.h);
     assert!(r.loss <= qcd::ID.system().keep_loss(), "loss {}", r.loss);
     assert!(
-        qcd::reached_metric(r.loss, r.params.ads_radius),
+        qcd::reached_metric(r.loss, p.ads_radius),
         "L = {}",
-        r.params.ads_radius
+        p.ads_radius
     );
 }
 
@@ -159,7 +160,11 @@ fn qcd_ensemble_of_eight_unseen_seeds_reproduces_table_ii() {
     let (l, lambda) = (qcd::TABLE_II_L.0, qcd::TABLE_II_LAMBDA.0);
     let kept: Vec<_> = results.iter().filter(|r| r.loss <= 0.08).collect();
     let med = |f: &dyn Fn(&adsdl::physics::Params) -> f64| {
-        median(kept.iter().map(|r| f(&r.params)).collect())
+        median(
+            kept.iter()
+                .map(|r| f(&r.probe_params().expect("P2's network")))
+                .collect(),
+        )
     };
     let (med_l, med_lambda) = (med(&|p| p.ads_radius), med(&|p| p.lambda));
     eprintln!(
@@ -193,7 +198,7 @@ fn qcd_default_recipe_converges_on_nineteen_of_twenty_seeds() {
             c.seed = seed;
             assert_eq!(c.recipe, Recipe::Fast);
             let r = train_member(c, &|| 0.0).unwrap();
-            r.loss <= 0.1 && has_published_shape(&r.params.h)
+            r.loss <= 0.1 && has_published_shape(r.params.get("h").unwrap())
         })
         .count();
     assert!(ok >= 19, "{ok}/20");

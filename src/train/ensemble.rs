@@ -5,8 +5,10 @@
 use super::{TrainConfig, Trainer};
 use crate::physics::Params;
 pub use crate::stats::MeanSd;
+use crate::systems::model::Named;
 use crate::systems::SystemId;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// 1/L in MeV is 1000/L\[GeV⁻¹\].
 pub fn inv_l_mev(l_gev_inv: f64) -> f64 {
@@ -18,8 +20,8 @@ pub fn inv_l_mev(l_gev_inv: f64) -> f64 {
 pub struct RunResult {
     /// Its seed.
     pub seed: u64,
-    /// Final parameters.
-    pub params: Params,
+    /// Final θ by block (P2's network: `h`, `lambda`, `ads_radius`).
+    pub params: Named,
     /// Final loss over the training set as one batch (data + regulariser).
     pub loss: f64,
     /// Epochs trained.
@@ -32,12 +34,36 @@ pub struct RunResult {
     pub diverged: bool,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// What the model says of its final θ besides the loss ([`crate::systems::Model::observables`]:
+    /// a meson run's towers and profile); empty for P2's network.
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub observables: Map<String, Value>,
 }
 
 impl RunResult {
     /// Finite, not diverged, and with loss ≤ `cut`.
     pub fn converged(&self, cut: f64) -> bool {
-        !self.diverged && self.loss.is_finite() && self.params.is_finite() && self.loss <= cut
+        !self.diverged && self.kept(cut)
+    }
+
+    /// Finite θ and loss ≤ `cut` (the runs a summary keeps).
+    pub fn kept(&self, cut: f64) -> bool {
+        let finite = self.params.0.keys().all(|k| {
+            self.params
+                .get(k)
+                .is_some_and(|v| v.iter().all(|x| x.is_finite()))
+        });
+        finite && self.loss.is_finite() && self.loss <= cut
+    }
+
+    /// P2's network's parameters, where the run is of a probe system.
+    pub fn probe_params(&self) -> Option<Params> {
+        let scalar = |k: &str| self.params.get(k).and_then(|v| v.first().copied());
+        Some(Params {
+            h: self.params.get("h")?.to_vec(),
+            lambda: scalar("lambda")?,
+            ads_radius: scalar("ads_radius")?,
+        })
     }
 }
 
@@ -65,7 +91,8 @@ pub fn train_member(config: TrainConfig, now: &dyn Fn() -> f64) -> Result<RunRes
     }
     Ok(RunResult {
         seed,
-        params: t.params().clone(),
+        params: Named::of(t.model().blocks(), t.theta()),
+        observables: t.model().observables(),
         loss: t.full_loss().total(),
         epochs: t.epoch(),
         restarts: t.attempt(),
@@ -98,17 +125,30 @@ pub struct Summary {
     pub inv_l_mev: MeanSd,
     /// Final losses of kept runs.
     pub loss: MeanSd,
+    /// Mean ± sd over the kept runs of every number in their observables, in the observables'
+    /// own shape (a meson ensemble's towers and the bands of A and Φ); absent when they have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observables: Option<Value>,
 }
 
 /// Summarise runs of `system` as P2 does: keep those with loss ≤ `max_loss`.
 pub fn summarize(system: SystemId, results: &[RunResult], max_loss: f64) -> Summary {
-    let kept: Vec<&RunResult> = results
-        .iter()
-        .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
-        .collect();
+    let kept: Vec<&RunResult> = results.iter().filter(|r| r.kept(max_loss)).collect();
     let col =
         |f: &dyn Fn(&RunResult) -> f64| MeanSd::of(&kept.iter().map(|r| f(r)).collect::<Vec<_>>());
-    let n = results.first().map_or(0, |r| r.params.h.len());
+    let block = |name: &'static str, k: usize| {
+        move |r: &RunResult| {
+            r.params
+                .get(name)
+                .and_then(|v| v.get(k).copied())
+                .unwrap_or(f64::NAN)
+        }
+    };
+    let n = results
+        .first()
+        .and_then(|r| r.params.get("h"))
+        .map_or(0, <[f64]>::len);
+    let probe = system.system().probe();
     Summary {
         preset: system,
         runs: results.len(),
@@ -116,19 +156,66 @@ pub fn summarize(system: SystemId, results: &[RunResult], max_loss: f64) -> Summ
         with_shape: kept
             .iter()
             .filter(|r| {
-                system
-                    .system()
-                    .probe()
-                    .and_then(|p| p.published_shape(&r.params.h))
-                    == Some(true)
+                let h = r.params.get("h").unwrap_or_default();
+                probe.and_then(|p| p.published_shape(h)) == Some(true)
             })
             .count(),
         max_loss,
-        h: (0..n).map(|k| col(&|r| r.params.h[k])).collect(),
-        lambda: col(&|r| r.params.lambda),
-        ads_radius: col(&|r| r.params.ads_radius),
-        inv_l_mev: col(&|r| inv_l_mev(r.params.ads_radius)),
+        h: (0..n).map(|k| col(&block("h", k))).collect(),
+        lambda: col(&block("lambda", 0)),
+        ads_radius: col(&block("ads_radius", 0)),
+        inv_l_mev: col(&|r| inv_l_mev(block("ads_radius", 0)(r))),
         loss: col(&|r| r.loss),
+        observables: None,
+    }
+}
+
+/// [`summarize`] with the mean ± sd of the kept runs' observables ([`mean_sd_tree`]): the
+/// command line's report of a system whose model has observables (the page's ensembles, of P2's
+/// network, do without it and without its JSON code).
+pub fn summarize_with_observables(
+    system: SystemId,
+    results: &[RunResult],
+    max_loss: f64,
+) -> Summary {
+    let mut s = summarize(system, results, max_loss);
+    let kept: Vec<Value> = results
+        .iter()
+        .filter(|r| r.kept(max_loss) && !r.observables.is_empty())
+        .map(|r| Value::Object(r.observables.clone()))
+        .collect();
+    if !kept.is_empty() {
+        s.observables = Some(mean_sd_tree(&kept.iter().collect::<Vec<_>>()));
+    }
+    s
+}
+
+/// Mean ± sd of every number of values of one shape: numbers become `{"mean", "sd"}`, arrays and
+/// objects are followed element by element (the shape of the first value; what the others lack
+/// is left out), other values are kept from the first.
+pub fn mean_sd_tree(values: &[&Value]) -> Value {
+    let Some(first) = values.first() else {
+        return Value::Null;
+    };
+    match first {
+        Value::Number(_) => {
+            let v: Vec<f64> = values.iter().filter_map(|x| x.as_f64()).collect();
+            serde_json::to_value(MeanSd::of(&v)).expect("json")
+        }
+        Value::Array(a) => Value::Array(
+            (0..a.len())
+                .map(|i| mean_sd_tree(&values.iter().filter_map(|x| x.get(i)).collect::<Vec<_>>()))
+                .collect(),
+        ),
+        Value::Object(o) => Value::Object(
+            o.keys()
+                .map(|k| {
+                    let sub: Vec<&Value> = values.iter().filter_map(|x| x.get(k)).collect();
+                    (k.clone(), mean_sd_tree(&sub))
+                })
+                .collect(),
+        ),
+        other => (*other).clone(),
     }
 }
 
@@ -148,11 +235,11 @@ mod tests {
     fn summary_keeps_only_good_runs() {
         let mk = |loss: f64, l: f64| RunResult {
             seed: 0,
-            params: Params {
-                h: vec![1.0, 2.0],
-                lambda: 0.0,
-                ads_radius: l,
-            },
+            params: serde_json::from_value(
+                serde_json::json!({ "h": [1.0, 2.0], "lambda": 0.0, "ads_radius": l }),
+            )
+            .unwrap(),
+            observables: Map::new(),
             loss,
             epochs: 1,
             restarts: 0,
@@ -173,5 +260,19 @@ mod tests {
         assert_eq!((s.runs, s.kept), (4, 2));
         assert!((s.ads_radius.mean - 3.5).abs() < 1e-12);
         assert!((s.ads_radius.sd - 0.5f64.sqrt()).abs() < 1e-12);
+        assert!(summarize_with_observables(qcd::ID, &[mk(0.05, 3.0)], 0.1)
+            .observables
+            .is_none());
+    }
+
+    #[test]
+    fn observables_are_summarised_number_by_number_in_their_shape() {
+        let a = serde_json::json!({ "masses": [{ "n": 0, "mass_gev": 1.0 }], "z": [1.0, 2.0] });
+        let b = serde_json::json!({ "masses": [{ "n": 0, "mass_gev": 3.0 }], "z": [1.0, 4.0] });
+        let t = mean_sd_tree(&[&a, &b]);
+        assert_eq!(t["masses"][0]["mass_gev"]["mean"], 2.0);
+        assert_eq!(t["masses"][0]["mass_gev"]["sd"], 2f64.sqrt());
+        assert_eq!(t["masses"][0]["n"]["sd"], 0.0);
+        assert_eq!(t["z"][1]["mean"], 3.0);
     }
 }

@@ -874,7 +874,11 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
         system = m.preset;
         results.push(RunResult {
             seed: m.seed.unwrap_or(0),
-            params: m.params(),
+            params: crate::systems::model::Named::of(
+                &m.preset.system().blocks(),
+                &m.theta().map_err(js_err)?,
+            ),
+            observables: serde_json::Map::new(),
             loss: m.loss.unwrap_or(f64::NAN),
             epochs: m.epochs,
             restarts: 0,
@@ -885,11 +889,12 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
     }
     let cut = system.system().keep_loss();
     let summary = summarize(system, &results, cut);
-    let kept: Vec<&crate::physics::Params> = results
+    let params: Vec<crate::physics::Params> = results
         .iter()
         .filter(|r| r.loss.is_finite() && r.loss <= cut)
-        .map(|r| &r.params)
+        .filter_map(|r| r.probe_params())
         .collect();
+    let kept: Vec<&crate::physics::Params> = params.iter().collect();
     let opt = Options {
         horizon_match: Some(P2_HORIZON_MATCH),
         tips: 120,

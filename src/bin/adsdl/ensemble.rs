@@ -2,7 +2,7 @@
 //! (one process per shard on a cluster or with GNU parallel; `scripts/slurm-ensemble.sh`).
 
 use super::{config_from, preset_flag, read_file, Flags};
-use adsdl::train::ensemble::{summarize, train_member, RunResult, Summary};
+use adsdl::train::ensemble::{summarize_with_observables, train_member, RunResult, Summary};
 use adsdl::train::TrainConfig;
 use serde_json::json;
 use std::io::Write;
@@ -213,22 +213,30 @@ fn report(
     max_loss: f64,
     secs: f64,
 ) -> Result<(), String> {
-    let s = summarize(base.preset, results, max_loss);
-    let sys = crate::probe_of(base.preset)?;
+    let s = summarize_with_observables(base.preset, results, max_loss);
+    let probe = base.preset.system().probe();
     // Wall and V(d) of the kept runs, with the horizon continued as P2 did (see README).
-    let obs = sys.temperature_gev().map(|temp| {
-        let kept: Vec<&adsdl::physics::Params> = results
+    let obs = probe.and_then(|sys| {
+        let temp = sys.temperature_gev()?;
+        let params: Vec<adsdl::physics::Params> = results
             .iter()
-            .filter(|r| r.loss.is_finite() && r.params.is_finite() && r.loss <= max_loss)
-            .map(|r| &r.params)
+            .filter(|r| r.kept(max_loss))
+            .filter_map(|r| r.probe_params())
             .collect();
+        let kept: Vec<&adsdl::physics::Params> = params.iter().collect();
         let opt = adsdl::observables::Options {
             horizon_match: Some(adsdl::observables::P2_HORIZON_MATCH),
             tips: 200,
             ..Default::default()
         };
         let bulk = sys.network().bulk;
-        adsdl::observables::ensemble_observables(&kept, &bulk.etas(), bulk.d as f64, temp, opt)
+        Some(adsdl::observables::ensemble_observables(
+            &kept,
+            &bulk.etas(),
+            bulk.d as f64,
+            temp,
+            opt,
+        ))
     });
     let failed: Vec<String> = results
         .iter()
@@ -317,12 +325,13 @@ fn run_parallel(
                 }
                 if !quiet {
                     if let Ok(r) = &r {
+                        let couplings = r.probe_params().map_or(String::new(), |p| {
+                            format!("  L {:.3}  λ {:+.4}", p.ads_radius, p.lambda)
+                        });
                         eprintln!(
-                            "seed {:>4}: loss {:.4}  L {:.3}  λ {:+.4}  restarts {}  shape at epoch {}  ({:.1} s)",
+                            "seed {:>4}: loss {:.4}{couplings}  restarts {}  shape at epoch {}  ({:.1} s)",
                             r.seed,
                             r.loss,
-                            r.params.ads_radius,
-                            r.params.lambda,
                             r.restarts,
                             r.shape_epoch.map_or("never".into(), |e| e.to_string()),
                             r.seconds
@@ -375,7 +384,9 @@ fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: 
     if s.kept == 0 {
         return;
     }
-    let Ok(sys) = crate::probe_of(base.preset) else {
+    let Some(sys) = base.preset.system().probe() else {
+        print_observables(s);
+        out!("loss = {:.4} ± {:.4}", s.loss.mean, s.loss.sd);
         return;
     };
     let r = sys.reference(&base.inputs(), &sys.network());
@@ -403,4 +414,20 @@ fn print_ensemble(base: &TrainConfig, results: &[RunResult], s: &Summary, secs: 
         out!("λ   = {:.5} ± {:.5}{lam}", s.lambda.mean, s.lambda.sd);
     }
     out!("loss = {:.4} ± {:.4}", s.loss.mean, s.loss.sd);
+}
+
+/// The summary of a model's own observables, for a system without P2's network: its towers as
+/// mean ± sd over the kept runs (the masses of a meson ensemble).
+fn print_observables(s: &Summary) {
+    let Some(masses) = s.observables.as_ref().and_then(|o| o["masses"].as_array()) else {
+        return;
+    };
+    out!("{:>4} {:>3} {:>20}", "spin", "n", "mass [GeV]");
+    for m in masses {
+        let (spin, n) = (&m["spin"]["mean"], &m["n"]["mean"]);
+        let (mean, sd) = (&m["mass_gev"]["mean"], &m["mass_gev"]["sd"]);
+        if let (Some(mean), Some(sd)) = (mean.as_f64(), sd.as_f64()) {
+            out!("{spin:>4} {n:>3} {:>20}", format!("{mean:.4} ± {sd:.4}"));
+        }
+    }
 }

@@ -1078,7 +1078,7 @@ fn cmd_settings(flags: &Flags) -> Result<(), String> {
             .iter()
             .map(|s| {
                 let charts: Vec<_> = s.charts().iter().map(|c| c.name()).collect();
-                json!({ "name": s.id().name(), "title": s.title(), "charts": charts })
+                json!({ "name": s.id().name(), "title": s.title(), "charts": charts, "in_page": s.in_page() })
             })
             .collect();
         let list: Vec<_> = SETTINGS
