@@ -1238,8 +1238,11 @@ check('wasm + JS are small (gzipped)', async () => {
   // 400 kB until "from the potential to the bulk" (issue 21) added ~40 kB: the inversion, its
   // fit and its two charts; 440 kB until the model seam (issue 28: θ by named block in sessions,
   // snapshots and model files, and the version-1 reader): 455 305 bytes measured after it, of
-  // which model files v2 alone 5 482 (449 823 before them).
-  assert(bytes < 450 * 1024, `${bytes} bytes`);
+  // which model files v2 alone 5 482 (449 823 before them); 450 kB until the seam's second step
+  // (System/ProbeSystem, the generic input table, ensemble runs by block name): 461 917 bytes
+  // measured after it, the wasm 4 459 bytes larger (the mesons themselves, 14 kB, are left out
+  // of the page's build until it draws them). Issue 33 is to win size back.
+  assert(bytes < 455 * 1024, `${bytes} bytes`);
 });
 
 check('no request left the folder, no page errors, a silent console (no CSP violation)', async () => {
