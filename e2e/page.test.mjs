@@ -685,6 +685,20 @@ check('from the potential to the bulk: Cornell, a table with errors, the round t
   await phone.context().close();
 });
 
+check('a settings change is applied once: one call to the training engine, one link', async () => {
+  const p = await newPage('preset=qcd&play=0');
+  for (const [id, value] of [['seed', '7'], ['lr', '0.003'], ['batch', '50']]) {
+    const before = await p.evaluate(() => window.adsdl.engine().calls);
+    // As a user does: type, then leave the field (the browser's own change event).
+    await p.fill(`#${id}`, value);
+    await p.press(`#${id}`, 'Tab');
+    const after = await p.evaluate(() => window.adsdl.engine().calls);
+    assert(after - before === 1, `${id}: ${after - before} calls to the engine`);
+    assert(new URL(p.url()).searchParams.get(id) === value, `${id}: ${p.url()}`);
+  }
+  await p.context().close();
+});
+
 check('registry, URL, CLI and page agree for every system', async () => {
   const cliList = JSON.parse(execFileSync(cli, ['settings', '--json']).toString());
   const p = await newPage('preset=qcd&play=0');

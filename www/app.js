@@ -702,12 +702,6 @@ function bind() {
   $('step').addEventListener('click', stepOnce);
   $('reset').addEventListener('click', resetRun);
   $('speed').addEventListener('input', (e) => change('speed', e.target.value));
-  for (const [id, key] of [['preset', 'preset'], ['lr', 'lr'], ['batch', 'batch'], ['reg', 'reg'], ['c', 'c'], ['seed', 'seed'], ['recipe', 'recipe'], ['sub', 'sub']]) {
-    $(id).addEventListener('change', (e) => {
-      say('');
-      change(key, e.target.value);
-    });
-  }
   $('export-model').addEventListener('click', () =>
     download(`${baseName()}.json`, new Blob([app.export_model()], { type: 'application/json' })));
   $('export-csv').addEventListener('click', () =>
@@ -991,7 +985,7 @@ async function main() {
     // Train this many mini-batches at once in the loop; resolves with the number done.
     run: (steps) => request({ type: 'run', steps }),
     idle: () => request({ type: 'ping' }),
-    engine: () => ({ kind: engine.kind, snapshots: engine.snapshots }),
+    engine: () => ({ kind: engine.kind, snapshots: engine.snapshots, calls: engine.gen }),
     drawCost: () => drawCost,
     memoryBytes: () => App.memory_bytes(),
     trainingMemoryBytes: () => request({ type: 'memory' }),
