@@ -20,11 +20,30 @@ pub enum ChartKind {
     Potential,
     /// What the data determine: the spectrum of the points' Gauss–Newton matrix.
     Spectrum,
+    /// A meson model's towers against the measured masses (m² against n per spin).
+    Towers,
+    /// A meson model's Schrödinger potentials with their levels and wavefunctions.
+    Levels,
+    /// A meson model's warp factor and dilaton against the soft wall.
+    Profile,
 }
 
 impl ChartKind {
     /// Every chart.
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 10] = [
+        ChartKind::Metric,
+        ChartKind::Data,
+        ChartKind::Loss,
+        ChartKind::Couplings,
+        ChartKind::Fg,
+        ChartKind::Potential,
+        ChartKind::Spectrum,
+        ChartKind::Towers,
+        ChartKind::Levels,
+        ChartKind::Profile,
+    ];
+    /// The charts of P2's network (QCD shows them all).
+    pub const PROBE: [ChartKind; 7] = [
         ChartKind::Metric,
         ChartKind::Data,
         ChartKind::Loss,
@@ -44,6 +63,9 @@ impl ChartKind {
             ChartKind::Fg => "fg",
             ChartKind::Potential => "potential",
             ChartKind::Spectrum => "spectrum",
+            ChartKind::Towers => "towers",
+            ChartKind::Levels => "levels",
+            ChartKind::Profile => "profile",
         }
     }
 
@@ -52,7 +74,11 @@ impl ChartKind {
     pub fn redraw_ms(self) -> f64 {
         match self {
             ChartKind::Metric => 100.0,
-            ChartKind::Loss | ChartKind::Couplings => 200.0,
+            ChartKind::Loss | ChartKind::Couplings | ChartKind::Towers | ChartKind::Profile => {
+                200.0
+            }
+            // Wavefunctions: a Schrödinger problem per spin.
+            ChartKind::Levels => 400.0,
             ChartKind::Data => 400.0,
             ChartKind::Fg | ChartKind::Potential => 1500.0,
             // A pass over every training point with its gradient (in the page: in the worker).

@@ -16,6 +16,11 @@ pub fn describe(kind: ChartKind, t: &Trainer, report: Option<&Report>) -> String
         ChartKind::Loss => loss(t),
         ChartKind::Couplings => couplings(t),
         ChartKind::Spectrum => spectrum(t),
+        #[cfg(not(target_arch = "wasm32"))]
+        ChartKind::Towers | ChartKind::Levels | ChartKind::Profile => mesons(kind, t),
+        // The page's build has no meson system (systems::REGISTRY).
+        #[cfg(target_arch = "wasm32")]
+        ChartKind::Towers | ChartKind::Levels | ChartKind::Profile => String::new(),
         ChartKind::Fg => match report {
             Some(r) => match r.f_peak {
                 Some((eta, _)) => tr!("describe.fg.wall", eta = format!("{eta:.2}")),
@@ -32,6 +37,50 @@ pub fn describe(kind: ChartKind, t: &Trainer, report: Option<&Report>) -> String
             ),
             None => tr!("describe.potential.no_horizon"),
         },
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// The meson panels in words: the towers' fit and predictions, the levels, the profile.
+fn mesons(kind: ChartKind, t: &Trainer) -> String {
+    use crate::systems::mesons::model::MesonModel;
+    let Some(m) = t.model().as_any().downcast_ref::<MesonModel>() else {
+        return String::new();
+    };
+    let preds = m.predictions();
+    let worst = m
+        .states()
+        .iter()
+        .filter_map(|s| {
+            let p = preds.iter().find(|p| p.spin == s.spin && p.n == s.n)?;
+            Some((p.mass_gev / s.mass - 1.0).abs())
+        })
+        .fold(0.0, f64::max);
+    let predicted: Vec<String> = preds
+        .iter()
+        .filter(|p| !m.states().iter().any(|s| s.spin == p.spin && s.n == p.n))
+        .map(|p| format!("S = {}, n = {}: {:.3} GeV", p.spin, p.n, p.mass_gev))
+        .collect();
+    match kind {
+        ChartKind::Towers => tr!(
+            "describe.towers",
+            states = m.states().len(),
+            worst = format!("{:.1}", 100.0 * worst),
+            predicted = predicted.join("; ")
+        ),
+        ChartKind::Levels => tr!("describe.levels", levels = preds.len()),
+        _ => {
+            let z = [2.0, 5.0, 8.0];
+            let (a, phi) = m.profile(&z);
+            tr!(
+                "describe.profile",
+                a2 = format!("{:+.2}", a[0] + z[0].ln()),
+                a5 = format!("{:+.2}", a[1] + z[1].ln()),
+                phi2 = format!("{:.2}", phi[0]),
+                phi5 = format!("{:.2}", phi[1]),
+                phi8 = format!("{:.2}", phi[2])
+            )
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub mod describe;
 pub mod inverse;
 #[cfg(test)]
 mod layout_tests;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod mesons;
 
 /// Where a chart put its plotting area: pixel ranges on the backend and the data ranges they show
 /// (y pixels grow downward: `px_y.0` shows `y.1`). The page maps pointer positions with it.
@@ -603,6 +605,28 @@ pub fn draw_chart<DB: DrawingBackend>(
         ChartKind::Loss => draw_loss(root, t, th).map(|_| None),
         ChartKind::Couplings => draw_couplings(root, t, th).map(|_| None),
         ChartKind::Spectrum => draw_spectrum(root, &spectrum_of(t), th).map(|_| None),
+        // The page's build has no meson system (systems::REGISTRY): its panels stay out of the wasm.
+        #[cfg(target_arch = "wasm32")]
+        ChartKind::Towers | ChartKind::Levels | ChartKind::Profile => {
+            return Err(format!(
+                "chart '{}' is drawn on the command line",
+                kind.name()
+            ))
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        ChartKind::Towers | ChartKind::Levels | ChartKind::Profile => {
+            let m = t
+                .model()
+                .as_any()
+                .downcast_ref::<crate::systems::mesons::model::MesonModel>()
+                .ok_or_else(|| format!("chart '{}' draws a meson model", kind.name()))?;
+            match kind {
+                ChartKind::Towers => mesons::draw_towers(root, m, th),
+                ChartKind::Levels => mesons::draw_levels(root, m, th),
+                _ => mesons::draw_profile(root, m, th),
+            }
+            .map(|_| None)
+        }
         ChartKind::Fg | ChartKind::Potential => {
             return Err(format!("'{}' is drawn from observables", kind.name()))
         }
@@ -631,7 +655,8 @@ pub fn all_svgs(t: &Trainer, th: &Theme) -> Result<Vec<(String, String)>, String
         let text = svg_text(|root| draw_chart(kind, root, t, th).map(|_| ()))?;
         out.push((kind.name().to_string(), text));
     }
-    if let Some(l) = spectrum_of(t).laplace {
+    let band = t.system().probe().and_then(|_| spectrum_of(t).laplace);
+    if let Some(l) = band {
         let text = svg_text(|root| {
             let err = |e| format!("drawing 'metric-laplace': {e:?}");
             draw_metric(root, t, Some(&l), th).map_err(err)?;

@@ -87,7 +87,12 @@ impl System for Mesons {
         Some(PLATEAU)
     }
     fn charts(&self) -> &'static [ChartKind] {
-        &[ChartKind::Loss]
+        &[
+            ChartKind::Towers,
+            ChartKind::Levels,
+            ChartKind::Profile,
+            ChartKind::Loss,
+        ]
     }
     fn input_table(&self) -> Option<InputTable> {
         Some(InputTable {

@@ -298,6 +298,23 @@ impl MesonModel {
             .unzip()
     }
 
+    /// The `count` lowest levels of spin S on the fine grid with their wavefunctions ψ(z_i)
+    /// (normalised as Σψ² h = 1, the continuum's ∫ψ² dz = 1), for drawing.
+    pub fn wavefunctions(&self, spin: u32, count: usize) -> Vec<(f64, Vec<f64>)> {
+        let (v, _) = potential(&self.fine, &self.theta, spin);
+        let scale = 1.0 / self.fine.grid.h.sqrt();
+        lowest_levels_near(&self.fine.grid, &v, count, &[])
+            .into_iter()
+            .map(|l| (l.m2, l.psi.iter().map(|p| p * scale).collect()))
+            .collect()
+    }
+
+    /// The points z_i of the fine grid (where [`MesonModel::potential`] and
+    /// [`MesonModel::wavefunctions`] are given).
+    pub fn grid_points(&self) -> Vec<f64> {
+        (0..self.fine.grid.n).map(|i| self.fine.grid.z(i)).collect()
+    }
+
     /// The spin-S potential V_S on the fine grid: (z, V).
     pub fn potential(&self, spin: u32) -> Vec<(f64, f64)> {
         let (v, _) = potential(&self.fine, &self.theta, spin);
