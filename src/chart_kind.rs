@@ -42,16 +42,8 @@ impl ChartKind {
         ChartKind::Levels,
         ChartKind::Profile,
     ];
-    /// The charts of P2's network (QCD shows them all).
-    pub const PROBE: [ChartKind; 7] = [
-        ChartKind::Metric,
-        ChartKind::Data,
-        ChartKind::Loss,
-        ChartKind::Couplings,
-        ChartKind::Fg,
-        ChartKind::Potential,
-        ChartKind::Spectrum,
-    ];
+    /// The charts of P2's network (QCD shows them all): those before the mesons' in [`Self::ALL`].
+    pub const PROBE: &[ChartKind] = Self::ALL.split_at(7).0;
 
     /// Its name (element ids `chart-NAME`, file names).
     pub fn name(self) -> &'static str {

@@ -169,7 +169,7 @@ impl System for Qcd {
         true
     }
     fn charts(&self) -> &'static [ChartKind] {
-        &ChartKind::PROBE
+        ChartKind::PROBE
     }
     fn accepts_measurements(&self) -> bool {
         true
