@@ -1058,6 +1058,8 @@ mod tests {
     struct Line {
         points: Vec<(f64, f64)>,
         theta: Vec<f64>,
+        /// What it answers to "the published shape?".
+        shape: Option<bool>,
     }
 
     const LINE: [crate::systems::Block; 2] = [
@@ -1081,6 +1083,7 @@ mod tests {
             Line {
                 points: points.map(|x| (x, 2.0 * x + 1.0)).collect(),
                 theta: vec![0.0; 2],
+                shape: None,
             }
         }
         fn loss_on(&self, batch: &[usize], grad: Option<&mut [f64]>) -> LossParts {
@@ -1132,6 +1135,9 @@ mod tests {
         }
         fn keep_loss(&self) -> f64 {
             0.3
+        }
+        fn published_shape(&self) -> Option<bool> {
+            self.shape
         }
         fn clone_box(&self) -> Box<dyn Model> {
             Box::new(self.clone())
@@ -1189,6 +1195,33 @@ mod tests {
         // A session of another model is refused by name.
         s.params.0.remove("offset");
         assert!(r.restore(s).unwrap_err().contains("'offset' is missing"));
+    }
+
+    #[test]
+    fn a_run_settles_only_with_the_published_shape_where_there_is_one() {
+        // The same fit, which reaches the keep-cut: a model that says its θ lacks the published
+        // shape never counts as converged (issue 29's mutation: settling without the shape).
+        let config = TrainConfig {
+            lr: 0.05,
+            batch: 8,
+            recipe: Recipe::Restart,
+            ..TrainConfig::new(ads_schwarzschild::ID)
+        };
+        for (shape, settles) in [(Some(false), false), (Some(true), true), (None, true)] {
+            let line = Line {
+                shape,
+                ..Line::new()
+            };
+            let mut t = Trainer::with_model(config.clone(), Box::new(line)).unwrap();
+            for _ in 0..150 {
+                t.epoch_step().unwrap();
+            }
+            assert!(
+                t.full_loss().total() < 0.3,
+                "{shape:?}: the loss is at the cut"
+            );
+            assert_eq!(t.settled(), settles, "published shape {shape:?}");
+        }
     }
 
     #[test]
