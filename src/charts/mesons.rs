@@ -2,8 +2,7 @@
 //! Schrödinger potentials with their levels and wavefunctions, and the warp factor and dilaton
 //! against the soft wall. Generic over the backend like the other charts.
 
-use super::{builder, finite_range, frame, mesh, DrawResult, Key, Theme};
-use crate::systems::mesons::data::spins;
+use super::{builder, finite_range, frame, mesh, two_panels, DrawResult, Key, Theme};
 use crate::systems::mesons::model::{MesonModel, PREDICTED, Z_LAYERS};
 use crate::tr;
 use plotters::coord::Shift;
@@ -14,17 +13,6 @@ fn spin_colour(th: &Theme, k: usize) -> RGBColor {
     [th.accent, th.reference, th.negative][k.min(2)]
 }
 
-/// The highest measured n of each spin.
-fn tops(m: &MesonModel) -> Vec<(u32, u32)> {
-    spins(m.states())
-        .into_iter()
-        .map(|s| {
-            let top = m.states().iter().filter(|x| x.spin == s).map(|x| x.n).max();
-            (s, top.unwrap_or(0))
-        })
-        .collect()
-}
-
 /// m² against n for every spin: the model's levels (measured n and [`PREDICTED`] more) as a line,
 /// the measured masses as dots with their errors (m² ± 2mσ).
 pub fn draw_towers<DB: DrawingBackend>(
@@ -33,7 +21,8 @@ pub fn draw_towers<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
-    let towers: Vec<(u32, Vec<f64>)> = tops(m)
+    let towers: Vec<(u32, Vec<f64>)> = m
+        .tops()
         .into_iter()
         .map(|(s, top)| {
             let levels = m.tower(s, (top + PREDICTED + 1) as usize);
@@ -122,7 +111,7 @@ pub fn draw_levels<DB: DrawingBackend>(
     th: &Theme,
 ) -> DrawResult<DB> {
     root.fill(&th.bg)?;
-    let tops = tops(m);
+    let tops = m.tops();
     let (w, h) = root.dim_in_pixel();
     let cols = if w >= h { tops.len().max(1) } else { 1 };
     let rows = tops.len().max(1).div_ceil(cols);
@@ -206,7 +195,7 @@ pub fn draw_profile<DB: DrawingBackend>(
     let z: Vec<f64> = (1..=120).map(|i| i as f64 * Z_LAYERS / 120.0).collect();
     let (a, phi) = m.profile(&z);
     let warp: Vec<f64> = a.iter().zip(&z).map(|(a, z)| a + z.ln()).collect();
-    let tops = tops(m);
+    let tops = m.tops();
     let (spin, _) = tops.first().copied().unwrap_or((1, 0));
     let c = m
         .tower(spin, 1)
@@ -222,9 +211,7 @@ pub fn draw_profile<DB: DrawingBackend>(
         })
         .fold(0.0, f64::max)
         .min(Z_LAYERS);
-    let (w, h) = root.dim_in_pixel();
-    let stacked = h as f64 / th.scale >= 300.0 || (w < h && h as f64 / th.scale >= 220.0);
-    let parts = root.split_evenly(if stacked { (2, 1) } else { (1, 2) });
+    let parts = two_panels(root, th);
     let soft: Vec<f64> = z.iter().map(|z| c * z * z).collect();
     let zero = vec![0.0; z.len()];
     let panels = [

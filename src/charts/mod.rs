@@ -532,6 +532,17 @@ pub fn draw_loss<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Two plots on one canvas: stacked where there is height for two, side by side on a wide, low
+/// canvas.
+fn two_panels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    th: &Theme,
+) -> Vec<DrawingArea<DB, Shift>> {
+    let (w, h) = root.dim_in_pixel();
+    let stacked = h as f64 / th.scale >= 300.0 || (w < h && h as f64 / th.scale >= 220.0);
+    root.split_evenly(if stacked { (2, 1) } else { (1, 2) })
+}
+
 /// Histories of L \[GeV⁻¹\] and λ (QCD), one above the other.
 pub fn draw_couplings<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -541,10 +552,7 @@ pub fn draw_couplings<DB: DrawingBackend>(
     root.fill(&th.bg)?;
     let hist = t.history();
     let xmax = (hist.loss.len() as f64).max(10.0);
-    // Stacked where there is height for two plots, side by side on a wide, low canvas.
-    let (w, h) = root.dim_in_pixel();
-    let stacked = h as f64 / th.scale >= 300.0 || (w < h && h as f64 / th.scale >= 220.0);
-    let parts = root.split_evenly(if stacked { (2, 1) } else { (1, 2) });
+    let parts = two_panels(root, th);
     let published = t.probe_system().published_couplings();
     let series = [
         (

@@ -891,7 +891,7 @@ pub fn ensemble_report(models: &str) -> Result<String, JsError> {
     let summary = summarize(system, &results, cut);
     let params: Vec<crate::physics::Params> = results
         .iter()
-        .filter(|r| r.loss.is_finite() && r.loss <= cut)
+        .filter(|r| r.kept(cut))
         .filter_map(|r| r.probe_params())
         .collect();
     let kept: Vec<&crate::physics::Params> = params.iter().collect();

@@ -263,18 +263,22 @@ impl MesonModel {
             .collect()
     }
 
+    /// Every spin of the data with its highest measured n, spins ascending.
+    pub fn tops(&self) -> Vec<(u32, u32)> {
+        spins(&self.states)
+            .into_iter()
+            .map(|spin| {
+                let top = self.states.iter().filter(|s| s.spin == spin).map(|s| s.n);
+                (spin, top.max().unwrap_or(0))
+            })
+            .collect()
+    }
+
     /// The model's towers: for every spin in the data, n = 0 … (its highest measured n) +
     /// [`PREDICTED`].
     pub fn predictions(&self) -> Vec<Prediction> {
         let mut out = Vec::new();
-        for spin in spins(&self.states) {
-            let top = self
-                .states
-                .iter()
-                .filter(|s| s.spin == spin)
-                .map(|s| s.n)
-                .max()
-                .unwrap_or(0);
+        for (spin, top) in self.tops() {
             for (n, m) in self
                 .masses(spin, (top + PREDICTED + 1) as usize)
                 .iter()
